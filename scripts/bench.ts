@@ -1,0 +1,90 @@
+/**
+ * `npm run bench [-- --size 200MB --file path --runs 3]`: the engine's throughput in Node on a generated
+ * file, beside the floor measured in the same run on the same file — reading it through the same stream and
+ * counting newline bytes — and their ratio. Prints figures; asserts nothing.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { analyze } from '../src/engine/analyze.ts';
+import { DEFAULT_CONFIG } from '../src/engine/config.ts';
+import { fileInput } from '../src/cli/node-input.ts';
+
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: '200MB' },
+    file: { type: 'string' },
+    runs: { type: 'string', default: '3' },
+  },
+});
+
+async function floor(path: string): Promise<{ ms: number; newlines: number }> {
+  const input = await fileInput(path);
+  const t0 = performance.now();
+  const reader = input.stream().getReader();
+  let newlines = 0;
+  for (;;) {
+    const r = await reader.read();
+    if (r.done) break;
+    const b = r.value;
+    let p = b.indexOf(10);
+    while (p !== -1) {
+      newlines++;
+      p = b.indexOf(10, p + 1);
+    }
+  }
+  return { ms: performance.now() - t0, newlines };
+}
+
+async function engine(path: string): Promise<{ ms: number; records: number; bytes: number }> {
+  const input = await fileInput(path);
+  const t0 = performance.now();
+  const s = await analyze([input], DEFAULT_CONFIG);
+  return { ms: performance.now() - t0, records: s.totals.records, bytes: s.totals.bytes };
+}
+
+async function main(): Promise<void> {
+  let path = values.file;
+  if (!path) {
+    await mkdir('tmp', { recursive: true });
+    path = `tmp/bench-${values.size}.log`;
+    if (!existsSync(path)) {
+      console.log(`generating ${path} …`);
+      execFileSync('npx', ['tsx', 'scripts/gen.ts', '--size', values.size, '--out', path], {
+        stdio: 'inherit',
+      });
+    }
+  }
+  const runs = Math.max(1, Number(values.runs));
+  const best = { floor: Infinity, engine: Infinity };
+  let records = 0;
+  let bytes = 0;
+  let newlines = 0;
+  for (let i = 0; i < runs; i++) {
+    const f = await floor(path);
+    const e = await engine(path);
+    best.floor = Math.min(best.floor, f.ms);
+    best.engine = Math.min(best.engine, e.ms);
+    records = e.records;
+    bytes = e.bytes;
+    newlines = f.newlines;
+  }
+  const mb = bytes / 1e6;
+  const floorMBs = mb / (best.floor / 1000);
+  const engineMBs = mb / (best.engine / 1000);
+  console.log(`file          ${path} (${mb.toFixed(1)} MB, ${newlines.toLocaleString('en-US')} lines)`);
+  console.log(`runtime       Node ${process.version}, best of ${runs}`);
+  console.log(
+    `floor         ${floorMBs.toFixed(0)} MB/s  (read the same stream, count newline bytes: ${best.floor.toFixed(0)} ms)`,
+  );
+  console.log(
+    `engine        ${engineMBs.toFixed(0)} MB/s, ${(((records / best.engine) * 1000) / 1e6).toFixed(2)} M records/s  (${best.engine.toFixed(0)} ms, ${records.toLocaleString('en-US')} records)`,
+  );
+  console.log(`ratio         ${(engineMBs / floorMBs).toFixed(2)} of the floor`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

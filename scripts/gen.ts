@@ -1,0 +1,64 @@
+/**
+ * Writes the sample log: `npm run gen -- --size 200MB --out sample.log [--seed 42] [--span 24h] [--truth truth.json]`.
+ * The same generator as the page's "Try a sample". --truth writes the counts the generator made, for checks.
+ */
+import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import { generateSample } from '../src/engine/sample.ts';
+
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: '10MB' },
+    out: { type: 'string' },
+    seed: { type: 'string', default: '42' },
+    span: { type: 'string', default: '24h' },
+    truth: { type: 'string' },
+  },
+});
+
+export function parseSize(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)?$/i.exec(s.trim());
+  if (!m) throw new Error(`--size: expected a size such as 200MB or 1GB, got "${s}"`);
+  const units: Record<string, number> = {
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    kib: 1024,
+    mib: 1024 ** 2,
+    gib: 1024 ** 3,
+  };
+  return Math.round(Number(m[1]) * units[(m[2] ?? 'B').toLowerCase()]!);
+}
+
+function parseSpan(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(s.trim());
+  if (!m) throw new Error(`--span: expected a duration such as 30m, 6h or 2d, got "${s}"`);
+  return Number(m[1]) * { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[m[2] as 's' | 'm' | 'h' | 'd'];
+}
+
+async function main(): Promise<void> {
+  if (!values.out) throw new Error('--out: where to write the log, e.g. --out sample.log');
+  const bytes = parseSize(values.size);
+  const out = createWriteStream(values.out);
+  const gen = generateSample({ bytes, seed: Number(values.seed), spanMs: parseSpan(values.span) });
+  let step = gen.next();
+  while (!step.done) {
+    if (!out.write(step.value)) await once(out, 'drain');
+    step = gen.next();
+  }
+  out.end();
+  await once(out, 'finish');
+  const truth = step.value;
+  if (values.truth) await writeFile(values.truth, JSON.stringify(truth, null, 2));
+  console.log(
+    `wrote ${values.out}: ${(truth.bytes / 1e6).toFixed(1)} MB, ${truth.records} records, ${truth.lines} lines`,
+  );
+}
+
+main().catch((e: unknown) => {
+  console.error(`gen: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(2);
+});

@@ -1,0 +1,228 @@
+import type { Config } from './config.ts';
+import type { FileSummary, LogRecord, Snapshot } from './types.ts';
+import { Analysis } from './analysis.ts';
+import { FORMATS, ParseContext, type LineFormat } from './formats/index.ts';
+import { DetectingSink, detectFormat } from './ingest/detect.ts';
+import { Interner } from './ingest/interner.ts';
+import { LineSplitter } from './ingest/lines.ts';
+import { RecordBuilder } from './ingest/records.ts';
+import { openBytes, type ByteInput } from './ingest/source.ts';
+import { IsoTimeParser } from './time/iso.ts';
+import { ZoneResolver } from './time/zone.ts';
+
+export type { ByteInput } from './ingest/source.ts';
+
+export interface AnalyzeOptions {
+  /** echoed in every snapshot, so a caller can drop results of a job it has replaced */
+  jobId?: number;
+  /** called about every `intervalMs` while reading, with a progress snapshot */
+  onSnapshot?: (s: Snapshot) => void;
+  intervalMs?: number;
+  /** called with every record, after the analyzers (exports, tests) */
+  onRecord?: (r: LogRecord) => void;
+  /** services listed in progress snapshots */
+  progressServices?: number;
+}
+
+const BINARY_SCAN_BYTES = 64 * 1024;
+
+/** Thrown inside a file's read when it is not text; caught per file. */
+class NotTextError extends Error {}
+
+/**
+ * The pipeline: for each input, bytes → (gunzip) → lines → format detection → records → analyzers.
+ * Runs unchanged in a Web Worker, in Node and under Vitest. Returns the final snapshot.
+ */
+export async function analyze(
+  inputs: readonly ByteInput[],
+  config: Config,
+  opts: AnalyzeOptions = {},
+): Promise<Snapshot> {
+  const started = performance.now();
+  const jobId = opts.jobId ?? 0;
+  const interval = opts.intervalMs ?? 200;
+  const analysis = new Analysis(config);
+  const files: FileSummary[] = inputs.map((f) => ({
+    name: f.name,
+    bytes: Number.isFinite(f.size) ? f.size : 0,
+    bytesRead: 0,
+    gzip: false,
+    format: 'unknown',
+    formatName: 'not detected',
+    formatConfidence: 0,
+    records: 0,
+    lines: 0,
+    error: null,
+    warnings: [],
+  }));
+  const totalBytes = files.reduce((s, f) => s + f.bytes, 0);
+  let rawRead = 0;
+  let lastSnap = started;
+  let fileIndex = 0;
+  const onRecord = opts.onRecord;
+  const emit = (r: LogRecord): void => {
+    analysis.push(r);
+    files[fileIndex]!.records++;
+    if (onRecord) onRecord(r);
+  };
+
+  // The file being read: its line counts join the totals when it ends, and progress snapshots add them.
+  let current: { builder: RecordBuilder | null; splitter: LineSplitter } | null = null;
+  const snapshot = (done: boolean): Snapshot => {
+    const state = analysis.snapshot(done ? Infinity : (opts.progressServices ?? 100));
+    const totals = { ...state.totals };
+    if (current !== null) {
+      const c = current.builder?.counts;
+      totals.bytes += current.splitter.bytes;
+      if (c) {
+        totals.lines += c.lines;
+        totals.emptyLines += c.emptyLines;
+        totals.invalidUtf8 += c.invalidUtf8;
+        totals.truncatedLines += c.truncatedLines;
+      }
+    }
+    return {
+      jobId,
+      progress: {
+        bytesRead: rawRead,
+        totalBytes: Math.max(totalBytes, rawRead),
+        records: state.totals.records,
+        elapsedMs: performance.now() - started,
+        fileIndex,
+        done,
+      },
+      files: files.map((f) => ({ ...f, warnings: f.warnings.slice() })),
+      ...state,
+      totals,
+      error: null,
+    };
+  };
+
+  for (fileIndex = 0; fileIndex < inputs.length; fileIndex++) {
+    const input = inputs[fileIndex]!;
+    const summary = files[fileIndex]!;
+    const ctx = new ParseContext(new IsoTimeParser(new ZoneResolver(config.timeZone)), new Interner());
+    let builder: RecordBuilder | null = null;
+    const detecting = new DetectingSink((held) => {
+      const detection = detectFormat(held, FORMATS, ctx);
+      builder = new RecordBuilder(detection.format, ctx, input.name, fileIndex, emit);
+      return { detection, sink: builder };
+    });
+    const splitter = new LineSplitter(detecting, config.maxLineBytes);
+    current = {
+      get builder() {
+        return builder;
+      },
+      splitter,
+    };
+    let scanned = 0;
+    try {
+      const opened = await openBytes(input, (n) => (rawRead += n));
+      summary.gzip = opened.gzip;
+      for await (let chunk of opened.chunks) {
+        if (scanned < BINARY_SCAN_BYTES) {
+          if (scanned === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+            chunk = chunk.subarray(3); // UTF-8 byte order mark
+          }
+          checkText(chunk.subarray(0, BINARY_SCAN_BYTES - scanned), scanned);
+          scanned += chunk.length;
+        }
+        splitter.push(chunk);
+        const now = performance.now();
+        if (opts.onSnapshot && now - lastSnap >= interval) {
+          lastSnap = now;
+          summary.bytesRead = splitter.bytes;
+          opts.onSnapshot(snapshot(false));
+        }
+      }
+    } catch (e) {
+      if (e instanceof NotTextError) {
+        summary.error = e.message;
+        summary.bytesRead = splitter.bytes;
+        current = null;
+        continue;
+      }
+      const message = e instanceof Error ? e.message : String(e);
+      if (summary.gzip) {
+        summary.warnings.push(
+          `The gzip data is truncated or corrupt (${message}); the ${formatBytes(splitter.bytes)} decompressed before that were analyzed.`,
+        );
+      } else {
+        summary.error = `Reading stopped: ${message}; the ${formatBytes(splitter.bytes)} read before that were analyzed.`;
+      }
+    }
+    splitter.end();
+    detecting.finish();
+    (builder as RecordBuilder | null)?.flush();
+    const done = builder as RecordBuilder | null;
+    describeFile(
+      summary,
+      detecting.detection?.format ?? null,
+      detecting.detection?.confidence ?? 0,
+      done,
+      splitter.bytes,
+    );
+    if (done !== null) analysis.totals.addLines(done.counts, splitter.bytes);
+    else
+      analysis.totals.addLines(
+        { lines: 0, emptyLines: 0, invalidUtf8: 0, truncatedLines: 0 },
+        splitter.bytes,
+      );
+    current = null;
+  }
+  fileIndex = Math.max(0, inputs.length - 1);
+  const final = snapshot(true);
+  final.progress.bytesRead = final.progress.totalBytes = Math.max(totalBytes, rawRead);
+  return final;
+}
+
+function describeFile(
+  summary: FileSummary,
+  format: LineFormat | null,
+  confidence: number,
+  builder: RecordBuilder | null,
+  bytes: number,
+): void {
+  summary.bytesRead = bytes;
+  summary.format = format?.id ?? 'unknown';
+  summary.formatName = format?.name ?? 'not detected';
+  summary.formatConfidence = confidence;
+  const c = builder?.counts;
+  summary.lines = c?.lines ?? 0;
+  if (summary.error !== null) return;
+  if (bytes === 0) {
+    summary.warnings.push('The file is empty: there is nothing to analyze.');
+    return;
+  }
+  if (c === undefined) return;
+  if (format === null && c.lines > c.emptyLines) {
+    summary.warnings.push(
+      'No known log format was recognized: every line was kept as an unparsed record (no times or levels).',
+    );
+  }
+  if (c.truncatedLines > 0) {
+    summary.warnings.push(`${c.truncatedLines} line(s) longer than the line-length cap were cut at the cap.`);
+  }
+  if (c.invalidUtf8 > 0) {
+    summary.warnings.push(`${c.invalidUtf8} line(s) held invalid UTF-8, shown with U+FFFD (�).`);
+  }
+}
+
+/** NUL bytes do not occur in text logs; UTF-16 files have them on every other byte. */
+function checkText(head: Uint8Array, scannedBefore: number): void {
+  if (head.indexOf(0) === -1) return;
+  const utf16 =
+    scannedBefore === 0 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff));
+  throw new NotTextError(
+    utf16
+      ? 'This file is UTF-16 text; Loglens reads UTF-8 (and ASCII). Convert it first, e.g. `iconv -f UTF-16 -t UTF-8`.'
+      : 'This is not a text log: it holds NUL bytes in its first 64 KiB, as binary files do. Nothing was analyzed.',
+  );
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GiB`;
+}

@@ -1,0 +1,98 @@
+import { levelFromValue } from '../levels.ts';
+import { parseIsoString, type IsoTimeParser } from '../time/iso.ts';
+import type { FieldValue } from '../types.ts';
+import type { RecordDraft } from './types.ts';
+
+/**
+ * Maps the common field names of structured logs (JSON lines, logfmt) onto the record. The first name
+ * present wins, in the order listed.
+ */
+export const TIME_KEYS = ['time', 'timestamp', 'ts', '@timestamp', 't', 'datetime', 'date', 'eventTime'];
+export const LEVEL_KEYS = ['level', 'severity', 'lvl', 'loglevel', 'log.level', 'levelname', 'log_level'];
+export const SERVICE_KEYS = [
+  'service',
+  'service.name',
+  'serviceName',
+  'app',
+  'application',
+  'component',
+  'logger',
+  'logger_name',
+  'name',
+  'source',
+];
+export const MESSAGE_KEYS = ['message', 'msg', '@message', 'log', 'text', 'event', 'body'];
+
+/** Epoch numbers: seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude. */
+export function epochToMs(n: number): number {
+  if (!Number.isFinite(n) || n <= 0) return NaN;
+  if (n >= 1e17) return Math.floor(n / 1e6);
+  if (n >= 1e14) return Math.floor(n / 1e3);
+  if (n >= 1e11) return Math.floor(n);
+  return Math.floor(n * 1000);
+}
+
+export function timeFromValue(v: unknown, iso: IsoTimeParser): number {
+  if (typeof v === 'number') return epochToMs(v);
+  if (typeof v === 'string') {
+    const t = parseIsoString(iso, v);
+    if (!Number.isNaN(t)) return t;
+    if (/^\d{9,19}(\.\d+)?$/.test(v)) return epochToMs(Number(v));
+    return NaN;
+  }
+  if (v !== null && typeof v === 'object' && '$date' in v)
+    return timeFromValue((v as { $date: unknown }).$date, iso);
+  return NaN;
+}
+
+function toFieldValue(v: unknown): FieldValue {
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  return JSON.stringify(v) ?? null;
+}
+
+/**
+ * Fills the draft from a flat or nested object. Returns false when the object names neither a message,
+ * a level nor a time: then it is data, not a log record.
+ */
+export function draftFromObject(obj: Record<string, unknown>, out: RecordDraft, iso: IsoTimeParser): boolean {
+  const used = new Set<string>();
+  const pick = (keys: readonly string[]): unknown => {
+    for (const k of keys) {
+      if (k in obj) {
+        used.add(k);
+        return obj[k];
+      }
+      const dot = k.indexOf('.');
+      if (dot > 0) {
+        const head = obj[k.slice(0, dot)];
+        if (head !== null && typeof head === 'object' && k.slice(dot + 1) in head) {
+          return (head as Record<string, unknown>)[k.slice(dot + 1)];
+        }
+      }
+    }
+    return undefined;
+  };
+  const timeV = pick(TIME_KEYS);
+  const levelV = pick(LEVEL_KEYS);
+  const serviceV = pick(SERVICE_KEYS);
+  const messageV = pick(MESSAGE_KEYS);
+  if (timeV === undefined && levelV === undefined && messageV === undefined) return false;
+  const time = timeV === undefined ? NaN : timeFromValue(timeV, iso);
+  out.time = Number.isNaN(time) ? null : time;
+  out.level = levelFromValue(levelV);
+  out.service = typeof serviceV === 'string' && serviceV !== '' ? serviceV : null;
+  out.message =
+    typeof messageV === 'string'
+      ? messageV.replace(/\s+$/, '')
+      : messageV === undefined
+        ? ''
+        : String(toFieldValue(messageV));
+  let fields: Record<string, FieldValue> | null = null;
+  for (const k in obj) {
+    if (used.has(k)) continue;
+    fields ??= {};
+    fields[k] = toFieldValue(obj[k]);
+  }
+  out.fields = fields;
+  return true;
+}

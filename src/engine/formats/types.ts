@@ -1,0 +1,61 @@
+import type { FieldValue, Level } from '../types.ts';
+import type { LineInfo } from '../ingest/lines.ts';
+import type { IsoTimeParser } from '../time/iso.ts';
+import type { Interner } from '../ingest/interner.ts';
+import { decodeUtf8 } from '../ingest/utf8.ts';
+
+/** What a format's parser fills in for one line; reused across lines, copied into the immutable record. */
+export interface RecordDraft {
+  time: number | null;
+  level: Level | null;
+  service: string | null;
+  message: string;
+  fields: Record<string, FieldValue> | null;
+}
+
+/** Per-file parsing state shared by formats: the time parser's day cache, the name interner. */
+export class ParseContext {
+  constructor(
+    readonly iso: IsoTimeParser,
+    readonly names: Interner,
+  ) {}
+
+  /** The text of bytes [start, end) of the current line. */
+  text(buf: Uint8Array, start: number, end: number, info: LineInfo): string {
+    const t = info.text;
+    if (t !== null) return t.slice(start - info.textBase, end - info.textBase);
+    return decodeUtf8(buf, start, end);
+  }
+}
+
+/**
+ * A log format: data (id, name, real sample lines) plus a parser for one line's bytes. `specificity` breaks
+ * ties in detection: a format that demands more of a line ranks above one that accepts more.
+ */
+export interface LineFormat {
+  readonly id: string;
+  readonly name: string;
+  readonly specificity: number;
+  /** real-looking lines that this format, and no more specific one, must parse (checked by a test) */
+  readonly samples: readonly string[];
+  parse(
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    info: LineInfo,
+    out: RecordDraft,
+    ctx: ParseContext,
+  ): boolean;
+}
+
+/** Index of the first non-space, non-tab byte at or after p (or end). */
+export function skipSpaces(b: Uint8Array, p: number, end: number): number {
+  while (p < end && (b[p] === 32 || b[p] === 9)) p++;
+  return p;
+}
+
+/** Index of the first space or tab at or after p (or end). */
+export function nextSpace(b: Uint8Array, p: number, end: number): number {
+  while (p < end && b[p] !== 32 && b[p] !== 9) p++;
+  return p;
+}

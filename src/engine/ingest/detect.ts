@@ -1,0 +1,81 @@
+import type { LineFormat, RecordDraft } from '../formats/types.ts';
+import type { ParseContext } from '../formats/types.ts';
+import type { LineInfo, LineSink } from './lines.ts';
+import { isContinuation } from './continuation.ts';
+
+export const DETECT_MAX_LINES = 1000;
+export const DETECT_MAX_BYTES = 1024 * 1024;
+
+export interface Detection {
+  format: LineFormat | null;
+  /** share of the sample's lines that start records (non-blank, not stack-trace lines) that the format parsed */
+  confidence: number;
+  /** lines parsed per format id, for the curious */
+  scores: Record<string, number>;
+}
+
+/** Picks the format that parses the most sample lines; ties go to the more specific format. */
+export function detectFormat(
+  lines: readonly { bytes: Uint8Array; info: LineInfo }[],
+  formats: readonly LineFormat[],
+  ctx: ParseContext,
+): Detection {
+  const draft: RecordDraft = { time: null, level: null, service: null, message: '', fields: null };
+  const scores: Record<string, number> = {};
+  let best: LineFormat | null = null;
+  let bestScore = 0;
+  const starts = lines.filter(
+    ({ bytes }) =>
+      bytes.some((c) => c !== 32 && c !== 9 && c !== 13) && !isContinuation(bytes, 0, bytes.length),
+  );
+  const nonBlank = starts.length;
+  for (const f of formats) {
+    let n = 0;
+    for (const { bytes, info } of starts) if (f.parse(bytes, 0, bytes.length, info, draft, ctx)) n++;
+    scores[f.id] = n;
+    if (n > bestScore || (n === bestScore && n > 0 && best !== null && f.specificity > best.specificity)) {
+      best = f;
+      bestScore = n;
+    }
+  }
+  return { format: best, confidence: nonBlank === 0 ? 0 : Math.min(1, bestScore / nonBlank), scores };
+}
+
+/**
+ * Holds the first lines of a file (up to DETECT_MAX_LINES or DETECT_MAX_BYTES) until the format is known,
+ * then replays them into the sink made for that format and forwards every later line straight to it.
+ */
+export class DetectingSink implements LineSink {
+  private held: { bytes: Uint8Array; info: LineInfo }[] = [];
+  private heldBytes = 0;
+  private target: LineSink | null = null;
+  detection: Detection | null = null;
+
+  constructor(
+    private readonly decide: (held: readonly { bytes: Uint8Array; info: LineInfo }[]) => {
+      detection: Detection;
+      sink: LineSink;
+    },
+  ) {}
+
+  line(buf: Uint8Array, start: number, end: number, info: LineInfo): void {
+    if (this.target !== null) {
+      this.target.line(buf, start, end, info);
+      return;
+    }
+    this.held.push({ bytes: buf.slice(start, end), info: { ...info, text: null, textBase: 0 } });
+    this.heldBytes += end - start;
+    if (this.held.length >= DETECT_MAX_LINES || this.heldBytes >= DETECT_MAX_BYTES) this.finish();
+  }
+
+  /** Decides on what is held (call at the end of input too: a short file never reaches the limits). */
+  finish(): void {
+    if (this.target !== null) return;
+    const { detection, sink } = this.decide(this.held);
+    this.detection = detection;
+    this.target = sink;
+    const held = this.held;
+    this.held = [];
+    for (const { bytes, info } of held) sink.line(bytes, 0, bytes.length, info);
+  }
+}

@@ -1,0 +1,178 @@
+import { isAsciiChunk } from './utf8.ts';
+
+/**
+ * Receives each line as a byte span. The bytes are only valid during the call: the splitter reuses its
+ * buffers. `text`, when not null, is the chunk decoded as a one-byte string (the chunk was pure ASCII), so
+ * that bytes [start, end) are `text.slice(start - textBase, end - textBase)`.
+ */
+export interface LineSink {
+  line(buf: Uint8Array, start: number, end: number, info: LineInfo): void;
+}
+
+/** Facts about the current line, updated in place before each `line()` call (no allocation per line). */
+export interface LineInfo {
+  /** byte offset of the line's first byte in the stream */
+  offset: number;
+  /** bytes the line took in the stream, its terminator included (more than end - start when truncated) */
+  rawLength: number;
+  /** 1-based line number */
+  lineNo: number;
+  truncated: boolean;
+  /** the line's bytes are known to be ASCII */
+  ascii: boolean;
+  /** see LineSink; null when the line is not inside an ASCII-decoded chunk */
+  text: string | null;
+  textBase: number;
+}
+
+const asciiDecoder = new TextDecoder('latin1');
+
+/**
+ * Splits a byte stream into lines on 0x0A with TypedArray.indexOf (native, no per-byte JS loop). Handles LF
+ * and CRLF, a last line without a newline, and lines longer than `maxLineBytes`, which are cut at the cap
+ * (on a UTF-8 character boundary) and flagged. Memory is bounded by the largest chunk plus the cap.
+ */
+export class LineSplitter {
+  private readonly info: LineInfo = {
+    offset: 0,
+    rawLength: 0,
+    lineNo: 0,
+    truncated: false,
+    ascii: false,
+    text: null,
+    textBase: 0,
+  };
+  /** bytes of a line that started in an earlier chunk */
+  private carry: Uint8Array;
+  private carryLen = 0;
+  /** true while skipping the rest of a line already cut at the cap */
+  private skipping = false;
+  /** raw length of the line being carried or skipped */
+  private pendingRaw = 0;
+  private pendingStart = 0;
+  private pos = 0;
+  private carryAscii = true;
+
+  constructor(
+    private readonly sink: LineSink,
+    private readonly maxLineBytes: number,
+  ) {
+    this.carry = new Uint8Array(Math.min(maxLineBytes, 64 * 1024));
+  }
+
+  /** Stream offset of the next byte to be pushed. */
+  get bytes(): number {
+    return this.pos;
+  }
+
+  push(chunk: Uint8Array): void {
+    const len = chunk.length;
+    if (len === 0) return;
+    const ascii = isAsciiChunk(chunk);
+    // Decoding a whole ASCII chunk once and slicing it beats one TextDecoder call per line.
+    const text = ascii ? asciiDecoder.decode(chunk) : null;
+    const base = this.pos;
+    let p = 0;
+    if (this.carryLen > 0 || this.skipping) {
+      const nl = chunk.indexOf(10);
+      const stop = nl === -1 ? len : nl;
+      this.pendingRaw += nl === -1 ? len : nl + 1;
+      this.carryAscii &&= ascii;
+      if (!this.skipping) this.appendCarry(chunk, 0, stop);
+      if (nl === -1) {
+        this.pos += len;
+        return;
+      }
+      this.emitCarry();
+      p = nl + 1;
+    }
+    const info = this.info;
+    info.text = text;
+    info.textBase = 0;
+    info.ascii = ascii;
+    const cap = this.maxLineBytes;
+    while (p < len) {
+      const nl = chunk.indexOf(10, p);
+      if (nl === -1) {
+        // The line goes on in the next chunk.
+        this.pendingStart = base + p;
+        this.pendingRaw = len - p;
+        this.carryAscii = ascii;
+        this.appendCarry(chunk, p, len);
+        break;
+      }
+      let end = nl;
+      if (end > p && chunk[end - 1] === 13) end--;
+      info.offset = base + p;
+      info.rawLength = nl + 1 - p;
+      info.lineNo++;
+      if (end - p > cap) {
+        info.truncated = true;
+        end = utf8Boundary(chunk, p, p + cap);
+      } else {
+        info.truncated = false;
+      }
+      this.sink.line(chunk, p, end, info);
+      p = nl + 1;
+    }
+    this.pos += len;
+  }
+
+  /** Flushes a last line that had no newline. */
+  end(): void {
+    if (this.carryLen > 0 || this.skipping) this.emitCarry();
+  }
+
+  private appendCarry(chunk: Uint8Array, from: number, to: number): void {
+    const room = this.maxLineBytes + 1 - this.carryLen; // keep one byte past the cap to know it was exceeded
+    const n = Math.min(to - from, room);
+    if (n > 0) {
+      if (this.carryLen + n > this.carry.length) {
+        const grown = new Uint8Array(
+          Math.min(this.maxLineBytes + 1, Math.max(this.carry.length * 2, this.carryLen + n)),
+        );
+        grown.set(this.carry.subarray(0, this.carryLen));
+        this.carry = grown;
+      }
+      this.carry.set(chunk.subarray(from, from + n), this.carryLen);
+      this.carryLen += n;
+    }
+    if (this.carryLen > this.maxLineBytes && !this.skipping) {
+      // Past the cap: stop copying, skip to the newline.
+      this.skipping = true;
+    }
+  }
+
+  private emitCarry(): void {
+    const info = this.info;
+    const buf = this.carry;
+    let end = this.carryLen;
+    let truncated = false;
+    if (this.skipping || end > this.maxLineBytes) {
+      truncated = true;
+      end = utf8Boundary(buf, 0, Math.min(end, this.maxLineBytes));
+    } else if (end > 0 && buf[end - 1] === 13) {
+      end--;
+    }
+    info.offset = this.pendingStart;
+    info.rawLength = this.pendingRaw;
+    info.lineNo++;
+    info.truncated = truncated;
+    info.ascii = this.carryAscii;
+    info.text = null;
+    info.textBase = 0;
+    this.sink.line(buf, 0, end, info);
+    this.carryLen = 0;
+    this.skipping = false;
+    this.pendingRaw = 0;
+    // Shrink a carry buffer that grew for one huge line, so memory returns to its baseline.
+    if (this.carry.length > 1024 * 1024) this.carry = new Uint8Array(64 * 1024);
+  }
+}
+
+/** Moves a cut point back so it does not split a UTF-8 sequence. */
+function utf8Boundary(buf: Uint8Array, start: number, cut: number): number {
+  let c = cut;
+  while (c > start && (buf[c]! & 0xc0) === 0x80) c--;
+  return c === start ? cut : c;
+}

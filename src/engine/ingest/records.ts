@@ -1,0 +1,126 @@
+import type { FieldValue, Level, LogRecord } from '../types.ts';
+import type { LineFormat, RecordDraft } from '../formats/types.ts';
+import { type ParseContext } from '../formats/types.ts';
+import type { LineInfo, LineSink } from './lines.ts';
+import { hasHighBytes, isValidUtf8 } from './utf8.ts';
+import { isContinuation } from './continuation.ts';
+
+/** Line-level counts kept by the builder (records themselves are counted by the analyzers). */
+export interface LineCounts {
+  lines: number;
+  emptyLines: number;
+  invalidUtf8: number;
+  truncatedLines: number;
+}
+
+/** Caps the text kept from joined continuation lines, so one 100,000-line trace stays bounded. */
+const MAX_CONTINUATION_CHARS = 64 * 1024;
+
+/**
+ * Turns lines into records: parses each line with the file's format; a line that does not parse but looks
+ * like a continuation (a stack trace) joins the record before it; any other line becomes an unparsed record
+ * (time and level null, message = the line). Nothing is dropped: blank lines are counted.
+ */
+export class RecordBuilder implements LineSink {
+  readonly counts: LineCounts = { lines: 0, emptyLines: 0, invalidUtf8: 0, truncatedLines: 0 };
+  private readonly draft: RecordDraft = { time: null, level: null, service: null, message: '', fields: null };
+  // The record being assembled: it is emitted when the next record starts, or at the end.
+  private has = false;
+  private pTime: number | null = null;
+  private pLevel: Level | null = null;
+  private pService: string | null = null;
+  private pMessage = '';
+  private pFields: Readonly<Record<string, FieldValue>> | null = null;
+  private pParsed = false;
+  private pLine = 0;
+  private pLineEnd = 0;
+  private pOffset = 0;
+  private pLength = 0;
+  private pCont: string | null = null;
+
+  constructor(
+    private readonly format: LineFormat | null,
+    private readonly ctx: ParseContext,
+    private readonly file: string,
+    private readonly fileIndex: number,
+    private readonly emit: (r: LogRecord) => void,
+  ) {}
+
+  line(buf: Uint8Array, start: number, end: number, info: LineInfo): void {
+    const c = this.counts;
+    c.lines++;
+    if (info.truncated) c.truncatedLines++;
+    if (!info.ascii && hasHighBytes(buf, start, end) && !isValidUtf8(buf, start, end)) c.invalidUtf8++;
+    if (isBlank(buf, start, end)) {
+      c.emptyLines++;
+      return;
+    }
+    const d = this.draft;
+    if (this.format !== null && this.format.parse(buf, start, end, info, d, this.ctx)) {
+      this.flush();
+      this.begin(info, true);
+      this.pTime = d.time;
+      this.pLevel = d.level;
+      this.pService = d.service;
+      this.pMessage = d.message;
+      this.pFields = d.fields;
+      return;
+    }
+    if (this.has && isContinuation(buf, start, end)) {
+      this.pLineEnd = info.lineNo;
+      this.pLength = info.offset + info.rawLength - this.pOffset;
+      const prev = this.pCont;
+      if (prev === null || prev.length < MAX_CONTINUATION_CHARS) {
+        const text = this.ctx.text(buf, start, end, info);
+        this.pCont = prev === null ? text : prev + '\n' + text;
+      }
+      return;
+    }
+    this.flush();
+    this.begin(info, false);
+    this.pMessage = this.ctx.text(buf, start, end, info);
+  }
+
+  private begin(info: LineInfo, parsed: boolean): void {
+    this.has = true;
+    this.pParsed = parsed;
+    this.pLine = info.lineNo;
+    this.pLineEnd = info.lineNo;
+    this.pOffset = info.offset;
+    this.pLength = info.rawLength;
+    this.pCont = null;
+    this.pTime = null;
+    this.pLevel = null;
+    this.pService = null;
+    this.pFields = null;
+  }
+
+  /** Emits the pending record, if any. Call once more at the end of the input. */
+  flush(): void {
+    if (!this.has) return;
+    this.has = false;
+    this.emit({
+      time: this.pTime,
+      level: this.pLevel,
+      service: this.pService,
+      message: this.pMessage,
+      continuation: this.pCont,
+      file: this.file,
+      fileIndex: this.fileIndex,
+      line: this.pLine,
+      lineEnd: this.pLineEnd,
+      offset: this.pOffset,
+      length: this.pLength,
+      parsed: this.pParsed,
+      fields: this.pFields,
+    });
+  }
+}
+
+function isBlank(b: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = b[i];
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}

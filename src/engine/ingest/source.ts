@@ -1,0 +1,107 @@
+/**
+ * Bytes of one input, decompressed when it is gzip. gzip is recognized by its magic bytes (1f 8b), not by
+ * the file name. The first chunk is read and re-emitted rather than tee()d: a tee'd stream whose other branch
+ * is cancelled never resolves.
+ */
+
+/** What the engine reads: a File or Blob, or anything that can hand out a byte stream. */
+export interface ByteInput {
+  readonly name: string;
+  /** size in bytes, NaN when unknown (a stream) */
+  readonly size: number;
+  /** ms since epoch; used to infer the year of timestamps that omit it */
+  readonly lastModified?: number;
+  stream(): ReadableStream<Uint8Array>;
+}
+
+/** Wraps a ReadableStream (a fetch body, a Node stream converted with Readable.toWeb) as an input. */
+export function streamInput(name: string, stream: ReadableStream<Uint8Array>, size = NaN): ByteInput {
+  let used = false;
+  return {
+    name,
+    size,
+    stream() {
+      if (used) throw new Error(`${name}: a stream input can be read once`);
+      used = true;
+      return stream;
+    },
+  };
+}
+
+export interface OpenedBytes {
+  gzip: boolean;
+  chunks: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * Opens the input. `onRaw` is called with the size of each chunk of the input as stored (compressed bytes
+ * for gzip), which is what progress is measured against.
+ */
+export async function openBytes(input: ByteInput, onRaw: (n: number) => void): Promise<OpenedBytes> {
+  const reader = input.stream().getReader();
+  let first: Uint8Array = new Uint8Array(0);
+  let done = false;
+  // Read until two bytes are known (a chunk may be a single byte) or the input ends.
+  while (first.length < 2 && !done) {
+    const r = await reader.read();
+    if (r.done) done = true;
+    else first = concat(first, r.value);
+  }
+  const gzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
+  if (!gzip) {
+    return {
+      gzip,
+      chunks: (async function* () {
+        if (first.length > 0) {
+          onRaw(first.length);
+          yield first;
+        }
+        if (done) return;
+        for (;;) {
+          const r = await reader.read();
+          if (r.done) return;
+          onRaw(r.value.length);
+          yield r.value;
+        }
+      })(),
+    };
+  }
+  const ds = new DecompressionStream('gzip');
+  const writer = ds.writable.getWriter();
+  // Feed the compressed bytes in the background; errors surface on the readable side.
+  void (async () => {
+    try {
+      onRaw(first.length);
+      await writer.write(first as Uint8Array<ArrayBuffer>);
+      while (!done) {
+        const r = await reader.read();
+        if (r.done) break;
+        onRaw(r.value.length);
+        await writer.write(r.value as Uint8Array<ArrayBuffer>);
+      }
+      await writer.close();
+    } catch (e) {
+      await writer.abort(e).catch(() => undefined);
+      await reader.cancel().catch(() => undefined);
+    }
+  })();
+  const out = ds.readable.getReader();
+  return {
+    gzip,
+    chunks: (async function* () {
+      for (;;) {
+        const r = await out.read();
+        if (r.done) return;
+        yield r.value;
+      }
+    })(),
+  };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const c = new Uint8Array(a.length + b.length);
+  c.set(a);
+  c.set(b, a.length);
+  return c;
+}

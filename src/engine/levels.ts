@@ -1,0 +1,93 @@
+import type { Level } from './types.ts';
+
+/**
+ * Level words as logs write them, normalized to the six levels. Looked up from bytes through a packed
+ * integer key (5 bits a letter), so the hot path makes no string per line.
+ */
+const WORDS: Record<string, Level> = {
+  trace: 'TRACE',
+  trc: 'TRACE',
+  finest: 'TRACE',
+  finer: 'TRACE',
+  verbose: 'TRACE',
+  debug: 'DEBUG',
+  dbg: 'DEBUG',
+  fine: 'DEBUG',
+  config: 'DEBUG',
+  info: 'INFO',
+  inf: 'INFO',
+  information: 'INFO',
+  informational: 'INFO',
+  notice: 'INFO',
+  warn: 'WARN',
+  warning: 'WARN',
+  wrn: 'WARN',
+  error: 'ERROR',
+  err: 'ERROR',
+  eror: 'ERROR',
+  severe: 'ERROR',
+  fatal: 'FATAL',
+  critical: 'FATAL',
+  crit: 'FATAL',
+  alert: 'FATAL',
+  emerg: 'FATAL',
+  emergency: 'FATAL',
+  panic: 'FATAL',
+};
+
+const MAX_WORD = 13;
+/** 10 letters x 5 bits stay within a double's 53 exact bits; longer words take the string path */
+const MAX_PACKED = 10;
+const byKey = new Map<number, Level>();
+for (const [word, level] of Object.entries(WORDS))
+  if (word.length <= MAX_PACKED) byKey.set(keyOfString(word), level);
+
+function keyOfString(word: string): number {
+  let k = 0;
+  for (let i = 0; i < word.length; i++) k = k * 32 + (word.charCodeAt(i) - 96);
+  return k;
+}
+
+/** The level named by bytes [start, end) (any case), or null. */
+export function levelFromBytes(b: Uint8Array, start: number, end: number): Level | null {
+  const n = end - start;
+  if (n < 3 || n > MAX_WORD) return null;
+  if (n > MAX_PACKED) return levelFromString(String.fromCharCode(...b.subarray(start, end)));
+  let k = 0;
+  for (let i = start; i < end; i++) {
+    const c = b[i]! | 0x20; // ASCII lower case
+    if (c < 97 || c > 122) return null;
+    k = k * 32 + (c - 96);
+  }
+  return byKey.get(k) ?? null;
+}
+
+/** The level named by a string (any case, surrounding spaces ignored), or null. */
+export function levelFromString(s: string): Level | null {
+  const w = s.trim().toLowerCase();
+  return WORDS[w] ?? null;
+}
+
+/** Numeric levels: bunyan/pino (10 trace … 60 fatal). */
+export function levelFromNumber(n: number): Level | null {
+  if (!Number.isFinite(n)) return null;
+  if (n >= 60) return 'FATAL';
+  if (n >= 50) return 'ERROR';
+  if (n >= 40) return 'WARN';
+  if (n >= 30) return 'INFO';
+  if (n >= 20) return 'DEBUG';
+  if (n >= 10) return 'TRACE';
+  return null;
+}
+
+/** A level from a JSON or logfmt value: a word, or a number in any of the above schemes. */
+export function levelFromValue(v: unknown): Level | null {
+  if (typeof v === 'string') {
+    const l = levelFromString(v);
+    if (l !== null) return l;
+    const n = Number(v);
+    return v.trim() !== '' && Number.isFinite(n) ? levelFromNumber(n) : null;
+  }
+  if (typeof v === 'number') return levelFromNumber(v);
+  return null;
+}

@@ -1,0 +1,99 @@
+import type { Config } from './config.ts';
+import { LEVELS_AND_NONE, type LevelOrNone, type Snapshot } from './types.ts';
+
+/**
+ * The report, `loglens.report/1`: what "Export report (JSON)" downloads and `npm run analyze --out` writes.
+ * It is a promise to scripts: fields are added, never renamed or dropped (docs/report.schema.json).
+ */
+export const REPORT_SCHEMA_ID = 'loglens.report/1';
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA_ID;
+  generatedAt: string;
+  generator: string;
+  files: {
+    name: string;
+    bytes: number;
+    bytesRead: number;
+    gzip: boolean;
+    format: string;
+    formatName: string;
+    formatConfidence: number;
+    records: number;
+    lines: number;
+    error: string | null;
+    warnings: string[];
+  }[];
+  totals: {
+    bytes: number;
+    lines: number;
+    emptyLines: number;
+    records: number;
+    unparsed: number;
+    continuationLines: number;
+    invalidUtf8: number;
+    truncatedLines: number;
+    untimed: number;
+  };
+  timeRange: { start: string; end: string } | null;
+  levels: Record<LevelOrNone, number>;
+  services: { name: string; records: number; errors: number }[];
+  timeline: {
+    bucketMs: number;
+    start: string | null;
+    startMs: number | null;
+    levels: Record<LevelOrNone, number[]>;
+  };
+  config: Config;
+  analysis: { durationMs: number };
+}
+
+export const GENERATOR = 'loglens 0.1.0';
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function buildReport(s: Snapshot, config: Config, now = Date.now()): Report {
+  const levels = {} as Record<LevelOrNone, number>;
+  const series = {} as Record<LevelOrNone, number[]>;
+  LEVELS_AND_NONE.forEach((l, i) => {
+    levels[l] = s.levels[i] ?? 0;
+    series[l] = s.timeline.counts[i] ?? [];
+  });
+  return {
+    schema: REPORT_SCHEMA_ID,
+    generatedAt: iso(now),
+    generator: GENERATOR,
+    files: s.files.map((f) => ({
+      name: f.name,
+      bytes: f.bytes,
+      bytesRead: f.bytesRead,
+      gzip: f.gzip,
+      format: f.format,
+      formatName: f.formatName,
+      formatConfidence: round(f.formatConfidence, 4),
+      records: f.records,
+      lines: f.lines,
+      error: f.error,
+      warnings: f.warnings,
+    })),
+    totals: { ...s.totals },
+    timeRange: s.timeRange ? { start: iso(s.timeRange.start), end: iso(s.timeRange.end) } : null,
+    levels,
+    services: s.services.map((x) => ({ name: x.name, records: x.records, errors: x.errors })),
+    timeline: {
+      bucketMs: s.timeline.bucketMs,
+      start: s.timeline.start === null ? null : iso(s.timeline.start),
+      startMs: s.timeline.start,
+      levels: series,
+    },
+    config,
+    analysis: { durationMs: Math.round(s.progress.elapsedMs) },
+  };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

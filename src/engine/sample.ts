@@ -1,0 +1,238 @@
+import type { Level } from './types.ts';
+
+/**
+ * A realistic multi-service log, seeded so that every run gives the same bytes: the page's "Try a sample"
+ * and `npm run gen` share it. Level mix ≈ 80 % INFO, 10 % DEBUG, 7 % WARN, 3 % ERROR; a few incidents
+ * (an error burst with a warning → error → breaker sequence) and Java stack traces under some errors.
+ * Format: `<ISO-8601 time> <LEVEL> <service> <message>`.
+ */
+export interface SampleOptions {
+  /** stop once this many bytes are written (the last record completes) */
+  bytes: number;
+  seed?: number;
+  /** time of the first record, ms since epoch */
+  start?: number;
+  /** time the log spans, roughly */
+  spanMs?: number;
+  /** number of incidents (error bursts) spread over the span */
+  incidents?: number;
+}
+
+export interface SampleTruth {
+  bytes: number;
+  lines: number;
+  records: number;
+  levels: Record<Level, number>;
+  services: Record<string, { records: number; errors: number }>;
+  firstTime: number;
+  lastTime: number;
+}
+
+/** xmur3-seeded mulberry32: tiny, fast, good enough for test data. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SERVICES: readonly [string, number][] = [
+  ['api-gateway', 26],
+  ['auth-service', 14],
+  ['order-service', 13],
+  ['payment-service', 11],
+  ['inventory-service', 10],
+  ['search-service', 10],
+  ['user-service', 9],
+  ['notification-service', 7],
+];
+
+type Msg = (r: () => number) => string;
+const int = (r: () => number, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
+const hex = (r: () => number, n: number): string => {
+  let s = '';
+  for (let i = 0; i < n; i++) s += '0123456789abcdef'[Math.floor(r() * 16)];
+  return s;
+};
+const PATHS = [
+  '/v1/orders',
+  '/v1/users/me',
+  '/v1/cart',
+  '/v1/search',
+  '/v1/payments',
+  '/v1/inventory',
+  '/health',
+];
+
+const INFO: Msg[] = [
+  (r) => `GET ${PATHS[int(r, 0, 6)]} 200 ${int(r, 2, 180)}ms request_id=${hex(r, 12)}`,
+  (r) => `POST ${PATHS[int(r, 0, 5)]} 201 ${int(r, 5, 400)}ms request_id=${hex(r, 12)}`,
+  (r) =>
+    `User ${int(r, 1000, 99999)} logged in from 10.${int(r, 0, 255)}.${int(r, 0, 255)}.${int(r, 1, 254)}`,
+  (r) =>
+    `Order ${int(r, 100000, 999999)} created with ${int(r, 1, 9)} items total=${int(r, 5, 900)}.${int(r, 10, 99)} EUR`,
+  (r) => `Payment authorized for order ${int(r, 100000, 999999)} in ${int(r, 40, 900)}ms`,
+  (r) => `Stock reserved sku=SKU-${int(r, 1000, 9999)} qty=${int(r, 1, 5)}`,
+  (r) => `Search query served hits=${int(r, 0, 500)} took=${int(r, 3, 120)}ms`,
+  (r) => `Email queued for user ${int(r, 1000, 99999)} template=order_confirmation`,
+  (r) => `Cache refreshed entries=${int(r, 100, 5000)} in ${int(r, 10, 300)}ms`,
+  (r) => `Session ${hex(r, 16)} renewed`,
+];
+const DEBUG: Msg[] = [
+  (r) => `Cache hit key=user:${int(r, 1000, 99999)} ttl=${int(r, 1, 600)}s`,
+  (r) => `Acquired db connection pool=${int(r, 1, 20)}/20 wait=${int(r, 0, 15)}ms`,
+  (r) =>
+    `Feature flag checkout_v2 evaluated to ${r() < 0.5 ? 'true' : 'false'} for user ${int(r, 1000, 99999)}`,
+  (r) => `Outgoing call to ${SERVICES[int(r, 0, 7)]![0]} took ${int(r, 1, 90)}ms`,
+];
+const WARN: Msg[] = [
+  (r) => `Slow query on orders took ${int(r, 1000, 4000)}ms rows=${int(r, 1, 50000)}`,
+  (r) => `Retrying call to payment-provider attempt=${int(r, 1, 3)} after ${int(r, 100, 2000)}ms`,
+  (r) => `Rate limit at ${int(r, 80, 99)}% for client ${hex(r, 8)}`,
+  (r) => `Token for user ${int(r, 1000, 99999)} close to expiry`,
+  (r) => `Deprecated API version v0 called by client ${hex(r, 8)}`,
+];
+const ERROR: Msg[] = [
+  (r) => `Timeout calling db after ${int(r, 2, 5) * 1000}ms`,
+  (r) => `Failed to process order ${int(r, 100000, 999999)}: upstream returned 503`,
+  (r) => `NullPointerException while rendering template order_${int(r, 1, 40)}`,
+  (r) => `Payment declined by provider code=${int(r, 5001, 5099)} order=${int(r, 100000, 999999)}`,
+  (r) => `Could not send email to user ${int(r, 1000, 99999)}: SMTP 421`,
+];
+
+const EXCEPTIONS = [
+  'java.lang.IllegalStateException: connection is closed',
+  'java.util.concurrent.TimeoutException: Timed out after 3000 ms',
+  'java.lang.NullPointerException: Cannot invoke "Order.getId()" because "order" is null',
+  'org.springframework.dao.DataAccessResourceFailureException: Unable to acquire JDBC Connection',
+];
+const FRAMES = [
+  'com.shop.orders.OrderService.create(OrderService.java:',
+  'com.shop.payments.PaymentClient.authorize(PaymentClient.java:',
+  'com.shop.db.Pool.acquire(Pool.java:',
+  'org.springframework.web.servlet.FrameworkServlet.service(FrameworkServlet.java:',
+  'jakarta.servlet.http.HttpServlet.service(HttpServlet.java:',
+  'org.apache.catalina.core.ApplicationFilterChain.doFilter(ApplicationFilterChain.java:',
+  'java.base/java.lang.Thread.run(Thread.java:',
+];
+
+interface Incident {
+  start: number;
+  end: number;
+  service: string;
+}
+
+/**
+ * Yields the log in chunks of about 64 KiB; the generator's return value is the ground truth
+ * (records, levels, services) counted while writing.
+ */
+export function* generateSample(opts: SampleOptions): Generator<string, SampleTruth> {
+  const r = rng(opts.seed ?? 42);
+  const start = opts.start ?? Date.UTC(2025, 2, 14, 0, 0, 0);
+  const span = opts.spanMs ?? 24 * 3600_000;
+  // ~92 bytes a record on average: spread the records evenly over the span
+  const estRecords = Math.max(50, opts.bytes / 92);
+  const meanGap = span / estRecords;
+  const nIncidents = opts.incidents ?? 4;
+  const incidents: Incident[] = [];
+  for (let i = 0; i < nIncidents; i++) {
+    const at = start + ((i + 0.5) / nIncidents) * span + (r() - 0.5) * (span / nIncidents / 3);
+    const len = span * (0.008 + r() * 0.004); // ~1 % of the span each
+    incidents.push({ start: at, end: at + len, service: i % 2 === 0 ? 'payment-service' : 'order-service' });
+  }
+  const truth: SampleTruth = {
+    bytes: 0,
+    lines: 0,
+    records: 0,
+    levels: { TRACE: 0, DEBUG: 0, INFO: 0, WARN: 0, ERROR: 0, FATAL: 0 },
+    services: {},
+    firstTime: start,
+    lastTime: start,
+  };
+  const totalWeight = SERVICES.reduce((s, [, w]) => s + w, 0);
+  const pickService = (): string => {
+    let x = r() * totalWeight;
+    for (const [name, w] of SERVICES) {
+      x -= w;
+      if (x < 0) return name;
+    }
+    return SERVICES[0]![0];
+  };
+  let t = start;
+  let buf = '';
+  const lines: string[] = [];
+  const emit = (time: number, level: Level, service: string, message: string, extra: string[] = []): void => {
+    const line = `${new Date(time).toISOString()} ${level} ${service} ${message}\n`;
+    lines.push(line);
+    for (const e of extra) lines.push(e + '\n');
+    truth.records++;
+    truth.lines += 1 + extra.length;
+    truth.levels[level]++;
+    const s = (truth.services[service] ??= { records: 0, errors: 0 });
+    s.records++;
+    if (level === 'ERROR' || level === 'FATAL') s.errors++;
+    truth.lastTime = time;
+  };
+  const trace = (): string[] => {
+    const out = [EXCEPTIONS[int(r, 0, EXCEPTIONS.length - 1)]!];
+    const depth = int(r, 3, 8);
+    for (let i = 0; i < depth; i++)
+      out.push(`\tat ${FRAMES[int(r, 0, FRAMES.length - 1)]}${int(r, 20, 900)})`);
+    if (r() < 0.4) {
+      out.push(`Caused by: ${EXCEPTIONS[int(r, 0, EXCEPTIONS.length - 1)]}`);
+      out.push(`\tat ${FRAMES[2]}${int(r, 20, 900)})`);
+      out.push(`\t... ${int(r, 5, 40)} more`);
+    }
+    return out;
+  };
+  while (truth.bytes < opts.bytes) {
+    t += -Math.log(1 - r()) * meanGap;
+    const time = Math.floor(t);
+    const incident = incidents.find((i) => time >= i.start && time < i.end);
+    if (incident && r() < 0.3) {
+      // The incident's sequence: pool exhausted → timeouts → breaker opens.
+      const phase = (time - incident.start) / (incident.end - incident.start);
+      const s = incident.service;
+      if (phase < 0.05)
+        emit(time, 'WARN', s, `Connection pool exhausted active=20/20 waiting=${int(r, 5, 60)}`);
+      else if (phase > 0.9 && r() < 0.3)
+        emit(time, 'ERROR', s, 'Circuit breaker opened for db after repeated timeouts');
+      else
+        emit(time, 'ERROR', s, `Timeout calling db after ${int(r, 3, 5) * 1000}ms`, r() < 0.1 ? trace() : []);
+    } else {
+      const x = r();
+      const service = pickService();
+      if (x < 0.809) emit(time, 'INFO', service, INFO[int(r, 0, INFO.length - 1)]!(r));
+      else if (x < 0.91) emit(time, 'DEBUG', service, DEBUG[int(r, 0, DEBUG.length - 1)]!(r));
+      else if (x < 0.981) emit(time, 'WARN', service, WARN[int(r, 0, WARN.length - 1)]!(r));
+      else if (x < 0.99995)
+        emit(time, 'ERROR', service, ERROR[int(r, 0, ERROR.length - 1)]!(r), r() < 0.25 ? trace() : []);
+      else emit(time, 'FATAL', service, 'Out of memory: Java heap space, shutting down', trace());
+    }
+    if (lines.length >= 512) {
+      const text = lines.join('');
+      lines.length = 0;
+      buf += text;
+      truth.bytes += utf8Length(text);
+      if (buf.length >= 64 * 1024) {
+        yield buf;
+        buf = '';
+      }
+    }
+  }
+  if (lines.length > 0) {
+    const text = lines.join('');
+    buf += text;
+    truth.bytes += utf8Length(text);
+  }
+  if (buf.length > 0) yield buf;
+  return truth;
+}
+
+function utf8Length(s: string): number {
+  // The generator writes ASCII only.
+  return s.length;
+}

@@ -1,0 +1,122 @@
+import type { ZoneResolver } from './zone.ts';
+
+/**
+ * ISO-8601 / RFC 3339 timestamps parsed by hand from bytes: `YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH[:MM]]`.
+ * No regex and no Date.parse per line (a third of the time in a profile); Date.UTC runs once per day of log.
+ */
+export class IsoTimeParser {
+  private dayKey = -1;
+  private dayMs = 0;
+  /** index just past the last parsed timestamp */
+  end = 0;
+
+  constructor(private readonly zone: ZoneResolver) {}
+
+  /** Parses a timestamp starting at `p`; returns ms since epoch, or NaN (and `end` is then meaningless). */
+  parse(b: Uint8Array | ArrayLike<number>, p: number, limit: number): number {
+    if (limit - p < 19) return NaN;
+    const y = d4(b, p);
+    if (y < 0 || b[p + 4] !== 45) return NaN; // '-'
+    const mo = d2(b, p + 5);
+    if (mo < 1 || mo > 12 || b[p + 7] !== 45) return NaN;
+    const d = d2(b, p + 8);
+    if (d < 1 || d > 31) return NaN;
+    const sep = b[p + 10];
+    if (sep !== 84 && sep !== 32 && sep !== 116) return NaN; // 'T', ' ', 't'
+    const h = d2(b, p + 11);
+    if (h < 0 || h > 23 || b[p + 13] !== 58) return NaN; // ':'
+    const mi = d2(b, p + 14);
+    if (mi < 0 || mi > 59 || b[p + 16] !== 58) return NaN;
+    const s = d2(b, p + 17);
+    if (s < 0 || s > 60) return NaN; // 60: a leap second, folded into the next minute by the arithmetic
+    let i = p + 19;
+    let ms = 0;
+    const c = b[i];
+    if (i < limit && (c === 46 || c === 44)) {
+      // '.' or ',' then any number of digits; keep millisecond precision
+      i++;
+      let scale = 100;
+      const fracStart = i;
+      while (i < limit) {
+        const v = b[i]! - 48;
+        if (v < 0 || v > 9) break;
+        ms += v * scale;
+        scale /= 10;
+        i++;
+      }
+      if (i === fracStart) return NaN;
+      ms = Math.floor(ms + 1e-6);
+    }
+    const key = y * 10000 + mo * 100 + d;
+    if (key !== this.dayKey) {
+      this.dayKey = key;
+      this.dayMs = Date.UTC(y, mo - 1, d);
+    }
+    const wall = this.dayMs + h * 3_600_000 + mi * 60_000 + s * 1000 + ms;
+    // Zone designator
+    if (i < limit) {
+      const z = b[i];
+      if (z === 90 || z === 122) {
+        // 'Z'
+        this.end = i + 1;
+        return wall;
+      }
+      if (z === 43 || z === 45) {
+        // '+' or '-'
+        const oh = d2(b, i + 1);
+        if (oh >= 0 && oh <= 23 && i + 3 <= limit) {
+          let j = i + 3;
+          let om = 0;
+          if (b[j] === 58 && j + 3 <= limit) {
+            om = d2(b, j + 1);
+            if (om >= 0) j += 3;
+            else om = 0;
+          } else if (j + 2 <= limit) {
+            const m2 = d2(b, j);
+            if (m2 >= 0 && m2 < 60) {
+              om = m2;
+              j += 2;
+            }
+          }
+          this.end = j;
+          const off = (oh * 60 + om) * 60_000;
+          return z === 43 ? wall - off : wall + off;
+        }
+      }
+    }
+    this.end = i;
+    return this.zone.toUtc(wall);
+  }
+}
+
+/** Two ASCII digits at p as a number, or -1. */
+export function d2(b: Uint8Array | ArrayLike<number>, p: number): number {
+  const a = (b[p] ?? 0) - 48;
+  const c = (b[p + 1] ?? 0) - 48;
+  if (a < 0 || a > 9 || c < 0 || c > 9) return -1;
+  return a * 10 + c;
+}
+
+/** Four ASCII digits at p as a number, or -1. */
+export function d4(b: Uint8Array | ArrayLike<number>, p: number): number {
+  const hi = d2(b, p);
+  const lo = d2(b, p + 2);
+  if (hi < 0 || lo < 0) return -1;
+  return hi * 100 + lo;
+}
+
+const scratch = new Uint8Array(64);
+
+/** Parses an ISO timestamp held in a string (JSON, logfmt values). */
+export function parseIsoString(parser: IsoTimeParser, s: string): number {
+  const n = s.length;
+  if (n > scratch.length) return NaN;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    scratch[i] = c > 127 ? 0 : c;
+  }
+  const t = parser.parse(scratch, 0, n);
+  // Anything but trailing space after the timestamp means it was not one.
+  if (Number.isNaN(t) || parser.end !== n) return NaN;
+  return t;
+}

@@ -1,0 +1,127 @@
+/**
+ * The wire contract: everything that crosses the worker boundary or lands in a report is declared here,
+ * as plain structured-cloneable data (numbers, strings, arrays, plain objects).
+ */
+
+export const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
+export type Level = (typeof LEVELS)[number];
+/** Index 6 in per-level arrays counts records that carry no level. */
+export const NONE_INDEX = 6;
+export const LEVEL_SLOTS = 7;
+export type LevelOrNone = Level | 'NONE';
+export const LEVELS_AND_NONE: readonly LevelOrNone[] = [...LEVELS, 'NONE'];
+
+export type FieldValue = string | number | boolean | null;
+
+/**
+ * One normalized log record. Immutable: made once per record, read by every analyzer.
+ * `message` is the first line's message; lines joined to it (a stack trace) are in `continuation`.
+ */
+export interface LogRecord {
+  /** ms since the epoch, or null when the record carries no time */
+  readonly time: number | null;
+  readonly level: Level | null;
+  readonly service: string | null;
+  readonly message: string;
+  /** text of continuation lines joined to this record (stack trace), '\n'-separated, or null */
+  readonly continuation: string | null;
+  /** name of the file the record came from */
+  readonly file: string;
+  /** index of that file in the analysis */
+  readonly fileIndex: number;
+  /** 1-based number of the record's first line */
+  readonly line: number;
+  /** 1-based number of the record's last line (> line when continuation lines were joined) */
+  readonly lineEnd: number;
+  /** byte offset of the record's first line in the (decompressed) file */
+  readonly offset: number;
+  /** bytes spanned by the record, its line ends included */
+  readonly length: number;
+  /** false when no format parsed the record's first line */
+  readonly parsed: boolean;
+  /** structured fields where the format has them (JSON, logfmt), else null */
+  readonly fields: Readonly<Record<string, FieldValue>> | null;
+}
+
+export interface IngestTotals {
+  /** decompressed bytes read */
+  bytes: number;
+  /** lines, empty ones included */
+  lines: number;
+  /** empty or whitespace-only lines: counted, not records */
+  emptyLines: number;
+  records: number;
+  /** records whose first line no format parsed */
+  unparsed: number;
+  /** lines joined to the record before them (stack traces) */
+  continuationLines: number;
+  /** lines that held invalid UTF-8 (decoded with U+FFFD) */
+  invalidUtf8: number;
+  /** lines cut at the line-length cap */
+  truncatedLines: number;
+  /** records without a time */
+  untimed: number;
+}
+
+export interface FileSummary {
+  name: string;
+  /** bytes of the file as given (compressed size for .gz) */
+  bytes: number;
+  /** decompressed bytes */
+  bytesRead: number;
+  gzip: boolean;
+  /** id of the detected format, or 'unknown' */
+  format: string;
+  formatName: string;
+  /** share of the detection sample's non-empty lines that the chosen format parsed (0..1) */
+  formatConfidence: number;
+  records: number;
+  lines: number;
+  /** what went wrong with the file, if anything (it stops the file, not the analysis) */
+  error: string | null;
+  /** what was odd but still analyzed */
+  warnings: string[];
+}
+
+export interface ServiceCount {
+  name: string;
+  records: number;
+  errors: number;
+}
+
+export interface TimelineSnapshot {
+  /** bucket width in ms */
+  bucketMs: number;
+  /** start of the first bucket, ms since epoch (null when no record had a time) */
+  start: number | null;
+  /** counts per bucket for each level, NONE last: levels[i][b] */
+  counts: number[][];
+}
+
+export interface Progress {
+  /** input bytes consumed (compressed bytes for .gz) across all files */
+  bytesRead: number;
+  totalBytes: number;
+  records: number;
+  elapsedMs: number;
+  /** index of the file being read */
+  fileIndex: number;
+  done: boolean;
+}
+
+export interface Snapshot {
+  jobId: number;
+  progress: Progress;
+  files: FileSummary[];
+  totals: IngestTotals;
+  /** counts per level, NONE last (LEVELS_AND_NONE order) */
+  levels: number[];
+  /** sorted by records, descending; progress snapshots carry the top ones only */
+  services: ServiceCount[];
+  /** distinct services seen (may exceed services.length in progress snapshots) */
+  serviceCount: number;
+  timeRange: { start: number; end: number } | null;
+  timeline: TimelineSnapshot;
+  /** set when the analysis stopped on an error that concerns all of it */
+  error: string | null;
+}

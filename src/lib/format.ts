@@ -1,0 +1,35 @@
+/** Display helpers: numbers, sizes, durations, times. */
+
+const nf = new Intl.NumberFormat('en-US');
+
+export function num(n: number): string {
+  return nf.format(n);
+}
+
+export function bytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
+  return `${(n / 1e9).toFixed(2)} GB`;
+}
+
+export function percent(x: number, digits = 1): string {
+  return `${(x * 100).toFixed(digits)} %`;
+}
+
+export function duration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—';
+  const s = ms / 1000;
+  if (s < 1) return `${Math.round(ms)} ms`;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${Math.round(s - m * 60)} s`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h ${m - h * 60} min`;
+  const d = Math.floor(h / 24);
+  return `${d} d ${h - d * 24} h`;
+}
+
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace('Z', ' UTC');
+}

@@ -1,0 +1,88 @@
+import * as Comlink from 'comlink';
+import type { EngineApi, AnalysisResult } from '../worker/engine.worker.ts';
+import type { Snapshot } from '../engine/types.ts';
+import type { Report } from '../engine/report.ts';
+import type { Config } from '../engine/config.ts';
+
+export type Status = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+
+/**
+ * Owns the engine worker and the state of the current analysis. Only this class talks to the worker.
+ * A new analysis terminates the previous worker (Comlink has no cancel), and a job id drops any result that
+ * arrives from a job that has been replaced.
+ */
+export class AnalysisSession {
+  status = $state<Status>('idle');
+  /** latest snapshot, replaced whole (never mutated) */
+  snapshot = $state.raw<Snapshot | null>(null);
+  report = $state.raw<Report | null>(null);
+  error = $state<string | null>(null);
+  files = $state.raw<File[]>([]);
+  /** 0 when idle; increases with each analysis */
+  jobId = $state(0);
+
+  private worker: Worker | null = null;
+  private api: Comlink.Remote<EngineApi> | null = null;
+
+  private spawn(): Comlink.Remote<EngineApi> {
+    this.worker?.terminate();
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a module URL for Vite's worker bundling, not state
+    this.worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module' });
+    this.api = Comlink.wrap<EngineApi>(this.worker);
+    return this.api;
+  }
+
+  async start(files: File[], config: Config): Promise<void> {
+    const job = this.jobId + 1;
+    this.jobId = job;
+    const api = this.spawn();
+    this.files = files;
+    this.status = 'running';
+    this.snapshot = null;
+    this.report = null;
+    this.error = null;
+    const onSnapshot = (s: Snapshot): void => {
+      if (s.jobId === this.jobId) this.snapshot = s;
+    };
+    let result: AnalysisResult;
+    try {
+      result = await api.analyze(job, files, $state.snapshot(config), Comlink.proxy(onSnapshot));
+    } catch (e) {
+      if (job !== this.jobId) return;
+      this.status = 'error';
+      this.error = e instanceof Error ? e.message : String(e);
+      return;
+    }
+    if (job !== this.jobId) return;
+    this.snapshot = result.snapshot;
+    this.report = result.report;
+    this.status = 'done';
+  }
+
+  /** Generates the sample log in the worker, then analyzes it like a dropped file. */
+  async startSample(config: Config): Promise<void> {
+    const job = this.jobId + 1;
+    this.jobId = job;
+    this.status = 'running';
+    this.snapshot = null;
+    this.report = null;
+    this.error = null;
+    const api = this.spawn();
+    const file = await api.sample({ bytes: 8_000_000, seed: 42, spanMs: 6 * 3600_000 });
+    if (job !== this.jobId) return;
+    await this.start([file], config);
+  }
+
+  cancel(): void {
+    if (this.status !== 'running') return;
+    this.jobId++;
+    this.worker?.terminate();
+    this.worker = null;
+    this.api = null;
+    this.status = 'cancelled';
+  }
+
+  dispose(): void {
+    this.worker?.terminate();
+  }
+}
