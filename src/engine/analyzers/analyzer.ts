@@ -14,9 +14,27 @@ export interface Analyzer<S> {
 
 const INDEX: Record<Level, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4, FATAL: 5 };
 
-/** Position of a level in per-level arrays (LEVELS order, NONE last). */
+/**
+ * Position of a level in per-level arrays (LEVELS order, NONE last). A switch on interned strings compiles to
+ * pointer compares, cheaper than a keyed property lookup on the hot path.
+ */
 export function levelIndex(level: Level | null): number {
-  return level === null ? NONE_INDEX : INDEX[level];
+  switch (level) {
+    case 'INFO':
+      return 2;
+    case 'DEBUG':
+      return 1;
+    case 'WARN':
+      return 3;
+    case 'ERROR':
+      return 4;
+    case 'TRACE':
+      return 0;
+    case 'FATAL':
+      return 5;
+    default:
+      return NONE_INDEX;
+  }
 }
 
 /** A lookup from level index to "counts as an error", built once from the config's errorLevels. */
