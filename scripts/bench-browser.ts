@@ -18,10 +18,19 @@ const { values } = parseArgs({
   },
 });
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+];
 
 /** grep/awk's view of the file: records are lines that start with a timestamp; fields 2 and 3 are level and service. */
-function awkCount(path: string): { records: number; levels: Record<string, number>; services: Record<string, number> } {
+function awkCount(path: string): {
+  records: number;
+  levels: Record<string, number>;
+  services: Record<string, number>;
+} {
   const out = execFileSync(
     'awk',
     [
@@ -47,11 +56,16 @@ async function main(): Promise<void> {
     path = `tmp/bench-${values.size}.log`;
     if (!existsSync(path)) {
       console.log(`generating ${path} …`);
-      execFileSync('npx', ['tsx', 'scripts/gen.ts', '--size', values.size, '--out', path], { stdio: 'inherit' });
+      execFileSync('npx', ['tsx', 'scripts/gen.ts', '--size', values.size, '--out', path], {
+        stdio: 'inherit',
+      });
     }
   }
   if (!existsSync('dist/index.html')) execFileSync('npx', ['vite', 'build'], { stdio: 'inherit' });
-  const server = spawn('npx', ['vite', 'preview', '--port', values.port, '--strictPort'], { stdio: 'ignore', detached: true });
+  const server = spawn('npx', ['vite', 'preview', '--port', values.port, '--strictPort'], {
+    stdio: 'ignore',
+    detached: true,
+  });
   const url = `http://localhost:${values.port}/`;
   for (let i = 0; i < 50; i++) {
     try {
@@ -62,7 +76,10 @@ async function main(): Promise<void> {
     }
   }
   const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-  const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({
+    ...(executablePath ? { executablePath } : {}),
+    args: CHROMIUM_ARGS,
+  });
   try {
     const page = await browser.newPage();
     await page.goto(url);
@@ -79,10 +96,16 @@ async function main(): Promise<void> {
     await page.getByLabel('Open file').setInputFiles(path);
     const exportButton = page.getByRole('button', { name: 'Export report (JSON)' });
     await exportButton.waitFor();
-    await page.waitForFunction(() => {
-      const b = [...document.querySelectorAll('button')].find((x) => x.textContent?.includes('Export report (JSON)'));
-      return b !== undefined && !b.disabled;
-    }, null, { timeout: 600_000, polling: 100 });
+    await page.waitForFunction(
+      () => {
+        const b = [...document.querySelectorAll('button')].find((x) =>
+          x.textContent?.includes('Export report (JSON)'),
+        );
+        return b !== undefined && !b.disabled;
+      },
+      null,
+      { timeout: 600_000, polling: 100 },
+    );
     const wall = Date.now() - t0;
     const probes = await page.evaluate(() => {
       const w = window as unknown as { __gap: number; __long: number[]; __stop: boolean };
@@ -120,11 +143,15 @@ async function main(): Promise<void> {
     const mb = report.totals.bytes / 1e6;
     const engineMBs = mb / (report.analysis.durationMs / 1000);
     const floorMBs = mb / (floor.ms / 1000);
-    console.log(`file          ${path} (${mb.toFixed(1)} MB, ${floor.newlines.toLocaleString('en-US')} lines)`);
-    console.log(`runtime       ${browser.version()} headless, engine worker`);
-    console.log(`floor         ${floorMBs.toFixed(0)} MB/s  (worker reads File.stream(), counts newline bytes: ${floor.ms.toFixed(0)} ms)`);
     console.log(
-      `engine        ${engineMBs.toFixed(0)} MB/s, ${((report.totals.records / report.analysis.durationMs) * 1000 / 1e6).toFixed(2)} M records/s  (${report.analysis.durationMs} ms in the worker, ${wall} ms drop-to-done)`,
+      `file          ${path} (${mb.toFixed(1)} MB, ${floor.newlines.toLocaleString('en-US')} lines)`,
+    );
+    console.log(`runtime       ${browser.version()} headless, engine worker`);
+    console.log(
+      `floor         ${floorMBs.toFixed(0)} MB/s  (worker reads File.stream(), counts newline bytes: ${floor.ms.toFixed(0)} ms)`,
+    );
+    console.log(
+      `engine        ${engineMBs.toFixed(0)} MB/s, ${(((report.totals.records / report.analysis.durationMs) * 1000) / 1e6).toFixed(2)} M records/s  (${report.analysis.durationMs} ms in the worker, ${wall} ms drop-to-done)`,
     );
     console.log(`ratio         ${(engineMBs / floorMBs).toFixed(2)} of the floor`);
     console.log(
@@ -139,7 +166,8 @@ async function main(): Promise<void> {
     console.log(
       `awk check     records ${awk.records === report.totals.records ? 'equal' : `DIFFER (awk ${awk.records}, page ${report.totals.records})`}, levels ${levelsOk ? 'equal' : 'DIFFER'}, services ${servicesOk ? 'equal' : 'DIFFER'}`,
     );
-    if (!levelsOk || !servicesOk) console.log(JSON.stringify({ awk, page: { levels: report.levels, services: pageServices } }));
+    if (!levelsOk || !servicesOk)
+      console.log(JSON.stringify({ awk, page: { levels: report.levels, services: pageServices } }));
   } finally {
     await browser.close();
     if (server.pid) process.kill(-server.pid);

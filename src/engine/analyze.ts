@@ -25,6 +25,7 @@ export interface AnalyzeOptions {
 }
 
 const BINARY_SCAN_BYTES = 64 * 1024;
+const NO_LINES = { lines: 0, continuationLines: 0, emptyLines: 0, invalidUtf8: 0, truncatedLines: 0 };
 
 /** Thrown inside a file's read when it is not text; caught per file. */
 class NotTextError extends Error {}
@@ -76,6 +77,7 @@ export async function analyze(
       totals.bytes += current.splitter.bytes;
       if (c) {
         totals.lines += c.lines;
+        totals.continuationLines += c.continuationLines;
         totals.emptyLines += c.emptyLines;
         totals.invalidUtf8 += c.invalidUtf8;
         totals.truncatedLines += c.truncatedLines;
@@ -122,7 +124,9 @@ export async function analyze(
       for await (let chunk of opened.chunks) {
         if (scanned < BINARY_SCAN_BYTES) {
           if (scanned === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
-            chunk = chunk.subarray(3); // UTF-8 byte order mark
+            chunk = chunk.subarray(3); // a UTF-8 byte order mark: counted, not part of the first line
+            splitter.skip(3);
+            scanned = 3;
           }
           checkText(chunk.subarray(0, BINARY_SCAN_BYTES - scanned), scanned);
           scanned += chunk.length;
@@ -139,6 +143,7 @@ export async function analyze(
       if (e instanceof NotTextError) {
         summary.error = e.message;
         summary.bytesRead = splitter.bytes;
+        analysis.totals.addLines(NO_LINES, splitter.bytes);
         current = null;
         continue;
       }
@@ -163,11 +168,7 @@ export async function analyze(
       splitter.bytes,
     );
     if (done !== null) analysis.totals.addLines(done.counts, splitter.bytes);
-    else
-      analysis.totals.addLines(
-        { lines: 0, emptyLines: 0, invalidUtf8: 0, truncatedLines: 0 },
-        splitter.bytes,
-      );
+    else analysis.totals.addLines(NO_LINES, splitter.bytes);
     current = null;
   }
   fileIndex = Math.max(0, inputs.length - 1);

@@ -12,6 +12,7 @@ const WORDS: Record<string, Level> = {
   verbose: 'TRACE',
   debug: 'DEBUG',
   dbg: 'DEBUG',
+  dbug: 'DEBUG',
   fine: 'DEBUG',
   config: 'DEBUG',
   info: 'INFO',
@@ -65,7 +66,8 @@ export function levelFromBytes(b: Uint8Array, start: number, end: number): Level
 /** The level named by a string (any case, surrounding spaces ignored), or null. */
 export function levelFromString(s: string): Level | null {
   const w = s.trim().toLowerCase();
-  return WORDS[w] ?? null;
+  // own properties only: "constructor" or "__proto__" are not level words
+  return Object.hasOwn(WORDS, w) ? WORDS[w]! : null;
 }
 
 /** Numeric levels: bunyan/pino (10 trace … 60 fatal). */

@@ -125,6 +125,14 @@ interface Incident {
   service: string;
 }
 
+/** A service restart: shutdown, start, ready — the sample's second recurring sequence. */
+interface Deploy {
+  at: number;
+  service: string;
+  version: string;
+  done: number;
+}
+
 /**
  * Yields the log in chunks of about 64 KiB; the generator's return value is the ground truth
  * (records, levels, services) counted while writing.
@@ -143,6 +151,18 @@ export function* generateSample(opts: SampleOptions): Generator<string, SampleTr
     const len = span * (0.008 + r() * 0.004); // ~1 % of the span each
     incidents.push({ start: at, end: at + len, service: i % 2 === 0 ? 'payment-service' : 'order-service' });
   }
+  // A few restarts, and one outage of the gateway: traffic drops to a tenth for ~1 % of the span.
+  const deploys: Deploy[] = [];
+  for (let i = 0; i < 3; i++) {
+    deploys.push({
+      at: start + ((i + 0.3) / 3) * span,
+      service: ['order-service', 'search-service', 'auth-service'][i]!,
+      version: `2.${14 + i}.${int(r, 0, 9)}`,
+      done: 0,
+    });
+  }
+  const outageStart = start + 0.62 * span;
+  const outageEnd = outageStart + span * 0.01;
   const truth: SampleTruth = {
     bytes: 0,
     lines: 0,
@@ -191,16 +211,32 @@ export function* generateSample(opts: SampleOptions): Generator<string, SampleTr
   while (truth.bytes < opts.bytes) {
     t += -Math.log(1 - r()) * meanGap;
     const time = Math.floor(t);
+    if (time >= outageStart && time < outageEnd && r() < 0.9) continue; // the gateway is down: silence
+    for (const d of deploys) {
+      // shutdown → start (5–15 s later) → ready (3–8 s later), written when their time comes
+      if (d.done === 0 && time >= d.at) {
+        emit(time, 'INFO', d.service, 'Received SIGTERM, shutting down gracefully');
+        d.done = 1;
+        d.at = time + int(r, 5000, 15000);
+      } else if (d.done === 1 && time >= d.at) {
+        emit(time, 'INFO', d.service, `Starting ${d.service} version ${d.version}`);
+        d.done = 2;
+        d.at = time + int(r, 3000, 8000);
+      } else if (d.done === 2 && time >= d.at) {
+        emit(time, 'INFO', d.service, `Ready to accept connections in ${int(r, 2500, 9000)}ms`);
+        d.done = 3;
+      }
+    }
     const incident = incidents.find((i) => time >= i.start && time < i.end);
     if (incident && r() < 0.3) {
-      // The incident's sequence: pool exhausted → timeouts → breaker opens.
-      const phase = (time - incident.start) / (incident.end - incident.start);
+      // The incident's sequence: pool exhausted (first 10 s) → timeouts → the breaker opens 40–60 s in.
+      const since = time - incident.start;
       const s = incident.service;
-      if (phase < 0.05)
+      if (since < 10_000)
         emit(time, 'WARN', s, `Connection pool exhausted active=20/20 waiting=${int(r, 5, 60)}`);
-      else if (phase > 0.9 && r() < 0.3)
+      else if (since >= 40_000 && since < 60_000 && r() < 0.3) {
         emit(time, 'ERROR', s, 'Circuit breaker opened for db after repeated timeouts');
-      else
+      } else
         emit(time, 'ERROR', s, `Timeout calling db after ${int(r, 3, 5) * 1000}ms`, r() < 0.1 ? trace() : []);
     } else {
       const x = r();

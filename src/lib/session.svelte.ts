@@ -41,8 +41,10 @@ export class AnalysisSession {
     this.snapshot = null;
     this.report = null;
     this.error = null;
+    // Progress arrives on the callback's own MessagePort, so it can land after the final result: once the
+    // job is done, a late progress snapshot must not replace the final one.
     const onSnapshot = (s: Snapshot): void => {
-      if (s.jobId === this.jobId) this.snapshot = s;
+      if (s.jobId === this.jobId && this.status === 'running') this.snapshot = s;
     };
     let result: AnalysisResult;
     try {

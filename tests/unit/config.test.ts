@@ -1,5 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { CONFIG_SCHEMA_ID, DEFAULT_CONFIG, parseConfig, parseConfigText, type ConfigResult } from '../../src/engine/config.ts';
+import {
+  CONFIG_SCHEMA_ID,
+  DEFAULT_CONFIG,
+  parseConfig,
+  parseConfigText,
+  type ConfigResult,
+} from '../../src/engine/config.ts';
 
 const DEFAULTS = {
   schema: 'loglens.config/1',
@@ -40,8 +46,12 @@ describe('parseConfig', () => {
   });
 
   it('maxLineBytes: too small, too large, not an integer, not a number', () => {
-    expect(errorsOf(parseConfig({ maxLineBytes: 10 }))).toEqual(['maxLineBytes: must be at least 1024 bytes']);
-    expect(errorsOf(parseConfig({ maxLineBytes: 1023 }))).toEqual(['maxLineBytes: must be at least 1024 bytes']);
+    expect(errorsOf(parseConfig({ maxLineBytes: 10 }))).toEqual([
+      'maxLineBytes: must be at least 1024 bytes',
+    ]);
+    expect(errorsOf(parseConfig({ maxLineBytes: 1023 }))).toEqual([
+      'maxLineBytes: must be at least 1024 bytes',
+    ]);
     expect(errorsOf(parseConfig({ maxLineBytes: 64 * 1024 * 1024 + 1 }))).toEqual([
       'maxLineBytes: must be at most 64 MiB',
     ]);
@@ -67,7 +77,9 @@ describe('parseConfig', () => {
     expect(errorsOf(parseConfig({ errorLevels: [] }))).toEqual(['errorLevels: must name at least one level']);
     const bogus = errorsOf(parseConfig({ errorLevels: ['ERROR', 'BOGUS'] }));
     expect(bogus).toHaveLength(1);
-    expect(bogus[0]).toMatch(/^errorLevels\.1: Invalid option: expected one of "TRACE"\|"DEBUG"\|"INFO"\|"WARN"\|"ERROR"\|"FATAL"$/);
+    expect(bogus[0]).toMatch(
+      /^errorLevels\.1: Invalid option: expected one of "TRACE"\|"DEBUG"\|"INFO"\|"WARN"\|"ERROR"\|"FATAL"$/,
+    );
     expect(errorsOf(parseConfig({ errorLevels: 'ERROR' }))[0]).toMatch(/^errorLevels: /);
   });
 
@@ -75,11 +87,15 @@ describe('parseConfig', () => {
     const e = errorsOf(parseConfig({ timeline: { maxBuckets: 5 } }));
     expect(e).toHaveLength(1);
     expect(e[0]).toMatch(/^timeline\.maxBuckets: /);
-    expect(errorsOf(parseConfig({ timeline: { maxBuckets: 100_001 } }))[0]).toMatch(/^timeline\.maxBuckets: /);
+    expect(errorsOf(parseConfig({ timeline: { maxBuckets: 100_001 } }))[0]).toMatch(
+      /^timeline\.maxBuckets: /,
+    );
   });
 
   it('rejects unknown keys, naming them, at the top level and nested', () => {
-    expect(errorsOf(parseConfig({ maxLineByte: 2048 }))).toEqual(['(document): Unrecognized key: "maxLineByte"']);
+    expect(errorsOf(parseConfig({ maxLineByte: 2048 }))).toEqual([
+      '(document): Unrecognized key: "maxLineByte"',
+    ]);
     expect(errorsOf(parseConfig({ timeline: { maxBuckets: 100, width: 5 } }))).toEqual([
       'timeline: Unrecognized key: "width"',
     ]);
@@ -117,7 +133,9 @@ describe('parseConfigText', () => {
       config: { ...DEFAULTS, timeZone: 'UTC', timeline: { maxBuckets: 500 } },
     });
     expect(parseConfigText('null')).toEqual({ ok: true, config: DEFAULTS });
-    expect(errorsOf(parseConfigText('{"maxLineBytes": 5}'))).toEqual(['maxLineBytes: must be at least 1024 bytes']);
+    expect(errorsOf(parseConfigText('{"maxLineBytes": 5}'))).toEqual([
+      'maxLineBytes: must be at least 1024 bytes',
+    ]);
   });
 
   it('reports bad JSON as a document error', () => {

@@ -43,7 +43,8 @@ describe('FORMATS', () => {
       expect(f.samples.length).toBeGreaterThanOrEqual(3);
       for (const s of f.samples) {
         expect([f.id, s, parse(f, s) !== null]).toEqual([f.id, s, true]);
-        for (const more of FORMATS.slice(0, i)) expect([more.id, s, parse(more, s)]).toEqual([more.id, s, null]);
+        for (const more of FORMATS.slice(0, i))
+          expect([more.id, s, parse(more, s)]).toEqual([more.id, s, null]);
       }
     }
   });
@@ -81,7 +82,11 @@ describe('FORMATS', () => {
     expect(d.confidence).toBe(0.5);
     expect(d.scores).toEqual({ json: 0, logfmt: 0, 'iso-level-service': 1 });
     const none = detectFormat([mk('hello'), mk('world')], FORMATS, ctx);
-    expect(none).toEqual({ format: null, confidence: 0, scores: { json: 0, logfmt: 0, 'iso-level-service': 0 } });
+    expect(none).toEqual({
+      format: null,
+      confidence: 0,
+      scores: { json: 0, logfmt: 0, 'iso-level-service': 0 },
+    });
     expect(detectFormat([], FORMATS, ctx)).toEqual({
       format: null,
       confidence: 0,
@@ -94,7 +99,9 @@ describe('iso-level-service', () => {
   const f = fmt('iso-level-service');
 
   it('parses time, level, service and message', () => {
-    expect(parse(f, '2025-03-14T10:22:31.123Z ERROR payment-service Timeout calling db after 3000ms')).toEqual(
+    expect(
+      parse(f, '2025-03-14T10:22:31.123Z ERROR payment-service Timeout calling db after 3000ms'),
+    ).toEqual(
       draft({
         time: Date.UTC(2025, 2, 14, 10, 22, 31, 123),
         level: 'ERROR',
@@ -103,9 +110,16 @@ describe('iso-level-service', () => {
       }),
     );
     expect(parse(f, '2025-03-14T10:22:31Z INFO api-gateway GET /v1/orders 200 12ms')).toEqual(
-      draft({ time: Date.UTC(2025, 2, 14, 10, 22, 31), level: 'INFO', service: 'api-gateway', message: 'GET /v1/orders 200 12ms' }),
+      draft({
+        time: Date.UTC(2025, 2, 14, 10, 22, 31),
+        level: 'INFO',
+        service: 'api-gateway',
+        message: 'GET /v1/orders 200 12ms',
+      }),
     );
-    expect(parse(f, '2025-03-14 10:22:31.123456+01:00 WARN auth-service token close to expiry for user 8812')).toEqual(
+    expect(
+      parse(f, '2025-03-14 10:22:31.123456+01:00 WARN auth-service token close to expiry for user 8812'),
+    ).toEqual(
       draft({
         time: Date.UTC(2025, 2, 14, 9, 22, 31, 123),
         level: 'WARN',
@@ -133,7 +147,12 @@ describe('iso-level-service', () => {
 
   it('normalizes level words, skips runs of spaces and tabs, keeps the message as written', () => {
     expect(parse(f, '2025-03-14T10:22:31  warning \t svc   two  spaces ')).toEqual(
-      draft({ time: Date.UTC(2025, 2, 14, 10, 22, 31), level: 'WARN', service: 'svc', message: 'two  spaces ' }),
+      draft({
+        time: Date.UTC(2025, 2, 14, 10, 22, 31),
+        level: 'WARN',
+        service: 'svc',
+        message: 'two  spaces ',
+      }),
     );
     expect(parse(f, '2025-03-14T10:22:31Z\tinfo\tapi\thello')).toEqual(
       draft({ time: Date.UTC(2025, 2, 14, 10, 22, 31), level: 'INFO', service: 'api', message: 'hello' }),
@@ -149,7 +168,12 @@ describe('iso-level-service', () => {
 
   it('decodes non-ASCII messages and services', () => {
     expect(parse(f, '2025-03-14T10:22:31Z INFO café-svc ☕ prêt à servir 😀')).toEqual(
-      draft({ time: Date.UTC(2025, 2, 14, 10, 22, 31), level: 'INFO', service: 'café-svc', message: '☕ prêt à servir 😀' }),
+      draft({
+        time: Date.UTC(2025, 2, 14, 10, 22, 31),
+        level: 'INFO',
+        service: 'café-svc',
+        message: '☕ prêt à servir 😀',
+      }),
     );
   });
 
@@ -162,7 +186,14 @@ describe('iso-level-service', () => {
     const d: RecordDraft = draft({});
     const info = lineInfo(end - start + 1, { ascii: true, text: chunk, textBase: 0, offset: start });
     expect(f.parse(b, start, end, info, d, ctx)).toBe(true);
-    expect(d).toEqual(draft({ time: Date.UTC(2025, 2, 14, 10, 22, 31), level: 'INFO', service: 'api', message: 'hello world' }));
+    expect(d).toEqual(
+      draft({
+        time: Date.UTC(2025, 2, 14, 10, 22, 31),
+        level: 'INFO',
+        service: 'api',
+        message: 'hello world',
+      }),
+    );
     // the interner hands out the same string for the same service bytes
     const d2: RecordDraft = draft({});
     expect(f.parse(b, start, end, lineInfo(end - start), d2, ctx)).toBe(true);
@@ -241,7 +272,14 @@ describe('json', () => {
         f,
         '{"@timestamp":"2025-03-14T10:22:31.123+00:00","log.level":"info","service.name":"search","message":"query ok"}',
       ),
-    ).toEqual(draft({ time: Date.UTC(2025, 2, 14, 10, 22, 31, 123), level: 'INFO', service: 'search', message: 'query ok' }));
+    ).toEqual(
+      draft({
+        time: Date.UTC(2025, 2, 14, 10, 22, 31, 123),
+        level: 'INFO',
+        service: 'search',
+        message: 'query ok',
+      }),
+    );
   });
 
   it('reads epoch times in seconds, ms, µs and ns, as numbers or digit strings, and {"$date"}', () => {
@@ -261,14 +299,20 @@ describe('json', () => {
   });
 
   it('keeps records whose time is not understood, without a time', () => {
-    expect(parse(f, '{"time":"yesterday","level":"info","msg":"x"}')).toEqual(draft({ level: 'INFO', message: 'x' }));
+    expect(parse(f, '{"time":"yesterday","level":"info","msg":"x"}')).toEqual(
+      draft({ level: 'INFO', message: 'x' }),
+    );
     expect(parse(f, '{"time":true,"msg":"x"}')).toEqual(draft({ message: 'x' }));
   });
 
   it('normalizes message, level and service values', () => {
-    expect(parse(f, '{"msg":"hello\\n  ","level":"50","service":""}')).toEqual(draft({ level: 'ERROR', message: 'hello' }));
+    expect(parse(f, '{"msg":"hello\\n  ","level":"50","service":""}')).toEqual(
+      draft({ level: 'ERROR', message: 'hello' }),
+    );
     expect(parse(f, '{"msg":42,"level":"nonsense","app":7}')).toEqual(draft({ message: '42' }));
-    expect(parse(f, '{"message":{"a":1},"lvl":"dbg"}')).toEqual(draft({ level: 'DEBUG', message: '{"a":1}' }));
+    expect(parse(f, '{"message":{"a":1},"lvl":"dbg"}')).toEqual(
+      draft({ level: 'DEBUG', message: '{"a":1}' }),
+    );
     expect(parse(f, '{"level":"warn"}')).toEqual(draft({ level: 'WARN' }));
     expect(parse(f, '  {"msg":"padded"}\t')).toEqual(draft({ message: 'padded' }));
     expect(parse(f, '{"msg":"x","arr":[1,2],"nul":null,"b":true,"s":"t","n":1.5}')).toEqual(
@@ -277,7 +321,9 @@ describe('json', () => {
   });
 
   it('takes the first key present in the listed order and leaves the others as fields', () => {
-    expect(parse(f, '{"ts":"2025-03-14T10:22:31Z","time":"2025-03-14T11:00:00Z","msg":"m","message":"first"}')).toEqual(
+    expect(
+      parse(f, '{"ts":"2025-03-14T10:22:31Z","time":"2025-03-14T11:00:00Z","msg":"m","message":"first"}'),
+    ).toEqual(
       draft({
         time: Date.UTC(2025, 2, 14, 11),
         message: 'first',
@@ -297,10 +343,10 @@ describe('json', () => {
   // 'service' (then discarded: not a string) and the nested 'service.name' lookup is never reached:
   // service is null instead of 'search'. (The nested branch of pick() only runs when obj[head] exists, which
   // for 'service.name' is exactly when 'service' was already taken.)
-  it.fails('reads a nested "service": {"name"} (ECS)', () => {
-    expect(parse(f, '{"@timestamp":"2025-03-14T10:22:31Z","service":{"name":"search"},"message":"hi"}')?.service).toBe(
-      'search',
-    );
+  it('reads a nested "service": {"name"} (ECS)', () => {
+    expect(
+      parse(f, '{"@timestamp":"2025-03-14T10:22:31Z","service":{"name":"search"},"message":"hi"}')?.service,
+    ).toBe('search');
   });
 
   it('rejects lines that are not log objects', () => {
@@ -328,7 +374,10 @@ describe('logfmt', () => {
 
   it('parses the sample lines', () => {
     expect(
-      parse(f, 'time="2021-09-15T21:17:10.220731Z" level=error msg="failed to sync pod" component=kubelet pod=web-7f9'),
+      parse(
+        f,
+        'time="2021-09-15T21:17:10.220731Z" level=error msg="failed to sync pod" component=kubelet pod=web-7f9',
+      ),
     ).toEqual(
       draft({
         time: Date.UTC(2021, 8, 15, 21, 17, 10, 220),
@@ -352,7 +401,9 @@ describe('logfmt', () => {
         fields: { method: 'GET', path: '/v1/orders', status: '200', dur: '12ms' },
       }),
     );
-    expect(parse(f, 'level=warn ts=2025-03-14T10:22:32Z caller=main.go:42 msg="slow query" took=2.5s')).toEqual(
+    expect(
+      parse(f, 'level=warn ts=2025-03-14T10:22:32Z caller=main.go:42 msg="slow query" took=2.5s'),
+    ).toEqual(
       draft({
         time: Date.UTC(2025, 2, 14, 10, 22, 32),
         level: 'WARN',
@@ -364,8 +415,10 @@ describe('logfmt', () => {
 
   // BUG? (src/engine/levels.ts WORDS lacks 'dbug'): the format's own sample line writes lvl=dbug (log15);
   // it parses but gets level null instead of DEBUG.
-  it.fails('parses the log15 sample with lvl=dbug as DEBUG', () => {
-    expect(parse(f, 't=2025-03-14T10:22:33+0000 lvl=dbug msg="cache refreshed" logger=store entries=512')).toEqual(
+  it('parses the log15 sample with lvl=dbug as DEBUG', () => {
+    expect(
+      parse(f, 't=2025-03-14T10:22:33+0000 lvl=dbug msg="cache refreshed" logger=store entries=512'),
+    ).toEqual(
       draft({
         time: Date.UTC(2025, 2, 14, 10, 22, 33),
         level: 'DEBUG',
@@ -380,8 +433,12 @@ describe('logfmt', () => {
     expect(parse(f, 'level=info msg="say \\"hi\\"\\tnow\\nplease" x=1')).toEqual(
       draft({ level: 'INFO', message: 'say "hi"\tnow\nplease', fields: { x: '1' } }),
     );
-    expect(parse(f, 'level=info msg=hi debug')).toEqual(draft({ level: 'INFO', message: 'hi', fields: { debug: true } }));
-    expect(parse(f, 'level=info msg= x=1')).toEqual(draft({ level: 'INFO', message: '', fields: { x: '1' } }));
+    expect(parse(f, 'level=info msg=hi debug')).toEqual(
+      draft({ level: 'INFO', message: 'hi', fields: { debug: true } }),
+    );
+    expect(parse(f, 'level=info msg= x=1')).toEqual(
+      draft({ level: 'INFO', message: '', fields: { x: '1' } }),
+    );
     expect(parse(f, 'msg="héllo wörld" level=warn app=café')).toEqual(
       draft({ level: 'WARN', service: 'café', message: 'héllo wörld' }),
     );

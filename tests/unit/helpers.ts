@@ -31,7 +31,16 @@ export function bytesOf(...parts: (string | number[] | Uint8Array)[]): Uint8Arra
 
 /** A fresh LineInfo for a line of n bytes parsed outside the splitter. */
 export function lineInfo(n: number, overrides: Partial<LineInfo> = {}): LineInfo {
-  return { offset: 0, rawLength: n, lineNo: 1, truncated: false, ascii: false, text: null, textBase: 0, ...overrides };
+  return {
+    offset: 0,
+    rawLength: n,
+    lineNo: 1,
+    truncated: false,
+    ascii: false,
+    text: null,
+    textBase: 0,
+    ...overrides,
+  };
 }
 
 /** The parse context analyze() makes for a file, with the time zone fixed to UTC (or the given one). */
@@ -82,7 +91,12 @@ export function sampleText(opts: SampleOptions): { text: string; truth: SampleTr
 }
 
 /** A record for feeding analyzers directly; only what they read matters. */
-export function rec(time: number | null, level: Level | null, service: string | null = null, extra: Partial<LogRecord> = {}): LogRecord {
+export function rec(
+  time: number | null,
+  level: Level | null,
+  service: string | null = null,
+  extra: Partial<LogRecord> = {},
+): LogRecord {
   return {
     time,
     level,

@@ -54,7 +54,8 @@ describe('isAsciiChunk', () => {
     const r = rng(99);
     for (let k = 0; k < 2000; k++) {
       const buf = new Uint8Array(1 + Math.floor(r() * 40));
-      for (let i = 0; i < buf.length; i++) buf[i] = r() < 0.97 ? Math.floor(r() * 128) : 128 + Math.floor(r() * 128);
+      for (let i = 0; i < buf.length; i++)
+        buf[i] = r() < 0.97 ? Math.floor(r() * 128) : 128 + Math.floor(r() * 128);
       const from = Math.floor(r() * buf.length);
       const to = from + Math.floor(r() * (buf.length - from + 1));
       const sub = buf.subarray(from, to);
@@ -132,7 +133,10 @@ describe('isValidUtf8', () => {
 
   it('agrees with TextDecoder({fatal: true}) on many seeded random byte strings', () => {
     const r = rng(20250314);
-    const interesting = [0x00, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff];
+    const interesting = [
+      0x00, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4,
+      0xf5, 0xff,
+    ];
     const pieces = ['é', '日', '😀', '\u{10FFFF}', '\uD7FF', '\uE000', 'a'].map(utf8);
     let validCount = 0;
     for (let k = 0; k < 20_000; k++) {

@@ -8,7 +8,8 @@ export const OTHER_SERVICES = '(other services)';
 
 /**
  * Records and errors per service. Distinct names are capped (a field full of ids must not eat the memory):
- * past the cap, new names are counted under OTHER_SERVICES; the cap is part of the result, so merges agree.
+ * past the cap, new names are counted under OTHER_SERVICES. Below the cap merges are exact; past it, which
+ * names keep their own row depends on the order they came in (10,000 is far above what real logs have).
  */
 export class ServiceCounts implements Analyzer<ServiceCount[]> {
   private readonly map = new Map<string, ServiceCount>();

@@ -16,8 +16,8 @@ export function emptyTotals(): IngestTotals {
 }
 
 /**
- * Totals: records are counted from what is pushed; line-level facts (bytes, empty, truncated, invalid UTF-8)
- * are counted by the ingest stage, which sees lines that never become records.
+ * Totals: records are counted from what is pushed; line-level facts (bytes, continuation, empty, truncated,
+ * invalid UTF-8) are counted by the ingest stage, which sees lines that never become records.
  */
 export class Totals implements Analyzer<IngestTotals> {
   readonly t: IngestTotals = emptyTotals();
@@ -27,17 +27,23 @@ export class Totals implements Analyzer<IngestTotals> {
     t.records++;
     if (!r.parsed) t.unparsed++;
     if (r.time === null) t.untimed++;
-    t.continuationLines += r.lineEnd - r.line;
   }
 
   /** Adds what the ingest stage counted for a file (or part of one). */
   addLines(
-    c: { lines: number; emptyLines: number; invalidUtf8: number; truncatedLines: number },
+    c: {
+      lines: number;
+      continuationLines: number;
+      emptyLines: number;
+      invalidUtf8: number;
+      truncatedLines: number;
+    },
     bytes: number,
   ): void {
     const t = this.t;
     t.bytes += bytes;
     t.lines += c.lines;
+    t.continuationLines += c.continuationLines;
     t.emptyLines += c.emptyLines;
     t.invalidUtf8 += c.invalidUtf8;
     t.truncatedLines += c.truncatedLines;

@@ -56,26 +56,27 @@ function toFieldValue(v: unknown): FieldValue {
  */
 export function draftFromObject(obj: Record<string, unknown>, out: RecordDraft, iso: IsoTimeParser): boolean {
   const used = new Set<string>();
-  const pick = (keys: readonly string[]): unknown => {
+  // An object where a value is expected (ECS "service": {"name": …}) is passed over for the nested key.
+  const pick = (keys: readonly string[], objectsOk = false): unknown => {
     for (const k of keys) {
-      if (k in obj) {
+      if (Object.hasOwn(obj, k) && (objectsOk || obj[k] === null || typeof obj[k] !== 'object')) {
         used.add(k);
         return obj[k];
       }
       const dot = k.indexOf('.');
       if (dot > 0) {
         const head = obj[k.slice(0, dot)];
-        if (head !== null && typeof head === 'object' && k.slice(dot + 1) in head) {
+        if (head !== null && typeof head === 'object' && Object.hasOwn(head, k.slice(dot + 1))) {
           return (head as Record<string, unknown>)[k.slice(dot + 1)];
         }
       }
     }
     return undefined;
   };
-  const timeV = pick(TIME_KEYS);
+  const timeV = pick(TIME_KEYS, true); // t.$date (MongoDB) is an object
   const levelV = pick(LEVEL_KEYS);
   const serviceV = pick(SERVICE_KEYS);
-  const messageV = pick(MESSAGE_KEYS);
+  const messageV = pick(MESSAGE_KEYS) ?? pick(MESSAGE_KEYS, true); // an object message, as a last resort
   if (timeV === undefined && levelV === undefined && messageV === undefined) return false;
   const time = timeV === undefined ? NaN : timeFromValue(timeV, iso);
   out.time = Number.isNaN(time) ? null : time;

@@ -66,6 +66,11 @@ export class LineSplitter {
     return this.pos;
   }
 
+  /** Counts bytes that are not part of any line (a byte order mark), keeping offsets true to the file. */
+  skip(n: number): void {
+    this.pos += n;
+  }
+
   push(chunk: Uint8Array): void {
     const len = chunk.length;
     if (len === 0) return;
@@ -125,12 +130,13 @@ export class LineSplitter {
   }
 
   private appendCarry(chunk: Uint8Array, from: number, to: number): void {
-    const room = this.maxLineBytes + 1 - this.carryLen; // keep one byte past the cap to know it was exceeded
+    // Room for the cap, a CR, and one byte more to know the cap was exceeded.
+    const room = this.maxLineBytes + 2 - this.carryLen;
     const n = Math.min(to - from, room);
     if (n > 0) {
       if (this.carryLen + n > this.carry.length) {
         const grown = new Uint8Array(
-          Math.min(this.maxLineBytes + 1, Math.max(this.carry.length * 2, this.carryLen + n)),
+          Math.min(this.maxLineBytes + 2, Math.max(this.carry.length * 2, this.carryLen + n)),
         );
         grown.set(this.carry.subarray(0, this.carryLen));
         this.carry = grown;
@@ -138,7 +144,7 @@ export class LineSplitter {
       this.carry.set(chunk.subarray(from, from + n), this.carryLen);
       this.carryLen += n;
     }
-    if (this.carryLen > this.maxLineBytes && !this.skipping) {
+    if (this.carryLen > this.maxLineBytes + 1 && !this.skipping) {
       // Past the cap: stop copying, skip to the newline.
       this.skipping = true;
     }
@@ -149,11 +155,10 @@ export class LineSplitter {
     const buf = this.carry;
     let end = this.carryLen;
     let truncated = false;
+    if (!this.skipping && end > 0 && buf[end - 1] === 13) end--;
     if (this.skipping || end > this.maxLineBytes) {
       truncated = true;
       end = utf8Boundary(buf, 0, Math.min(end, this.maxLineBytes));
-    } else if (end > 0 && buf[end - 1] === 13) {
-      end--;
     }
     info.offset = this.pendingStart;
     info.rawLength = this.pendingRaw;

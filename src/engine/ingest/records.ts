@@ -8,6 +8,8 @@ import { isContinuation } from './continuation.ts';
 /** Line-level counts kept by the builder (records themselves are counted by the analyzers). */
 export interface LineCounts {
   lines: number;
+  /** lines joined to the record before them */
+  continuationLines: number;
   emptyLines: number;
   invalidUtf8: number;
   truncatedLines: number;
@@ -22,7 +24,13 @@ const MAX_CONTINUATION_CHARS = 64 * 1024;
  * (time and level null, message = the line). Nothing is dropped: blank lines are counted.
  */
 export class RecordBuilder implements LineSink {
-  readonly counts: LineCounts = { lines: 0, emptyLines: 0, invalidUtf8: 0, truncatedLines: 0 };
+  readonly counts: LineCounts = {
+    lines: 0,
+    continuationLines: 0,
+    emptyLines: 0,
+    invalidUtf8: 0,
+    truncatedLines: 0,
+  };
   private readonly draft: RecordDraft = { time: null, level: null, service: null, message: '', fields: null };
   // The record being assembled: it is emitted when the next record starts, or at the end.
   private has = false;
@@ -67,6 +75,7 @@ export class RecordBuilder implements LineSink {
       return;
     }
     if (this.has && isContinuation(buf, start, end)) {
+      c.continuationLines++;
       this.pLineEnd = info.lineNo;
       this.pLength = info.offset + info.rawLength - this.pOffset;
       const prev = this.pCont;

@@ -33,24 +33,24 @@ export class IsoTimeParser {
     let ms = 0;
     const c = b[i];
     if (i < limit && (c === 46 || c === 44)) {
-      // '.' or ',' then any number of digits; keep millisecond precision
+      // '.' or ',' then any number of digits; milliseconds from the first three, the rest truncated
       i++;
-      let scale = 100;
       const fracStart = i;
       while (i < limit) {
         const v = b[i]! - 48;
         if (v < 0 || v > 9) break;
-        ms += v * scale;
-        scale /= 10;
+        const pos = i - fracStart;
+        if (pos < 3) ms += v * (pos === 0 ? 100 : pos === 1 ? 10 : 1);
         i++;
       }
       if (i === fracStart) return NaN;
-      ms = Math.floor(ms + 1e-6);
     }
     const key = y * 10000 + mo * 100 + d;
     if (key !== this.dayKey) {
+      const dayMs = Date.UTC(y, mo - 1, d);
+      if (new Date(dayMs).getUTCDate() !== d) return NaN; // 30 February and the like
       this.dayKey = key;
-      this.dayMs = Date.UTC(y, mo - 1, d);
+      this.dayMs = dayMs;
     }
     const wall = this.dayMs + h * 3_600_000 + mi * 60_000 + s * 1000 + ms;
     // Zone designator
@@ -116,7 +116,7 @@ export function parseIsoString(parser: IsoTimeParser, s: string): number {
     scratch[i] = c > 127 ? 0 : c;
   }
   const t = parser.parse(scratch, 0, n);
-  // Anything but trailing space after the timestamp means it was not one.
+  // Anything after the timestamp (even a space) means the string was not one.
   if (Number.isNaN(t) || parser.end !== n) return NaN;
   return t;
 }

@@ -1,0 +1,184 @@
+import type { LogRecord } from '../types.ts';
+import { levelIndex, type Analyzer } from './analyzer.ts';
+
+export type AnomalySeries = 'errors' | 'volume';
+
+export interface Anomaly {
+  series: AnomalySeries;
+  /** start of the bucket, ms since epoch */
+  bucketStart: number;
+  value: number;
+  /** mean of the history buckets */
+  mean: number;
+  /** the deviation z was computed with: σ' = max(σ, minStd) */
+  std: number;
+  /** the population standard deviation σ of the history, before the minStd floor */
+  rawStd: number;
+  z: number;
+}
+
+export interface AnomalyParams {
+  bucketSec: number;
+  history: number;
+  minHistory: number;
+  z: number;
+  minCount: number;
+  minStd: number;
+}
+
+/** Per-bucket series with the rolling statistics, for the errors chart (null where history is too short). */
+export interface RollingSeries {
+  bucketMs: number;
+  start: number | null;
+  values: number[];
+  mean: (number | null)[];
+  std: (number | null)[];
+}
+
+export interface AnomaliesSnapshot {
+  anomalies: Anomaly[];
+  /** buckets from the first timed record's to the last's */
+  buckets: number;
+  errors: RollingSeries;
+  volume: RollingSeries;
+}
+
+/**
+ * Rolling z-score anomalies over B-second buckets aligned to the epoch, on two series: error records and all
+ * records per bucket, empty buckets counting 0. For a bucket with at least minHistory earlier buckets, μ and
+ * the population σ of the up to L buckets before it come from a rolling sum and sum of squares (integers, so
+ * exact); z = (x − μ) / max(σ, minStd). The state is the per-bucket counts: order and merges do not matter.
+ */
+export class AnomalyDetector implements Analyzer<AnomaliesSnapshot> {
+  private readonly buckets = new Map<number, { errors: number; volume: number }>();
+  private minB = Infinity;
+  private maxB = -Infinity;
+  private lastB = NaN;
+  private lastEntry: { errors: number; volume: number } | null = null;
+  private readonly bucketMs: number;
+
+  constructor(
+    private readonly p: AnomalyParams,
+    private readonly isError: readonly boolean[],
+  ) {
+    if (!Number.isInteger(p.bucketSec) || p.bucketSec < 1)
+      throw new RangeError('anomalies.bucketSec must be an integer ≥ 1');
+    if (!Number.isInteger(p.history) || p.history < 1)
+      throw new RangeError('anomalies.history must be an integer ≥ 1');
+    if (!Number.isInteger(p.minHistory) || p.minHistory < 1 || p.minHistory > p.history) {
+      throw new RangeError('anomalies.minHistory must be an integer from 1 to history');
+    }
+    if (!(p.z > 0)) throw new RangeError('anomalies.z must be > 0');
+    if (!(p.minStd >= 0)) throw new RangeError('anomalies.minStd must be ≥ 0');
+    this.bucketMs = p.bucketSec * 1000;
+  }
+
+  push(r: LogRecord): void {
+    const t = r.time;
+    if (t === null) return;
+    const b = Math.floor(t / this.bucketMs);
+    let e: { errors: number; volume: number };
+    if (b === this.lastB) {
+      e = this.lastEntry!;
+    } else {
+      e = this.entry(b);
+      this.lastB = b;
+      this.lastEntry = e;
+    }
+    e.volume++;
+    if (this.isError[levelIndex(r.level)]) e.errors++;
+  }
+
+  private entry(b: number): { errors: number; volume: number } {
+    let e = this.buckets.get(b);
+    if (e === undefined) {
+      e = { errors: 0, volume: 0 };
+      this.buckets.set(b, e);
+      if (b < this.minB) this.minB = b;
+      if (b > this.maxB) this.maxB = b;
+    }
+    return e;
+  }
+
+  merge(other: AnomalyDetector): void {
+    for (const [b, o] of other.buckets) {
+      const e = this.entry(b);
+      e.errors += o.errors;
+      e.volume += o.volume;
+    }
+    this.lastB = NaN;
+    this.lastEntry = null;
+  }
+
+  snapshot(): AnomaliesSnapshot {
+    const empty = (): RollingSeries => ({
+      bucketMs: this.bucketMs,
+      start: null,
+      values: [],
+      mean: [],
+      std: [],
+    });
+    if (this.minB === Infinity) return { anomalies: [], buckets: 0, errors: empty(), volume: empty() };
+    const n = this.maxB - this.minB + 1;
+    const errors = new Array<number>(n).fill(0);
+    const volume = new Array<number>(n).fill(0);
+    for (const [b, e] of this.buckets) {
+      errors[b - this.minB] = e.errors;
+      volume[b - this.minB] = e.volume;
+    }
+    const anomalies: Anomaly[] = [];
+    const start = this.minB * this.bucketMs;
+    const es = this.rolling(errors, 'errors', start, anomalies);
+    const vs = this.rolling(volume, 'volume', start, anomalies);
+    anomalies.sort(
+      (a, b) => a.bucketStart - b.bucketStart || (a.series < b.series ? -1 : a.series > b.series ? 1 : 0),
+    );
+    return { anomalies, buckets: n, errors: es, volume: vs };
+  }
+
+  private rolling(x: number[], series: AnomalySeries, start: number, out: Anomaly[]): RollingSeries {
+    const { history: L, minHistory, z: Z, minCount, minStd } = this.p;
+    const n = x.length;
+    const mean = new Array<number | null>(n).fill(null);
+    const std = new Array<number | null>(n).fill(null);
+    let sum = 0;
+    let sumSq = 0;
+    for (let i = 0; i < n; i++) {
+      const h = Math.min(i, L);
+      if (i >= minHistory) {
+        const mu = sum / h;
+        // (h·Σx² − (Σx)²) / h² is exact on integer counts; clamp the tiny negatives rounding could leave
+        const variance = Math.max(0, (h * sumSq - sum * sum) / (h * h));
+        const sigma = Math.sqrt(variance);
+        const sd = Math.max(sigma, minStd);
+        const v = x[i]!;
+        const zScore = sd > 0 ? (v - mu) / sd : v === mu ? 0 : v > mu ? Infinity : -Infinity;
+        mean[i] = mu;
+        std[i] = sd;
+        const hit =
+          series === 'errors'
+            ? v >= minCount && zScore >= Z
+            : Math.abs(zScore) >= Z && Math.max(v, mu) >= minCount;
+        if (hit) {
+          out.push({
+            series,
+            bucketStart: start + i * this.bucketMs,
+            value: v,
+            mean: mu,
+            std: sd,
+            rawStd: sigma,
+            z: zScore,
+          });
+        }
+      }
+      // slide the window: add x[i], drop x[i − L]
+      sum += x[i]!;
+      sumSq += x[i]! * x[i]!;
+      if (i - L >= 0) {
+        sum -= x[i - L]!;
+        sumSq -= x[i - L]! * x[i - L]!;
+      }
+    }
+    return { bucketMs: this.bucketMs, start, values: x, mean, std };
+  }
+}

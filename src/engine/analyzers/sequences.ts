@@ -1,0 +1,297 @@
+import type { Level, LogRecord } from '../types.ts';
+import type { Analyzer } from './analyzer.ts';
+
+/** One step of a pattern, as configured: every condition it gives must hold. */
+export interface StepSpec {
+  contains?: string | undefined;
+  regex?: string | undefined;
+  caseSensitive?: boolean | undefined;
+  level?: Level | Level[] | undefined;
+  service?: string | undefined;
+}
+
+export interface PatternSpec {
+  name: string;
+  steps: StepSpec[];
+  maxGapSec: number;
+  key?: string | undefined;
+}
+
+export interface SequenceStepHit {
+  file: string;
+  line: number;
+  time: number;
+}
+
+export interface SequenceMatch {
+  key: string | null;
+  /** time of the first step */
+  start: number;
+  /** time of the last step: when the match completed */
+  end: number;
+  durationMs: number;
+  steps: SequenceStepHit[];
+}
+
+export interface SequenceResult {
+  name: string;
+  matches: number;
+  /** completion time of the first and last match (ms), null without matches */
+  firstMatch: number | null;
+  lastMatch: number | null;
+  medianDurationMs: number | null;
+  /** the first matches, up to MAX_EXAMPLES */
+  examples: SequenceMatch[];
+  /** records that matched at least one step (the events the matcher replays) */
+  events: number;
+}
+
+export const MAX_EXAMPLES = 20;
+
+/** A step compiled once: lower-cased needle, RegExp built and checked at config time. */
+interface CompiledStep {
+  contains: string | null;
+  caseSensitive: boolean;
+  regex: RegExp | null;
+  levels: Set<Level> | null;
+  service: string | null;
+}
+
+interface Compiled {
+  spec: PatternSpec;
+  steps: CompiledStep[];
+  gapMs: number;
+  key: string | null;
+}
+
+/**
+ * Ordered event sequences with bounded gaps, per key. Records are replayed in time order (ties in file
+ * order): per key, state (k = next step, t = time of the last matched step); if k > 0 and time − t > maxGap,
+ * k = 0; then if the record matches step k, advance (and count a match when all steps matched, then reset);
+ * else if k > 0 and it matches step 0, restart at k = 1.
+ *
+ * Only records matching some step are kept (as events), so the state is small and mergeable; the replay is
+ * incremental while events arrive in order, and starts over after an out-of-order one.
+ */
+export class SequenceMatcher implements Analyzer<SequenceResult[]> {
+  private readonly patterns: Compiled[];
+  private readonly events: PatternEvents[];
+
+  constructor(specs: readonly PatternSpec[]) {
+    this.patterns = specs.map(compile);
+    this.events = specs.map(() => new PatternEvents());
+  }
+
+  push(r: LogRecord): void {
+    const t = r.time;
+    if (t === null) return;
+    let lower: string | null = null;
+    for (let p = 0; p < this.patterns.length; p++) {
+      const pat = this.patterns[p]!;
+      let mask = 0;
+      let key: string | null = null;
+      for (let s = 0; s < pat.steps.length; s++) {
+        const st = pat.steps[s]!;
+        if (st.levels !== null && (r.level === null || !st.levels.has(r.level))) continue;
+        if (st.service !== null && r.service !== st.service) continue;
+        if (st.contains !== null) {
+          if (st.caseSensitive) {
+            if (!r.message.includes(st.contains)) continue;
+          } else {
+            lower ??= r.message.toLowerCase();
+            if (!lower.includes(st.contains)) continue;
+          }
+        }
+        let stepKey: string | null = null;
+        if (st.regex !== null) {
+          const m = st.regex.exec(r.message);
+          if (m === null) continue;
+          if (pat.key !== null && m.groups !== undefined) stepKey = m.groups[pat.key] ?? null;
+        }
+        if (pat.key !== null) {
+          const k = stepKey ?? keyOf(r, pat.key);
+          if (k === null) continue; // a keyed pattern ignores records without the key
+          if (key === null) key = k;
+          else if (key !== k) continue; // the first matching step's key decides
+        }
+        mask |= 1 << s;
+      }
+      if (mask !== 0) this.events[p]!.add(t, r.fileIndex, r.line, r.file, mask, key);
+    }
+  }
+
+  merge(other: SequenceMatcher): void {
+    for (let p = 0; p < this.events.length; p++) this.events[p]!.addAll(other.events[p]!);
+  }
+
+  snapshot(): SequenceResult[] {
+    return this.patterns.map((pat, p) => this.events[p]!.replay(pat));
+  }
+}
+
+function keyOf(r: LogRecord, key: string): string | null {
+  switch (key) {
+    case 'service':
+      return r.service;
+    case 'file':
+      return r.file;
+    case 'level':
+      return r.level;
+    default: {
+      const v = r.fields?.[key];
+      return v === undefined || v === null ? null : String(v);
+    }
+  }
+}
+
+function compile(spec: PatternSpec): Compiled {
+  return {
+    spec,
+    gapMs: spec.maxGapSec * 1000,
+    key: spec.key ?? null,
+    steps: spec.steps.map((s) => {
+      const cs = s.caseSensitive ?? false;
+      return {
+        contains:
+          s.contains === undefined || s.contains === '' ? null : cs ? s.contains : s.contains.toLowerCase(),
+        caseSensitive: cs,
+        regex: s.regex === undefined || s.regex === '' ? null : new RegExp(s.regex, cs ? 'u' : 'iu'),
+        levels: s.level === undefined ? null : new Set(Array.isArray(s.level) ? s.level : [s.level]),
+        service: s.service === undefined || s.service === '' ? null : s.service,
+      };
+    }),
+  };
+}
+
+interface KeyState {
+  k: number;
+  t: number;
+  hits: SequenceStepHit[];
+}
+
+/** The events of one pattern, plus the replay state for incremental snapshots. */
+class PatternEvents {
+  time: number[] = [];
+  file: number[] = [];
+  line: number[] = [];
+  fileName: string[] = [];
+  mask: number[] = [];
+  key: (string | null)[] = [];
+  private sorted = true;
+  // replay state, valid for events [0, done)
+  private done = 0;
+  private states = new Map<string | null, KeyState>();
+  private matches = 0;
+  private firstMatch: number | null = null;
+  private lastMatch: number | null = null;
+  private durations: number[] = [];
+  private examples: SequenceMatch[] = [];
+
+  add(t: number, file: number, line: number, name: string, mask: number, key: string | null): void {
+    const n = this.time.length;
+    if (
+      n > 0 &&
+      this.sorted &&
+      compare(t, file, line, this.time[n - 1]!, this.file[n - 1]!, this.line[n - 1]!) < 0
+    ) {
+      this.sorted = false;
+    }
+    this.time.push(t);
+    this.file.push(file);
+    this.line.push(line);
+    this.fileName.push(name);
+    this.mask.push(mask);
+    this.key.push(key);
+  }
+
+  addAll(o: PatternEvents): void {
+    for (let i = 0; i < o.time.length; i++)
+      this.add(o.time[i]!, o.file[i]!, o.line[i]!, o.fileName[i]!, o.mask[i]!, o.key[i]!);
+  }
+
+  private sortAll(): void {
+    const n = this.time.length;
+    const idx = Array.from({ length: n }, (_, i) => i);
+    idx.sort((a, b) =>
+      compare(this.time[a]!, this.file[a]!, this.line[a]!, this.time[b]!, this.file[b]!, this.line[b]!),
+    );
+    const pick = <T>(arr: T[]): T[] => idx.map((i) => arr[i]!);
+    this.time = pick(this.time);
+    this.file = pick(this.file);
+    this.line = pick(this.line);
+    this.fileName = pick(this.fileName);
+    this.mask = pick(this.mask);
+    this.key = pick(this.key);
+    this.sorted = true;
+    // start the replay over
+    this.done = 0;
+    this.states = new Map();
+    this.matches = 0;
+    this.firstMatch = null;
+    this.lastMatch = null;
+    this.durations = [];
+    this.examples = [];
+  }
+
+  replay(pat: Compiled): SequenceResult {
+    if (!this.sorted) this.sortAll();
+    const nSteps = pat.steps.length;
+    for (let i = this.done; i < this.time.length; i++) {
+      const t = this.time[i]!;
+      const mask = this.mask[i]!;
+      const key = this.key[i]!;
+      let st = this.states.get(key);
+      if (st === undefined) {
+        st = { k: 0, t: 0, hits: [] };
+        this.states.set(key, st);
+      }
+      if (st.k > 0 && t - st.t > pat.gapMs) {
+        st.k = 0;
+        st.hits = [];
+      }
+      const hit = { file: this.fileName[i]!, line: this.line[i]!, time: t };
+      if (mask & (1 << st.k)) {
+        st.k++;
+        st.t = t;
+        st.hits.push(hit);
+        if (st.k === nSteps) {
+          const start = st.hits[0]!.time;
+          this.matches++;
+          this.firstMatch ??= t;
+          this.lastMatch = t;
+          this.durations.push(t - start);
+          if (this.examples.length < MAX_EXAMPLES) {
+            this.examples.push({ key, start, end: t, durationMs: t - start, steps: st.hits });
+          }
+          st.k = 0;
+          st.hits = [];
+        }
+      } else if (st.k > 0 && mask & 1) {
+        st.k = 1;
+        st.t = t;
+        st.hits = [hit];
+      }
+    }
+    this.done = this.time.length;
+    return {
+      name: pat.spec.name,
+      matches: this.matches,
+      firstMatch: this.firstMatch,
+      lastMatch: this.lastMatch,
+      medianDurationMs: median(this.durations),
+      examples: this.examples.map((e) => ({ ...e, steps: e.steps.slice() })),
+      events: this.time.length,
+    };
+  }
+}
+
+function compare(t1: number, f1: number, l1: number, t2: number, f2: number, l2: number): number {
+  return t1 - t2 || f1 - f2 || l1 - l2;
+}
+
+function median(xs: readonly number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}

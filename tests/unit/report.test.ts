@@ -1,0 +1,130 @@
+import { describe, it, expect } from 'vitest';
+import { analyze } from '../../src/engine/analyze.ts';
+import { buildReport, GENERATOR, REPORT_SCHEMA_ID } from '../../src/engine/report.ts';
+import { LEVELS_AND_NONE } from '../../src/engine/types.ts';
+import { config, fileOf } from './helpers.ts';
+
+const cfg = config({ timeZone: 'UTC' });
+const NOW = Date.UTC(2025, 0, 2, 3, 4, 5, 6);
+const TEXT = [
+  '2025-03-14T10:00:00.250Z INFO api hello',
+  '2025-03-14T10:00:02Z ERROR db boom',
+  'java.lang.IllegalStateException: closed',
+  '\tat a.b.C.d(C.java:1)',
+  'garbage line',
+  '2025-03-14T10:00:03Z WARN api slow',
+  '',
+].join('\n');
+
+describe('buildReport', () => {
+  it('turns a snapshot into a loglens.report/1 document', async () => {
+    const snap = await analyze([fileOf(TEXT, 'r.log')], cfg);
+    const r = buildReport(snap, cfg, NOW);
+    expect(r.schema).toBe('loglens.report/1');
+    expect(REPORT_SCHEMA_ID).toBe('loglens.report/1');
+    expect(r.generatedAt).toBe('2025-01-02T03:04:05.006Z');
+    expect(r.generator).toBe(GENERATOR);
+    expect(r.files).toEqual([
+      {
+        name: 'r.log',
+        bytes: TEXT.length,
+        bytesRead: TEXT.length,
+        gzip: false,
+        format: 'iso-level-service',
+        formatName: 'ISO time, level, service, message',
+        formatConfidence: 0.75,
+        records: 4,
+        lines: 6,
+        error: null,
+        warnings: [],
+      },
+    ]);
+    expect(r.totals).toEqual({
+      bytes: TEXT.length,
+      lines: 6,
+      emptyLines: 0,
+      records: 4,
+      unparsed: 1,
+      continuationLines: 2,
+      invalidUtf8: 0,
+      truncatedLines: 0,
+      untimed: 1,
+    });
+    expect(r.timeRange).toEqual({ start: '2025-03-14T10:00:00.250Z', end: '2025-03-14T10:00:03.000Z' });
+    expect(r.levels).toEqual({ TRACE: 0, DEBUG: 0, INFO: 1, WARN: 1, ERROR: 1, FATAL: 0, NONE: 1 });
+    expect(Object.keys(r.levels)).toEqual(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL', 'NONE']);
+    expect(r.services).toEqual([
+      { name: 'api', records: 2, errors: 0 },
+      { name: 'db', records: 1, errors: 1 },
+      { name: '(none)', records: 1, errors: 0 },
+    ]);
+    expect(r.timeline).toEqual({
+      bucketMs: 1000,
+      start: '2025-03-14T10:00:00.000Z',
+      startMs: Date.UTC(2025, 2, 14, 10),
+      levels: {
+        TRACE: [0, 0, 0, 0],
+        DEBUG: [0, 0, 0, 0],
+        INFO: [1, 0, 0, 0],
+        WARN: [0, 0, 0, 1],
+        ERROR: [0, 0, 1, 0],
+        FATAL: [0, 0, 0, 0],
+        NONE: [0, 0, 0, 0],
+      },
+    });
+    expect(Object.keys(r.timeline.levels)).toEqual([...LEVELS_AND_NONE]);
+    LEVELS_AND_NONE.forEach((l, i) => expect(r.timeline.levels[l]).toEqual(snap.timeline.counts[i]));
+    expect(r.config).toEqual(cfg);
+    expect(r.analysis).toEqual({ durationMs: Math.round(snap.progress.elapsedMs) });
+    // it is plain data
+    expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+    expect(Object.keys(r)).toEqual([
+      'schema',
+      'generatedAt',
+      'generator',
+      'files',
+      'totals',
+      'timeRange',
+      'levels',
+      'services',
+      'timeline',
+      'config',
+      'analysis',
+    ]);
+  });
+
+  it('rounds the format confidence to 4 digits and copies file notes', async () => {
+    const text = '2025-03-14T10:00:00Z INFO a x\nno\nno\n2025-03-14T10:00:01Z INFO a y\nno\nno\n';
+    const snap = await analyze([fileOf(text, 'c.log'), fileOf('', 'e.log')], cfg);
+    const r = buildReport(snap, cfg, NOW);
+    expect(snap.files[0]!.formatConfidence).toBe(1 / 3);
+    expect(r.files[0]!.formatConfidence).toBe(0.3333);
+    expect(r.files[1]).toEqual({
+      name: 'e.log',
+      bytes: 0,
+      bytesRead: 0,
+      gzip: false,
+      format: 'unknown',
+      formatName: 'not detected',
+      formatConfidence: 0,
+      records: 0,
+      lines: 0,
+      error: null,
+      warnings: ['The file is empty: there is nothing to analyze.'],
+    });
+  });
+
+  it('has null times and empty series when no record had a time', async () => {
+    const snap = await analyze([fileOf('just words\nmore words\n', 'w.txt')], cfg);
+    const r = buildReport(snap, cfg, 0);
+    expect(r.generatedAt).toBe('1970-01-01T00:00:00.000Z');
+    expect(r.timeRange).toBeNull();
+    expect(r.levels).toEqual({ TRACE: 0, DEBUG: 0, INFO: 0, WARN: 0, ERROR: 0, FATAL: 0, NONE: 2 });
+    expect(r.timeline).toEqual({
+      bucketMs: 1000,
+      start: null,
+      startMs: null,
+      levels: { TRACE: [], DEBUG: [], INFO: [], WARN: [], ERROR: [], FATAL: [], NONE: [] },
+    });
+  });
+});
