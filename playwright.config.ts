@@ -17,7 +17,7 @@ export default defineConfig({
   workers: 1,
   reporter: [['list']],
   use: {
-    baseURL: 'http://localhost:4173/',
+    baseURL: 'http://localhost:4317/',
     acceptDownloads: true,
     launchOptions: {
       ...(systemChromium ? { executablePath: systemChromium } : {}),
@@ -35,8 +35,8 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    command: 'npx vite preview --port 4173 --strictPort',
-    url: 'http://localhost:4173/',
+    command: 'npx vite preview --port 4317 --strictPort',
+    url: 'http://localhost:4317/',
     reuseExistingServer: !process.env.CI,
     timeout: 30_000,
   },

@@ -1,11 +1,15 @@
 import type { Config } from './config.ts';
-import type { LogRecord, ServiceCount, TimelineSnapshot, IngestTotals } from './types.ts';
+import type { DetectorsSnapshot, IngestTotals, LogRecord, ServiceCount, TimelineSnapshot } from './types.ts';
 import { errorMask, type Analyzer } from './analyzers/analyzer.ts';
 import { Totals } from './analyzers/totals.ts';
 import { LevelCounts } from './analyzers/levels.ts';
 import { ServiceCounts } from './analyzers/services.ts';
 import { TimeRange } from './analyzers/time-range.ts';
 import { Timeline } from './analyzers/timeline.ts';
+import { SpikeDetector } from './analyzers/spikes.ts';
+import { AnomalyDetector } from './analyzers/anomalies.ts';
+import { SequenceMatcher } from './analyzers/sequences.ts';
+import { buildAlerts } from './alerts.ts';
 
 export interface AnalysisState {
   totals: IngestTotals;
@@ -14,6 +18,7 @@ export interface AnalysisState {
   serviceCount: number;
   timeRange: { start: number; end: number } | null;
   timeline: TimelineSnapshot;
+  detectors: DetectorsSnapshot;
 }
 
 /** All analyzers of one analysis, fed together; itself an analyzer, so whole analyses merge. */
@@ -23,10 +28,21 @@ export class Analysis implements Analyzer<AnalysisState> {
   readonly services: ServiceCounts;
   readonly range = new TimeRange();
   readonly timeline: Timeline;
+  readonly spikes: SpikeDetector;
+  readonly anomalies: AnomalyDetector;
+  readonly sequences: SequenceMatcher;
 
-  constructor(config: Config) {
-    this.services = new ServiceCounts(errorMask(config.errorLevels));
+  /** `detectors: false` leaves spikes, anomalies and sequences out (for measuring what they cost) */
+  constructor(
+    private readonly config: Config,
+    private readonly detectors = true,
+  ) {
+    const isError = errorMask(config.errorLevels);
+    this.services = new ServiceCounts(isError);
     this.timeline = new Timeline(config.timeline.maxBuckets);
+    this.spikes = new SpikeDetector(config.spikes.windowSec, config.spikes.threshold, isError);
+    this.anomalies = new AnomalyDetector(config.anomalies, isError);
+    this.sequences = new SequenceMatcher(detectors ? config.sequences : []);
   }
 
   push(r: LogRecord): void {
@@ -35,17 +51,39 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.services.push(r);
     this.range.push(r);
     this.timeline.push(r);
+    if (this.detectors) {
+      this.spikes.push(r);
+      this.anomalies.push(r);
+      this.sequences.push(r);
+    }
   }
 
   /** `serviceLimit` keeps progress snapshots small; the final one has every service. */
   snapshot(serviceLimit = Infinity): AnalysisState {
+    const totals = this.totals.snapshot();
+    const spikes = this.spikes.snapshot();
+    const anomalies = this.anomalies.snapshot();
+    const sequences = this.sequences.snapshot();
+    const { alerts, total } = buildAlerts(this.config, spikes.spikes, anomalies.anomalies, sequences);
     return {
-      totals: this.totals.snapshot(),
+      totals,
       levels: this.levels.snapshot(),
       services: this.services.snapshot(serviceLimit),
       serviceCount: this.services.size,
       timeRange: this.range.snapshot(),
       timeline: this.timeline.snapshot(),
+      detectors: {
+        spikes: spikes.spikes,
+        windowsAnalyzed: spikes.windowsAnalyzed,
+        anomalies: anomalies.anomalies,
+        anomalyBuckets: anomalies.buckets,
+        errorSeries: anomalies.errors,
+        volumeSeries: anomalies.volume,
+        sequences,
+        alerts,
+        alertsTotal: total,
+        untimed: totals.untimed,
+      },
     };
   }
 
@@ -55,5 +93,8 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.services.merge(other.services);
     this.range.merge(other.range);
     this.timeline.merge(other.timeline);
+    this.spikes.merge(other.spikes);
+    this.anomalies.merge(other.anomalies);
+    this.sequences.merge(other.sequences);
   }
 }

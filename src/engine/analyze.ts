@@ -22,6 +22,8 @@ export interface AnalyzeOptions {
   onRecord?: (r: LogRecord) => void;
   /** services listed in progress snapshots */
   progressServices?: number;
+  /** false: leave the detectors (spikes, anomalies, sequences) out, to measure what they cost */
+  detectors?: boolean;
 }
 
 const BINARY_SCAN_BYTES = 64 * 1024;
@@ -42,7 +44,7 @@ export async function analyze(
   const started = performance.now();
   const jobId = opts.jobId ?? 0;
   const interval = opts.intervalMs ?? 200;
-  const analysis = new Analysis(config);
+  const analysis = new Analysis(config, opts.detectors ?? true);
   const files: FileSummary[] = inputs.map((f) => ({
     name: f.name,
     bytes: Number.isFinite(f.size) ? f.size : 0,

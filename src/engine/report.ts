@@ -44,6 +44,33 @@ export interface Report {
     startMs: number | null;
     levels: Record<LevelOrNone, number[]>;
   };
+  spikes: { start: string; end: string; peak: number; errors: number }[];
+  windowsAnalyzed: number;
+  anomalies: {
+    series: 'errors' | 'volume';
+    bucketStart: string;
+    value: number;
+    mean: number;
+    std: number;
+    rawStd: number;
+    z: number | null;
+  }[];
+  sequences: {
+    name: string;
+    matches: number;
+    firstMatch: string | null;
+    lastMatch: string | null;
+    medianDurationMs: number | null;
+    examples: {
+      key: string | null;
+      start: string;
+      end: string;
+      durationMs: number;
+      steps: { file: string; line: number; time: string }[];
+    }[];
+  }[];
+  alerts: { kind: string; rule: string; time: string; end: string | null; message: string }[];
+  alertsTotal: number;
   config: Config;
   analysis: { durationMs: number };
 }
@@ -55,6 +82,7 @@ export function iso(ms: number): string {
 }
 
 export function buildReport(s: Snapshot, config: Config, now = Date.now()): Report {
+  const d = s.detectors;
   const levels = {} as Record<LevelOrNone, number>;
   const series = {} as Record<LevelOrNone, number[]>;
   LEVELS_AND_NONE.forEach((l, i) => {
@@ -88,6 +116,39 @@ export function buildReport(s: Snapshot, config: Config, now = Date.now()): Repo
       startMs: s.timeline.start,
       levels: series,
     },
+    spikes: d.spikes.map((x) => ({ start: iso(x.start), end: iso(x.end), peak: x.peak, errors: x.errors })),
+    windowsAnalyzed: d.windowsAnalyzed,
+    anomalies: d.anomalies.map((a) => ({
+      series: a.series,
+      bucketStart: iso(a.bucketStart),
+      value: a.value,
+      mean: a.mean,
+      std: a.std,
+      rawStd: a.rawStd,
+      z: Number.isFinite(a.z) ? a.z : null,
+    })),
+    sequences: d.sequences.map((q) => ({
+      name: q.name,
+      matches: q.matches,
+      firstMatch: q.firstMatch === null ? null : iso(q.firstMatch),
+      lastMatch: q.lastMatch === null ? null : iso(q.lastMatch),
+      medianDurationMs: q.medianDurationMs,
+      examples: q.examples.map((m) => ({
+        key: m.key,
+        start: iso(m.start),
+        end: iso(m.end),
+        durationMs: m.durationMs,
+        steps: m.steps.map((h) => ({ file: h.file, line: h.line, time: iso(h.time) })),
+      })),
+    })),
+    alerts: d.alerts.map((a) => ({
+      kind: a.kind,
+      rule: a.rule,
+      time: iso(a.time),
+      end: a.end === null ? null : iso(a.end),
+      message: a.message,
+    })),
+    alertsTotal: d.alertsTotal,
     config,
     analysis: { durationMs: Math.round(s.progress.elapsedMs) },
   };

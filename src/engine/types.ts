@@ -13,6 +13,44 @@ export const LEVELS_AND_NONE: readonly LevelOrNone[] = [...LEVELS, 'NONE'];
 
 export type FieldValue = string | number | boolean | null;
 
+export type { Spike } from './analyzers/spikes.ts';
+export type { Anomaly, AnomalySeries, RollingSeries } from './analyzers/anomalies.ts';
+export type { SequenceResult, SequenceMatch, SequenceStepHit } from './analyzers/sequences.ts';
+import type { Spike } from './analyzers/spikes.ts';
+import type { Anomaly, RollingSeries } from './analyzers/anomalies.ts';
+import type { SequenceResult } from './analyzers/sequences.ts';
+
+export type AlertKind = 'spike' | 'anomaly' | 'sequence';
+
+/** A finding that an alert rule (config.alerts) selected. Times in ms since epoch. */
+export interface Alert {
+  /** stable across snapshots of one analysis, so the page can tell new alerts from known ones */
+  id: string;
+  kind: AlertKind;
+  /** "spikes", "errors"/"volume" for anomalies, or the sequence's name */
+  rule: string;
+  time: number;
+  end: number | null;
+  message: string;
+}
+
+/** What the time-based detectors found; records without a time are left out of them. */
+export interface DetectorsSnapshot {
+  spikes: Spike[];
+  windowsAnalyzed: number;
+  anomalies: Anomaly[];
+  anomalyBuckets: number;
+  /** per-bucket errors and volume with rolling mean and σ', for the errors chart */
+  errorSeries: RollingSeries;
+  volumeSeries: RollingSeries;
+  sequences: SequenceResult[];
+  alerts: Alert[];
+  /** alerts before the cap on how many are listed */
+  alertsTotal: number;
+  /** records the time-based detectors could not use */
+  untimed: number;
+}
+
 /**
  * One normalized log record. Immutable: made once per record, read by every analyzer.
  * `message` is the first line's message; lines joined to it (a stack trace) are in `continuation`.
@@ -122,6 +160,7 @@ export interface Snapshot {
   serviceCount: number;
   timeRange: { start: number; end: number } | null;
   timeline: TimelineSnapshot;
+  detectors: DetectorsSnapshot;
   /** set when the analysis stopped on an error that concerns all of it */
   error: string | null;
 }

@@ -27,6 +27,9 @@ export interface SpikesSnapshot {
  */
 export class SpikeDetector implements Analyzer<SpikesSnapshot> {
   private readonly counts = new Map<number, number>();
+  /** the seconds of `counts`, sorted; rebuilt only after an out-of-order second (logs are mostly in order) */
+  private sorted: number[] = [];
+  private sortedValid = true;
   private minSec = Infinity;
   private maxSec = -Infinity;
 
@@ -46,11 +49,23 @@ export class SpikeDetector implements Analyzer<SpikesSnapshot> {
     const s = Math.floor(t / 1000);
     if (s < this.minSec) this.minSec = s;
     if (s > this.maxSec) this.maxSec = s;
-    if (this.isError[levelIndex(r.level)]) this.counts.set(s, (this.counts.get(s) ?? 0) + 1);
+    if (this.isError[levelIndex(r.level)]) this.add(s, 1);
+  }
+
+  private add(s: number, c: number): void {
+    const prev = this.counts.get(s);
+    if (prev === undefined) {
+      const n = this.sorted.length;
+      if (this.sortedValid && (n === 0 || s > this.sorted[n - 1]!)) this.sorted.push(s);
+      else this.sortedValid = false;
+      this.counts.set(s, c);
+    } else {
+      this.counts.set(s, prev + c);
+    }
   }
 
   merge(other: SpikeDetector): void {
-    for (const [s, c] of other.counts) this.counts.set(s, (this.counts.get(s) ?? 0) + c);
+    for (const [s, c] of other.counts) this.add(s, c);
     if (other.minSec < this.minSec) this.minSec = other.minSec;
     if (other.maxSec > this.maxSec) this.maxSec = other.maxSec;
   }
@@ -59,7 +74,11 @@ export class SpikeDetector implements Analyzer<SpikesSnapshot> {
     if (this.minSec === Infinity) return { spikes: [], windowsAnalyzed: 0 };
     const W = this.windowSec;
     const T = this.threshold;
-    const secs = [...this.counts.keys()].sort((a, b) => a - b);
+    if (!this.sortedValid) {
+      this.sorted = [...this.counts.keys()].sort((a, b) => a - b);
+      this.sortedValid = true;
+    }
+    const secs = this.sorted;
     const k = secs.length;
     const cnt = secs.map((s) => this.counts.get(s)!);
     // prefix[i] = errors in secs[0..i)
