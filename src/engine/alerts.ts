@@ -57,6 +57,11 @@ export function buildAlerts(
     });
   }
   out.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
-  const total = out.length + sequences.reduce((n, s) => n + (names === null || names.has(s.name) ? s.matches - s.examples.length : 0), 0);
+  const total =
+    out.length +
+    sequences.reduce(
+      (n, s) => n + (names === null || names.has(s.name) ? s.matches - s.examples.length : 0),
+      0,
+    );
   return { alerts: out.slice(0, MAX_ALERTS), total };
 }

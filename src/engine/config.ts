@@ -17,9 +17,9 @@ const timeZone = z
     message: 'must be "local", "UTC" or an IANA time zone such as "Europe/Paris"',
   });
 
+const number = () => z.number({ message: 'must be a number' });
 const int = (min: number, max: number) =>
-  z
-    .number()
+  number()
     .int('must be a whole number')
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
@@ -51,16 +51,23 @@ const StepSchema = z
     service: z.string().min(1, 'must not be empty').optional(),
   })
   .strict()
-  .refine((s) => s.contains !== undefined || s.regex !== undefined || s.level !== undefined || s.service !== undefined, {
-    message: 'a step needs at least one condition: contains, regex, level or service',
-  });
+  .refine(
+    (s) =>
+      s.contains !== undefined || s.regex !== undefined || s.level !== undefined || s.service !== undefined,
+    {
+      message: 'a step needs at least one condition: contains, regex, level or service',
+    },
+  );
 
 const SequenceSchema = z
   .object({
     name: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters'),
     steps: z.array(StepSchema).min(2, 'a sequence needs at least 2 steps').max(16, 'at most 16 steps'),
     /** the longest wait between two consecutive steps */
-    maxGapSec: z.number().positive('must be greater than 0').max(30 * 86400, 'must be at most 30 days').default(30),
+    maxGapSec: number()
+      .positive('must be greater than 0')
+      .max(30 * 86400, 'must be at most 30 days')
+      .default(30),
     /** match per value of this: "service", "file", "level", a field, or a named group of a step's regex */
     key: z.string().min(1, 'must not be empty').optional(),
   })
@@ -83,7 +90,11 @@ export const DEFAULT_SEQUENCES: SequenceConfig[] = [
   },
   {
     name: 'restart',
-    steps: [{ contains: 'shutting down' }, { regex: '^Starting \\S+ version' }, { contains: 'ready to accept connections' }],
+    steps: [
+      { contains: 'shutting down' },
+      { regex: '^Starting \\S+ version' },
+      { contains: 'ready to accept connections' },
+    ],
     maxGapSec: 30,
     key: 'service',
   },
@@ -93,8 +104,7 @@ export const ConfigSchema = z
   .object({
     schema: z.literal(CONFIG_SCHEMA_ID).default(CONFIG_SCHEMA_ID),
     /** a line longer than this is cut here and counted as truncated */
-    maxLineBytes: z
-      .number()
+    maxLineBytes: number()
       .int()
       .min(1024, 'must be at least 1024 bytes')
       .max(64 * MiB, 'must be at most 64 MiB')
@@ -106,7 +116,7 @@ export const ConfigSchema = z
     timeline: z
       .object({
         /** the bucket width grows (1 s, 5 s, 10 s, 30 s, 1 min …) to keep the series under this many buckets */
-        maxBuckets: z.number().int().min(10).max(100_000).default(2000),
+        maxBuckets: int(10, 100_000).default(2000),
       })
       .strict()
       .default({ maxBuckets: 2000 }),
@@ -124,9 +134,9 @@ export const ConfigSchema = z
         bucketSec: int(1, 86_400).default(60),
         history: int(1, 10_000).default(30),
         minHistory: int(1, 10_000).default(10),
-        z: z.number().positive('must be greater than 0').max(1000, 'must be at most 1000').default(3),
-        minCount: z.number().min(0, 'must be at least 0').default(5),
-        minStd: z.number().min(0, 'must be at least 0').default(1),
+        z: number().positive('must be greater than 0').max(1000, 'must be at most 1000').default(3),
+        minCount: number().min(0, 'must be at least 0').default(5),
+        minStd: number().min(0, 'must be at least 0').default(1),
       })
       .strict()
       .refine((a) => a.minHistory <= a.history, { message: 'must not exceed history', path: ['minHistory'] })
@@ -137,7 +147,12 @@ export const ConfigSchema = z
       .superRefine((seqs, ctx) => {
         const seen = new Set<string>();
         seqs.forEach((s, i) => {
-          if (seen.has(s.name)) ctx.addIssue({ code: 'custom', message: `the name "${s.name}" is used twice`, path: [i, 'name'] });
+          if (seen.has(s.name))
+            ctx.addIssue({
+              code: 'custom',
+              message: `the name "${s.name}" is used twice`,
+              path: [i, 'name'],
+            });
           seen.add(s.name);
         });
       })
@@ -146,7 +161,9 @@ export const ConfigSchema = z
     alerts: z
       .object({
         spikes: z.boolean().default(true),
-        anomalies: z.array(z.enum(['errors', 'volume'], { message: 'must be "errors" or "volume"' })).default(['errors', 'volume']),
+        anomalies: z
+          .array(z.enum(['errors', 'volume'], { message: 'must be "errors" or "volume"' }))
+          .default(['errors', 'volume']),
         /** sequence names, or "all" */
         sequences: z.union([z.literal('all'), z.array(z.string().min(1))]).default('all'),
       })
@@ -158,7 +175,12 @@ export const ConfigSchema = z
     if (c.alerts.sequences === 'all') return;
     const names = new Set(c.sequences.map((s) => s.name));
     c.alerts.sequences.forEach((n, i) => {
-      if (!names.has(n)) ctx.addIssue({ code: 'custom', message: `names no sequence ("${n}")`, path: ['alerts', 'sequences', i] });
+      if (!names.has(n))
+        ctx.addIssue({
+          code: 'custom',
+          message: `names no sequence ("${n}")`,
+          path: ['alerts', 'sequences', i],
+        });
     });
   });
 

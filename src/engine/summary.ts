@@ -41,6 +41,39 @@ export function summaryText(r: Report): string {
   }
   if (r.services.length > 15) out.push(`  … ${r.services.length - 15} more`);
   out.push('');
+  out.push(...findingsText(r));
+  out.push('');
   out.push(`Analyzed in ${(r.analysis.durationMs / 1000).toFixed(2)} s`);
   return out.join('\n');
+}
+
+/** Spikes, anomalies, sequences and alerts, a line each (the first few of each kind). */
+export function findingsText(r: Report, perKind = 10): string[] {
+  const c = r.config;
+  const out: string[] = [];
+  out.push(
+    `Error spikes (${c.spikes.windowSec} s window, at least ${c.spikes.threshold} errors): ${r.spikes.length}`,
+  );
+  for (const s of r.spikes.slice(0, perKind))
+    out.push(`  ${s.start} → ${s.end}  peak ${s.peak}, ${s.errors} errors`);
+  if (r.spikes.length > perKind) out.push(`  … ${r.spikes.length - perKind} more`);
+  const errors = r.anomalies.filter((a) => a.series === 'errors').length;
+  out.push(
+    `Anomalies (${c.anomalies.bucketSec} s buckets, |z| ≥ ${c.anomalies.z}): ${r.anomalies.length} (${errors} in errors, ${r.anomalies.length - errors} in volume)`,
+  );
+  for (const a of r.anomalies.slice(0, perKind)) {
+    out.push(
+      `  ${a.bucketStart}  ${a.series} ${a.value} against a mean of ${a.mean.toFixed(1)}, z = ${a.z === null ? '∞' : a.z.toFixed(1)}`,
+    );
+  }
+  if (r.anomalies.length > perKind) out.push(`  … ${r.anomalies.length - perKind} more`);
+  out.push(`Sequences: ${r.sequences.length}`);
+  for (const q of r.sequences) {
+    const med = q.medianDurationMs === null ? '' : `, median ${(q.medianDurationMs / 1000).toFixed(1)} s`;
+    out.push(
+      `  ${q.name}: ${q.matches} match${q.matches === 1 ? '' : 'es'}${q.firstMatch ? `, first ${q.firstMatch}` : ''}${med}`,
+    );
+  }
+  out.push(`Alerts: ${r.alertsTotal}`);
+  return out;
 }

@@ -23,11 +23,12 @@ export function duration(ms: number): string {
   if (s < 1) return `${Math.round(ms)} ms`;
   if (s < 60) return `${s.toFixed(1)} s`;
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${Math.round(s - m * 60)} s`;
+  const rs = Math.round(s - m * 60);
+  if (m < 60) return rs ? `${m} min ${rs} s` : `${m} min`;
   const h = Math.floor(m / 60);
-  if (h < 48) return `${h} h ${m - h * 60} min`;
+  if (h < 48) return m - h * 60 ? `${h} h ${m - h * 60} min` : `${h} h`;
   const d = Math.floor(h / 24);
-  return `${d} d ${h - d * 24} h`;
+  return h - d * 24 ? `${d} d ${h - d * 24} h` : `${d} d`;
 }
 
 export function isoTime(ms: number): string {

@@ -3,6 +3,10 @@ import type { EngineApi, AnalysisResult } from '../worker/engine.worker.ts';
 import type { Snapshot } from '../engine/types.ts';
 import type { Report } from '../engine/report.ts';
 import type { Config } from '../engine/config.ts';
+import { regexRisk } from '../engine/regex-risk.ts';
+
+/** An analysis that sends no snapshot for this long is stuck (snapshots come every 200 ms). */
+export const STALL_MS = 5000;
 
 export type Status = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
 
@@ -23,6 +27,8 @@ export class AnalysisSession {
 
   private worker: Worker | null = null;
   private api: Comlink.Remote<EngineApi> | null = null;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
+  private lastSign = 0;
 
   private spawn(): Comlink.Remote<EngineApi> {
     this.worker?.terminate();
@@ -44,18 +50,23 @@ export class AnalysisSession {
     // Progress arrives on the callback's own MessagePort, so it can land after the final result: once the
     // job is done, a late progress snapshot must not replace the final one.
     const onSnapshot = (s: Snapshot): void => {
-      if (s.jobId === this.jobId && this.status === 'running') this.snapshot = s;
+      if (s.jobId !== this.jobId || this.status !== 'running') return;
+      this.lastSign = performance.now();
+      this.snapshot = s;
     };
+    this.arm(job, config);
     let result: AnalysisResult;
     try {
       result = await api.analyze(job, files, $state.snapshot(config), Comlink.proxy(onSnapshot));
     } catch (e) {
       if (job !== this.jobId) return;
+      this.disarm();
       this.status = 'error';
       this.error = e instanceof Error ? e.message : String(e);
       return;
     }
     if (job !== this.jobId) return;
+    this.disarm();
     this.snapshot = result.snapshot;
     this.report = result.report;
     this.status = 'done';
@@ -75,8 +86,34 @@ export class AnalysisSession {
     await this.start([file], config);
   }
 
+  /**
+   * A worker stuck in a user's regex cannot be interrupted from inside: it sends no more snapshots. The
+   * watchdog notices the silence, terminates the worker and names the likely pattern.
+   */
+  private arm(job: number, config: Config): void {
+    this.disarm();
+    this.lastSign = performance.now();
+    this.watchdog = setInterval(() => {
+      if (job !== this.jobId || this.status !== 'running') return this.disarm();
+      if (performance.now() - this.lastSign < STALL_MS) return;
+      this.disarm();
+      this.jobId++;
+      this.worker?.terminate();
+      this.worker = null;
+      this.api = null;
+      this.status = 'error';
+      this.error = stallMessage(config);
+    }, 500);
+  }
+
+  private disarm(): void {
+    if (this.watchdog !== null) clearInterval(this.watchdog);
+    this.watchdog = null;
+  }
+
   cancel(): void {
     if (this.status !== 'running') return;
+    this.disarm();
     this.jobId++;
     this.worker?.terminate();
     this.worker = null;
@@ -85,6 +122,29 @@ export class AnalysisSession {
   }
 
   dispose(): void {
+    this.disarm();
     this.worker?.terminate();
   }
+}
+
+/** Names the user regex most likely to have stalled the analysis: a risky-looking one first, else all of them. */
+export function stallMessage(config: Config): string {
+  const regexes: { where: string; source: string; risk: string | null }[] = [];
+  config.sequences.forEach((seq) =>
+    seq.steps.forEach((st, j) => {
+      if (st.regex)
+        regexes.push({
+          where: `sequence "${seq.name}", step ${j + 1}`,
+          source: st.regex,
+          risk: regexRisk(st.regex),
+        });
+    }),
+  );
+  const head = `The analysis made no progress for ${STALL_MS / 1000} s and was stopped.`;
+  const risky = regexes.filter((r) => r.risk !== null);
+  const suspects = risky.length > 0 ? risky : regexes;
+  if (suspects.length === 0)
+    return `${head} None of your settings holds a regular expression; the file may be unusual (please report it).`;
+  const named = suspects.map((r) => `/${r.source}/ in ${r.where}${r.risk ? ` (${r.risk})` : ''}`).join('; ');
+  return `${head} The likely cause is the regular expression ${named}. Change it in Settings and the analysis runs again.`;
 }

@@ -1,0 +1,60 @@
+import type { Alert, AlertKind } from '../engine/types.ts';
+
+/** One system notification per alert kind at most every THROTTLE_MS. */
+const THROTTLE_MS = 5000;
+
+/**
+ * "Notify me": asks for permission only when the user clicks, then shows a system notification for alerts
+ * that fire during an analysis. Alerts already seen (by id) never notify twice.
+ */
+export class Notifier {
+  enabled = $state(false);
+  status = $state<string>('');
+  private seen = new Set<string>();
+  private lastAt = new Map<AlertKind, number>();
+
+  get supported(): boolean {
+    return typeof Notification !== 'undefined';
+  }
+
+  async request(): Promise<void> {
+    if (!this.supported) {
+      this.status = 'This browser does not offer notifications.';
+      return;
+    }
+    const permission = await Notification.requestPermission();
+    this.enabled = permission === 'granted';
+    this.status = this.enabled
+      ? 'You will be notified when an alert fires.'
+      : 'Notifications were not allowed.';
+  }
+
+  /** Forgets what was seen: a new analysis starts. */
+  reset(): void {
+    this.seen.clear();
+    this.lastAt.clear();
+  }
+
+  /** Called with each snapshot's alerts; notifies about the new ones. */
+  observe(alerts: readonly Alert[]): void {
+    const fresh = alerts.filter((a) => !this.seen.has(a.id));
+    for (const a of fresh) this.seen.add(a.id);
+    if (!this.enabled || fresh.length === 0) return;
+    const now = Date.now();
+    const byKind = new Map<AlertKind, Alert[]>();
+    for (const a of fresh) byKind.set(a.kind, [...(byKind.get(a.kind) ?? []), a]);
+    for (const [kind, list] of byKind) {
+      if (now - (this.lastAt.get(kind) ?? -Infinity) < THROTTLE_MS) continue;
+      this.lastAt.set(kind, now);
+      const more = list.length > 1 ? ` (+${list.length - 1} more)` : '';
+      try {
+        new Notification(`Loglens: ${kind} alert`, {
+          body: `${list[0]!.message}${more}`,
+          tag: `loglens-${kind}`,
+        });
+      } catch {
+        // Some platforms only allow notifications from a service worker; the alerts panel still lists them.
+      }
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import {
+  DEFAULT_CONFIG,
+  parseConfig,
+  parseConfigText,
+  type Config,
+  type ConfigResult,
+} from '../engine/config.ts';
+
+const STORAGE_KEY = 'loglens.config';
+const BACKUP_KEY = 'loglens.config.unreadable';
+const HASH_PREFIX = '#config=';
+
+export interface Notice {
+  kind: 'info' | 'error';
+  text: string;
+}
+
+/**
+ * The settings: one validated `loglens.config/1` document, kept in local storage, exported and imported as a
+ * file, shared as a link (the config only, never data, in the URL fragment — which browsers never send to a
+ * server). Storage failures (private mode, quota) degrade to a notice.
+ */
+export class Settings {
+  config = $state.raw<Config>(DEFAULT_CONFIG);
+  notice = $state<Notice | null>(null);
+
+  constructor(private readonly storage: Storage | null = safeStorage()) {
+    this.load();
+  }
+
+  private load(): void {
+    let text: string | null = null;
+    try {
+      text = this.storage?.getItem(STORAGE_KEY) ?? null;
+    } catch {
+      this.notice = {
+        kind: 'error',
+        text: 'Settings cannot be read from this browser’s storage; defaults are in use.',
+      };
+      return;
+    }
+    if (text === null) return;
+    const result = parseConfigText(text);
+    if (result.ok) {
+      this.config = result.config;
+      return;
+    }
+    // Keep what the user made, even if it no longer validates, rather than overwrite it.
+    this.write(BACKUP_KEY, text);
+    this.notice = {
+      kind: 'error',
+      text: `Your saved settings are not valid any more (${result.errors.join('; ')}); defaults are in use and the saved copy is kept under "${BACKUP_KEY}".`,
+    };
+  }
+
+  private write(key: string, value: string): boolean {
+    try {
+      this.storage?.setItem(key, value);
+      return true;
+    } catch {
+      this.notice = {
+        kind: 'error',
+        text: 'Settings could not be saved in this browser (storage full or disabled); they apply until you leave the page.',
+      };
+      return false;
+    }
+  }
+
+  /** Applies a validated config and keeps it. */
+  set(config: Config): void {
+    this.config = config;
+    this.write(STORAGE_KEY, JSON.stringify(config));
+  }
+
+  reset(): void {
+    this.set(DEFAULT_CONFIG);
+    this.notice = { kind: 'info', text: 'Settings reset to the defaults.' };
+  }
+
+  /** Applies a config file's text, or leaves everything as it was and says why. */
+  importText(text: string, source: string): ConfigResult {
+    const result = parseConfigText(text);
+    if (result.ok) {
+      this.set(result.config);
+      this.notice = { kind: 'info', text: `Settings imported from ${source}.` };
+    } else {
+      this.notice = {
+        kind: 'error',
+        text: `${source} was not imported: ${result.errors.join('; ')}. Your settings are unchanged.`,
+      };
+    }
+    return result;
+  }
+
+  exportText(): string {
+    return JSON.stringify(this.config, null, 2) + '\n';
+  }
+
+  /** A link to this page that carries the settings (never any data) in its fragment. */
+  shareLink(base: string): string {
+    return `${base.split('#')[0]}${HASH_PREFIX}${encodeBase64Url(JSON.stringify(this.config))}`;
+  }
+
+  /** Applies settings from a share link's fragment; returns true when the fragment held some (valid or not). */
+  loadFromHash(hash: string): boolean {
+    if (!hash.startsWith(HASH_PREFIX)) return false;
+    let value: unknown;
+    try {
+      value = JSON.parse(decodeBase64Url(hash.slice(HASH_PREFIX.length)));
+    } catch {
+      this.notice = {
+        kind: 'error',
+        text: 'The link’s settings could not be read (the link looks cut or altered). Your settings are unchanged.',
+      };
+      return true;
+    }
+    const result = parseConfig(value);
+    if (result.ok) {
+      this.set(result.config);
+      this.notice = { kind: 'info', text: 'Settings loaded from the link.' };
+    } else {
+      this.notice = {
+        kind: 'error',
+        text: `The link’s settings are not valid: ${result.errors.join('; ')}. Your settings are unchanged.`,
+      };
+    }
+    return true;
+  }
+}
+
+function safeStorage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
+}
+
+export function encodeBase64Url(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function decodeBase64Url(s: string): string {
+  const b64 = s.replace(/-/g, '+').replace(/_/g, '/');
+  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+}
