@@ -10,7 +10,10 @@ const THROTTLE_MS = 5000;
 export class Notifier {
   enabled = $state(false);
   status = $state<string>('');
+  // Bookkeeping, not UI state: plain collections on purpose.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private seen = new Set<string>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private lastAt = new Map<AlertKind, number>();
 
   get supported(): boolean {
@@ -41,6 +44,7 @@ export class Notifier {
     for (const a of fresh) this.seen.add(a.id);
     if (!this.enabled || fresh.length === 0) return;
     const now = Date.now();
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local grouping
     const byKind = new Map<AlertKind, Alert[]>();
     for (const a of fresh) byKind.set(a.kind, [...(byKind.get(a.kind) ?? []), a]);
     for (const [kind, list] of byKind) {

@@ -29,7 +29,7 @@ export class Settings {
   }
 
   private load(): void {
-    let text: string | null = null;
+    let text: string | null;
     try {
       text = this.storage?.getItem(STORAGE_KEY) ?? null;
     } catch {
