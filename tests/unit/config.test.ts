@@ -2,10 +2,34 @@ import { describe, it, expect } from 'vitest';
 import {
   CONFIG_SCHEMA_ID,
   DEFAULT_CONFIG,
+  DEFAULT_SEQUENCES,
   parseConfig,
   parseConfigText,
   type ConfigResult,
 } from '../../src/engine/config.ts';
+
+const SEQUENCES = [
+  {
+    name: 'db-outage',
+    steps: [
+      { contains: 'connection pool exhausted' },
+      { contains: 'timeout calling db', level: 'ERROR' },
+      { contains: 'circuit breaker opened' },
+    ],
+    maxGapSec: 60,
+    key: 'service',
+  },
+  {
+    name: 'restart',
+    steps: [
+      { contains: 'shutting down' },
+      { regex: '^Starting \\S+ version' },
+      { contains: 'ready to accept connections' },
+    ],
+    maxGapSec: 30,
+    key: 'service',
+  },
+];
 
 const DEFAULTS = {
   schema: 'loglens.config/1',
@@ -13,7 +37,14 @@ const DEFAULTS = {
   timeZone: 'local',
   errorLevels: ['ERROR', 'FATAL'],
   timeline: { maxBuckets: 2000 },
+  spikes: { windowSec: 60, threshold: 50 },
+  anomalies: { bucketSec: 60, history: 30, minHistory: 10, z: 3, minCount: 5, minStd: 1 },
+  sequences: SEQUENCES,
+  alerts: { spikes: true, anomalies: ['errors', 'volume'], sequences: 'all' },
 };
+
+/** Two steps that pass validation, for sequences whose other fields are under test. */
+const TWO_STEPS = [{ contains: 'a' }, { contains: 'b' }];
 
 function errorsOf(r: ConfigResult): string[] {
   if (r.ok) throw new Error('expected errors, got a config');
@@ -29,6 +60,8 @@ describe('parseConfig', () => {
     expect(DEFAULT_CONFIG).toEqual(DEFAULTS);
     expect(Object.isFrozen(DEFAULT_CONFIG)).toBe(true);
     expect(parseConfig({ timeline: {} })).toEqual({ ok: true, config: DEFAULTS });
+    expect(parseConfig({ spikes: {}, anomalies: {}, alerts: {} })).toEqual({ ok: true, config: DEFAULTS });
+    expect(DEFAULT_SEQUENCES).toEqual(SEQUENCES);
   });
 
   it('keeps valid values', () => {
@@ -38,6 +71,21 @@ describe('parseConfig', () => {
       timeZone: 'Europe/Paris',
       errorLevels: ['WARN', 'ERROR', 'FATAL'],
       timeline: { maxBuckets: 10 },
+      spikes: { windowSec: 1, threshold: 1 },
+      anomalies: { bucketSec: 5, history: 4, minHistory: 4, z: 2.5, minCount: 0, minStd: 0 },
+      sequences: [
+        {
+          name: 'login',
+          steps: [
+            { regex: 'login (?<user>\\w+)', caseSensitive: true },
+            { level: ['WARN', 'ERROR'], service: 'auth' },
+            { contains: 'locked', level: 'ERROR' },
+          ],
+          maxGapSec: 0.5,
+          key: 'user',
+        },
+      ],
+      alerts: { spikes: false, anomalies: ['volume'], sequences: ['login'] },
     };
     expect(parseConfig(input)).toEqual({ ok: true, config: input });
     expect(parseConfig({ timeZone: 'UTC' })).toEqual({ ok: true, config: { ...DEFAULTS, timeZone: 'UTC' } });
@@ -99,6 +147,137 @@ describe('parseConfig', () => {
     expect(errorsOf(parseConfig({ timeline: { maxBuckets: 100, width: 5 } }))).toEqual([
       'timeline: Unrecognized key: "width"',
     ]);
+    expect(errorsOf(parseConfig({ spikes: { window: 5 } }))).toEqual(['spikes: Unrecognized key: "window"']);
+    expect(errorsOf(parseConfig({ anomalies: { zScore: 5 } }))).toEqual([
+      'anomalies: Unrecognized key: "zScore"',
+    ]);
+    expect(errorsOf(parseConfig({ sequences: [{ name: 'a', steps: TWO_STEPS, gap: 5 }] }))).toEqual([
+      'sequences.0: Unrecognized key: "gap"',
+    ]);
+    expect(
+      errorsOf(
+        parseConfig({ sequences: [{ name: 'a', steps: [{ contains: 'a' }, { contains: 'b', text: 'c' }] }] }),
+      ),
+    ).toEqual(['sequences.0.steps.1: Unrecognized key: "text"']);
+    expect(errorsOf(parseConfig({ alerts: { spike: true } }))).toEqual(['alerts: Unrecognized key: "spike"']);
+  });
+
+  it('spikes: windowSec and threshold', () => {
+    expect(errorsOf(parseConfig({ spikes: { windowSec: 0 } }))).toEqual([
+      'spikes.windowSec: must be at least 1',
+    ]);
+    expect(errorsOf(parseConfig({ spikes: { windowSec: 86_401 } }))).toEqual([
+      'spikes.windowSec: must be at most 86400',
+    ]);
+    expect(errorsOf(parseConfig({ spikes: { windowSec: 1.5 } }))).toEqual([
+      'spikes.windowSec: must be a whole number',
+    ]);
+    expect(errorsOf(parseConfig({ spikes: { threshold: 0 } }))).toEqual([
+      'spikes.threshold: must be at least 1',
+    ]);
+    expect(errorsOf(parseConfig({ spikes: { threshold: 2.5 } }))).toEqual([
+      'spikes.threshold: must be a whole number',
+    ]);
+    expect(errorsOf(parseConfig({ spikes: { threshold: '5' } }))[0]).toMatch(/^spikes\.threshold: /);
+    expect(parseConfig({ spikes: { windowSec: 86_400, threshold: 1 } })).toMatchObject({ ok: true });
+  });
+
+  it('anomalies: each field, and minHistory against history', () => {
+    const one = (a: Record<string, unknown>): string[] => errorsOf(parseConfig({ anomalies: a }));
+    expect(one({ bucketSec: 0 })).toEqual(['anomalies.bucketSec: must be at least 1']);
+    expect(one({ bucketSec: 86_401 })).toEqual(['anomalies.bucketSec: must be at most 86400']);
+    expect(one({ bucketSec: 0.5 })).toEqual(['anomalies.bucketSec: must be a whole number']);
+    expect(one({ history: 10_001 })).toEqual(['anomalies.history: must be at most 10000']);
+    expect(one({ minHistory: 0 })).toEqual(['anomalies.minHistory: must be at least 1']);
+    expect(one({ minHistory: 31 })).toEqual(['anomalies.minHistory: must not exceed history']);
+    expect(one({ history: 5 })).toEqual(['anomalies.minHistory: must not exceed history']);
+    expect(one({ z: 0 })).toEqual(['anomalies.z: must be greater than 0']);
+    expect(one({ z: 1001 })).toEqual(['anomalies.z: must be at most 1000']);
+    expect(one({ minCount: -1 })).toEqual(['anomalies.minCount: must be at least 0']);
+    expect(one({ minStd: -0.5 })).toEqual(['anomalies.minStd: must be at least 0']);
+    expect(parseConfig({ anomalies: { history: 5, minHistory: 5 } })).toMatchObject({ ok: true });
+  });
+
+  it('sequences: regex, steps, names, gaps and keys', () => {
+    const seq = (x: Record<string, unknown>): string[] =>
+      errorsOf(parseConfig({ sequences: [{ name: 'a', steps: TWO_STEPS, ...x }] }));
+    const bad = errorsOf(
+      parseConfig({ sequences: [{ name: 'a', steps: [{ regex: '(' }, { contains: 'x' }] }] }),
+    );
+    expect(bad).toHaveLength(1);
+    expect(bad[0]).toMatch(/^sequences\.0\.steps\.0\.regex: is not a valid regular expression: .+/);
+    expect(seq({ steps: [{ regex: '' }, { contains: 'x' }] })).toEqual([
+      'sequences.0.steps.0.regex: must not be empty',
+    ]);
+    expect(seq({ steps: [{}, { contains: 'x' }] })).toEqual([
+      'sequences.0.steps.0: a step needs at least one condition: contains, regex, level or service',
+    ]);
+    // caseSensitive alone is no condition
+    expect(seq({ steps: [{ contains: 'x' }, { caseSensitive: true }] })).toEqual([
+      'sequences.0.steps.1: a step needs at least one condition: contains, regex, level or service',
+    ]);
+    expect(seq({ steps: [{ contains: 'x' }] })).toEqual([
+      'sequences.0.steps: a sequence needs at least 2 steps',
+    ]);
+    expect(seq({ steps: Array.from({ length: 17 }, () => ({ contains: 'x' })) })).toEqual([
+      'sequences.0.steps: at most 16 steps',
+    ]);
+    expect(seq({ steps: [{ contains: '' }, { level: [] }] })).toEqual([
+      'sequences.0.steps.0.contains: must not be empty',
+      'sequences.0.steps.1.level: must name at least one level',
+    ]);
+    expect(seq({ steps: [{ service: '' }, { contains: 'x' }] })).toEqual([
+      'sequences.0.steps.0.service: must not be empty',
+    ]);
+    expect(seq({ steps: [{ level: 'NOPE' }, { contains: 'x' }] })[0]).toMatch(
+      /^sequences\.0\.steps\.0\.level: /,
+    );
+    expect(seq({ name: ' ' })).toEqual(['sequences.0.name: must not be empty']);
+    expect(seq({ name: 'x'.repeat(81) })).toEqual(['sequences.0.name: must be at most 80 characters']);
+    expect(seq({ maxGapSec: 0 })).toEqual(['sequences.0.maxGapSec: must be greater than 0']);
+    expect(seq({ maxGapSec: 30 * 86_400 + 1 })).toEqual(['sequences.0.maxGapSec: must be at most 30 days']);
+    expect(seq({ key: '' })).toEqual(['sequences.0.key: must not be empty']);
+    const twice = { name: 'dup', steps: TWO_STEPS };
+    expect(errorsOf(parseConfig({ sequences: [twice, { name: 'other', steps: TWO_STEPS }, twice] }))).toEqual(
+      ['sequences.2.name: the name "dup" is used twice'],
+    );
+    expect(
+      errorsOf(
+        parseConfig({
+          sequences: Array.from({ length: 51 }, (_, i) => ({ name: `s${i}`, steps: TWO_STEPS })),
+        }),
+      ),
+    ).toEqual(['sequences: at most 50 sequences']);
+  });
+
+  it('sequences: maxGapSec defaults to 30; an empty list is allowed', () => {
+    const r = parseConfig({ sequences: [{ name: 'a', steps: TWO_STEPS }] });
+    expect(r).toMatchObject({
+      ok: true,
+      config: { sequences: [{ name: 'a', steps: TWO_STEPS, maxGapSec: 30 }] },
+    });
+    expect(parseConfig({ sequences: [] })).toMatchObject({ ok: true, config: { sequences: [] } });
+  });
+
+  it('alerts: the rules, and sequence names that must exist', () => {
+    expect(errorsOf(parseConfig({ alerts: { sequences: ['zz'] } }))).toEqual([
+      'alerts.sequences.0: names no sequence ("zz")',
+    ]);
+    expect(errorsOf(parseConfig({ alerts: { sequences: ['restart', 'zz', 'db-outage', 'yy'] } }))).toEqual([
+      'alerts.sequences.1: names no sequence ("zz")',
+      'alerts.sequences.3: names no sequence ("yy")',
+    ]);
+    // the names are those of the configured sequences, not of the defaults
+    expect(errorsOf(parseConfig({ sequences: [], alerts: { sequences: ['restart'] } }))).toEqual([
+      'alerts.sequences.0: names no sequence ("restart")',
+    ]);
+    expect(parseConfig({ alerts: { sequences: ['restart'] } })).toMatchObject({ ok: true });
+    expect(parseConfig({ alerts: { sequences: [] } })).toMatchObject({ ok: true });
+    expect(errorsOf(parseConfig({ alerts: { anomalies: ['bogus'] } }))).toEqual([
+      'alerts.anomalies.0: must be "errors" or "volume"',
+    ]);
+    expect(errorsOf(parseConfig({ alerts: { spikes: 'yes' } }))[0]).toMatch(/^alerts\.spikes: /);
+    expect(errorsOf(parseConfig({ alerts: { sequences: 'some' } }))[0]).toMatch(/^alerts\.sequences: /);
   });
 
   it('rejects another schema id', () => {

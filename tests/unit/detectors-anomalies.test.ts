@@ -7,7 +7,8 @@ import {
 import { errorMask } from '../../src/engine/analyzers/analyzer.ts';
 import type { Level, LogRecord } from '../../src/engine/types.ts';
 import { rec, rng } from './helpers.ts';
-import { exactTie, naiveAnomalies, type NaiveAnomalies, type NaiveSeries } from './naive/anomalies.ts';
+import { exactTie, naiveAnomalies, type NaiveAnomalies } from './naive/anomalies.ts';
+import { anomalyDifferences } from './naive/compare.ts';
 import {
   intIn,
   mergeAll,
@@ -35,7 +36,9 @@ function detect(
 }
 
 /** `counts[i]` records of each given level in bucket i (of bucketMs), spread inside the bucket. */
-function buckets(bucketMs: number, counts: readonly (readonly [number, Level | null][])[]): LogRecord[] {
+type Group = readonly [number, Level | null];
+
+function buckets(bucketMs: number, counts: readonly (readonly Group[])[]): LogRecord[] {
   const out: LogRecord[] = [];
   counts.forEach((groups, i) => {
     for (const [n, level] of groups) {
@@ -45,50 +48,9 @@ function buckets(bucketMs: number, counts: readonly (readonly [number, Level | n
   return out;
 }
 
-/** equal, or within 1e-9 relative (the ~9 digits the naive floats agree on) */
-function close(a: number, b: number): boolean {
-  return a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
-}
-
-function closeArrays(a: readonly (number | null)[], b: readonly (number | null)[]): boolean {
-  return a.length === b.length && a.every((x, i) => (x === null ? b[i] === null : b[i] !== null && close(x, b[i]!)));
-}
-
-/**
- * The snapshot against the naive result: counts exactly, means and deviations to ~9 digits, and the same
- * anomalies except where z sits on the threshold to within rounding (the naive result lists those).
- */
+/** The snapshot against the naive result (see anomalyDifferences), tagged for a readable failure. */
 function expectLikeNaive(actual: AnomaliesSnapshot, expected: NaiveAnomalies, tag: string): void {
-  const problems: string[] = [];
-  if (actual.buckets !== expected.buckets) problems.push(`buckets ${actual.buckets} ≠ ${expected.buckets}`);
-  for (const name of ['errors', 'volume'] as const) {
-    const a = actual[name];
-    const e: NaiveSeries = expected[name];
-    if (a.bucketMs !== e.bucketMs || a.start !== e.start) problems.push(`${name}: bucketMs/start differ`);
-    if (JSON.stringify(a.values) !== JSON.stringify(e.values)) problems.push(`${name}: values differ`);
-    if (!closeArrays(a.mean, e.mean)) problems.push(`${name}: mean differs`);
-    if (!closeArrays(a.std, e.std)) problems.push(`${name}: std differs`);
-  }
-  const sorted = actual.anomalies
-    .slice()
-    .sort((x, y) => x.bucketStart - y.bucketStart || x.series.localeCompare(y.series));
-  if (JSON.stringify(sorted) !== JSON.stringify(actual.anomalies)) problems.push('anomalies not sorted');
-  const keep = (x: { series: string; bucketStart: number }): boolean =>
-    !expected.borderline.has(`${x.series}:${x.bucketStart}`);
-  const A = actual.anomalies.filter(keep);
-  const E = expected.anomalies.filter(keep);
-  const ids = (xs: typeof A | typeof E): string[] => xs.map((x) => `${x.series}@${x.bucketStart}=${x.value}`);
-  if (JSON.stringify(ids(A)) !== JSON.stringify(ids(E))) {
-    problems.push(`anomalies: ${ids(A).join(' ')} ≠ ${ids(E).join(' ')}`);
-  } else {
-    A.forEach((x, i) => {
-      const y = E[i]!;
-      for (const f of ['mean', 'std', 'rawStd', 'z'] as const) {
-        if (!close(x[f], y[f])) problems.push(`${x.series}@${x.bucketStart}.${f}: ${x[f]} ≠ ${y[f]}`);
-      }
-    });
-  }
-  expect([tag, problems]).toEqual([tag, []]);
+  expect([tag, anomalyDifferences(actual, expected)]).toEqual([tag, []]);
 }
 
 interface AnomalyCase {
@@ -182,7 +144,11 @@ describe('AnomalyDetector: hand-worked cases', () => {
   });
 
   it('a drop in volume is an anomaly with a negative z; errors never are', () => {
-    const records = buckets(M, [...Array.from({ length: 10 }, () => [[20, 'INFO']] as const), [[2, 'INFO']], [[20, 'INFO']]]);
+    const records = buckets(M, [
+      ...Array.from({ length: 10 }, () => [[20, 'INFO']] as const),
+      [[2, 'INFO']],
+      [[20, 'INFO']],
+    ]);
     const s = detect(records, DEFAULTS);
     // bucket 10: μ=20 σ=0 σ'=1 z=−18; bucket 11: μ=202/11, σ≈5.17, z≈0.32
     expect(s.anomalies).toEqual([
@@ -212,7 +178,13 @@ describe('AnomalyDetector: hand-worked cases', () => {
     // errors 0, 2, 0, 2, then 4: μ=1, σ=1 → z=3. volume one more each: 1, 3, 1, 3, 5: μ=2, σ=1 → z=3.
     const p: AnomalyParams = { bucketSec: 10, history: 4, minHistory: 4, z: 3, minCount: 4, minStd: 0.5 };
     const one: [number, Level][] = [[1, 'INFO']];
-    const records = buckets(10_000, [one, [...one, [2, 'ERROR']], one, [...one, [2, 'ERROR']], [...one, [4, 'ERROR']]]);
+    const records = buckets(10_000, [
+      one,
+      [...one, [2, 'ERROR']],
+      one,
+      [...one, [2, 'ERROR']],
+      [...one, [4, 'ERROR']],
+    ]);
     expect(detect(records, p).anomalies).toEqual([
       { series: 'errors', bucketStart: T0 + 40_000, value: 4, mean: 1, std: 1, rawStd: 1, z: 3 },
       { series: 'volume', bucketStart: T0 + 40_000, value: 5, mean: 2, std: 1, rawStd: 1, z: 3 },
@@ -228,10 +200,24 @@ describe('AnomalyDetector: hand-worked cases', () => {
     expect(detect(buckets(M, [[[1, 'INFO']], [], [[50, 'ERROR']]]), p).anomalies).toEqual([]);
     expect(detect(buckets(M, [[[1, 'INFO']], [], [], [[50, 'ERROR']]]), p).anomalies).toEqual([
       { series: 'errors', bucketStart: T0 + 3 * M, value: 50, mean: 0, std: 1, rawStd: 0, z: 50 },
-      { series: 'volume', bucketStart: T0 + 3 * M, value: 50, mean: 1 / 3, std: 1, rawStd: expect.closeTo(Math.sqrt(2) / 3, 12), z: 50 - 1 / 3 },
+      {
+        series: 'volume',
+        bucketStart: T0 + 3 * M,
+        value: 50,
+        mean: 1 / 3,
+        std: 1,
+        rawStd: expect.closeTo(Math.sqrt(2) / 3, 12),
+        z: 50 - 1 / 3,
+      },
     ]);
     // errors 100, 0, 0, 0, 6: with L=3 the 100 has left the history (μ=0 → z=6); with L=4 it has not
-    const records = buckets(M, [[[100, 'ERROR']], [[1, 'INFO']], [[1, 'INFO']], [[1, 'INFO']], [[6, 'ERROR']]]);
+    const records = buckets(M, [
+      [[100, 'ERROR']],
+      [[1, 'INFO']],
+      [[1, 'INFO']],
+      [[1, 'INFO']],
+      [[6, 'ERROR']],
+    ]);
     const s3 = detect(records, p);
     expect(s3.anomalies.filter((a) => a.series === 'errors')).toEqual([
       { series: 'errors', bucketStart: T0 + 4 * M, value: 6, mean: 0, std: 1, rawStd: 0, z: 6 },
@@ -250,7 +236,11 @@ describe('AnomalyDetector: hand-worked cases', () => {
     expect(s.volume.values).toEqual([1, 1]);
     expect(s.errors.values).toEqual([0, 1]);
     // B = 7 s: the first bucket starts at floor(t / 7000) × 7000, not at the first record
-    const s7 = detect([rec(t, 'INFO'), rec(t + 20_000, 'INFO')], { ...DEFAULTS, bucketSec: 7, minHistory: 1 });
+    const s7 = detect([rec(t, 'INFO'), rec(t + 20_000, 'INFO')], {
+      ...DEFAULTS,
+      bucketSec: 7,
+      minHistory: 1,
+    });
     expect(s7.volume.start).toBe(Math.floor(t / 7000) * 7000);
     expect(s7.volume.start! % 7000).toBe(0);
     expect(s7.buckets).toBe(Math.floor((t + 20_000) / 7000) - Math.floor(t / 7000) + 1);
@@ -382,9 +372,12 @@ describe('AnomalyDetector: parameters', () => {
       { minStd: -0.1 },
       { minStd: NaN },
     ];
-    for (const b of bad) expect(() => new AnomalyDetector({ ...DEFAULTS, ...b }, mask), JSON.stringify(b)).toThrow(RangeError);
+    for (const b of bad)
+      expect(() => new AnomalyDetector({ ...DEFAULTS, ...b }, mask), JSON.stringify(b)).toThrow(RangeError);
     expect(() => new AnomalyDetector(DEFAULTS, mask)).not.toThrow();
-    expect(() => new AnomalyDetector({ ...DEFAULTS, history: 1, minHistory: 1, minStd: 0, z: 0.001 }, mask)).not.toThrow();
+    expect(
+      () => new AnomalyDetector({ ...DEFAULTS, history: 1, minHistory: 1, minStd: 0, z: 0.001 }, mask),
+    ).not.toThrow();
   });
 });
 
@@ -470,7 +463,12 @@ describe('AnomalyDetector against the naive definition', () => {
   });
 });
 
-function incremental(order: readonly LogRecord[], random: Random, make: () => AnomalyDetector, seed: number): void {
+function incremental(
+  order: readonly LogRecord[],
+  random: Random,
+  make: () => AnomalyDetector,
+  seed: number,
+): void {
   const live = make();
   let next = 0;
   for (let i = 0; i < order.length; i++) {

@@ -9,7 +9,16 @@ import {
 import { LEVELS, type Level, type LogRecord } from '../../src/engine/types.ts';
 import { rec, rng } from './helpers.ts';
 import { naiveSequences, NAIVE_MAX_EXAMPLES } from './naive/sequences.ts';
-import { intIn, mergeAll, pick, randomRecords, randomSplit, shuffle, type Message, type Random } from './naive/random.ts';
+import {
+  intIn,
+  mergeAll,
+  pick,
+  randomRecords,
+  randomSplit,
+  shuffle,
+  type Message,
+  type Random,
+} from './naive/random.ts';
 
 const B = Date.UTC(2025, 2, 14, 12, 0, 0);
 /** ms since epoch of second `s` (fractions allowed) after B */
@@ -74,9 +83,17 @@ describe('SequenceMatcher: hand-worked cases', () => {
       firstMatch: at(10),
       lastMatch: at(10),
       medianDurationMs: 10_000,
-      examples: [{ key: null, start: at(0), end: at(10), durationMs: 10_000, steps: [hit(rs[0]!), hit(rs[1]!)] }],
+      examples: [
+        { key: null, start: at(0), end: at(10), durationMs: 10_000, steps: [hit(rs[0]!), hit(rs[1]!)] },
+      ],
       events: 4,
     });
+  });
+
+  it('a fractional maxGapSec: 0.5 s allows a 500 ms gap, not a 501 ms one', () => {
+    const half = pattern('half', AB.steps, 0.5);
+    expect(one(half, [ev(0, 'alpha'), ev(0.5, 'bravo')]).matches).toBe(1);
+    expect(one(half, [ev(0, 'alpha'), ev(0.501, 'bravo')]).matches).toBe(0);
   });
 
   it('after a reset, the same record may start the pattern again', () => {
@@ -89,12 +106,21 @@ describe('SequenceMatcher: hand-worked cases', () => {
 
   it('a record that matches step 0 (and not step k) restarts at k = 1', () => {
     // alpha@0 bravo@1 → k=2; alpha@2 → restart k=1; charlie@3: k=1 wants bravo → nothing; bravo@4, charlie@5
-    const rs = [ev(0, 'alpha'), ev(1, 'bravo'), ev(2, 'alpha'), ev(3, 'charlie'), ev(4, 'bravo'), ev(5, 'charlie')];
+    const rs = [
+      ev(0, 'alpha'),
+      ev(1, 'bravo'),
+      ev(2, 'alpha'),
+      ev(3, 'charlie'),
+      ev(4, 'bravo'),
+      ev(5, 'charlie'),
+    ];
     expect(one(ABC, rs)).toMatchObject({
       matches: 1,
       firstMatch: at(5),
       medianDurationMs: 3000,
-      examples: [{ start: at(2), end: at(5), durationMs: 3000, steps: [hit(rs[2]!), hit(rs[4]!), hit(rs[5]!)] }],
+      examples: [
+        { start: at(2), end: at(5), durationMs: 3000, steps: [hit(rs[2]!), hit(rs[4]!), hit(rs[5]!)] },
+      ],
       events: 6,
     });
   });
@@ -118,7 +144,13 @@ describe('SequenceMatcher: hand-worked cases', () => {
 
   it('records without a time are left out', () => {
     const rs = [ev(null, 'alpha'), ev(1, 'bravo'), ev(2, 'alpha'), ev(null, 'bravo'), ev(3, 'x')];
-    expect(one(AB, rs)).toMatchObject({ matches: 0, firstMatch: null, lastMatch: null, medianDurationMs: null, events: 2 });
+    expect(one(AB, rs)).toMatchObject({
+      matches: 0,
+      firstMatch: null,
+      lastMatch: null,
+      medianDurationMs: null,
+      events: 2,
+    });
   });
 
   it('no records, no patterns', () => {
@@ -217,7 +249,10 @@ describe('SequenceMatcher: hand-worked cases', () => {
     // alpha@0 → k=1; Alpha@1 restarts; bravo@2 → match; BRAVO@3 cannot start
     expect(one(insensitive, rs).examples.map((m) => [m.start, m.end])).toEqual([[at(1), at(2)]]);
     // case-insensitive beyond ASCII
-    expect(one(pattern('u', [{ contains: 'ÉTAPE' }, { regex: 'fin$' }], 30), [ev(0, 'étape 1'), ev(1, 'FIN')]).matches).toBe(1);
+    expect(
+      one(pattern('u', [{ contains: 'ÉTAPE' }, { regex: 'fin$' }], 30), [ev(0, 'étape 1'), ev(1, 'FIN')])
+        .matches,
+    ).toBe(1);
   });
 
   it('level (one or a list) and service conditions; every condition of a step must hold', () => {
@@ -259,14 +294,29 @@ describe('SequenceMatcher: hand-worked cases', () => {
     const fileSecond = [ev(t, 'alpha', { fileIndex: 0, line: 9 }), ev(t, 'bravo', { fileIndex: 1, line: 1 })];
     expect(one(AB, fileSecond)).toMatchObject({
       matches: 1,
-      examples: [{ steps: [{ file: 'f0.log', line: 9, time: at(t) }, { file: 'f1.log', line: 1, time: at(t) }] }],
+      examples: [
+        {
+          steps: [
+            { file: 'f0.log', line: 9, time: at(t) },
+            { file: 'f1.log', line: 1, time: at(t) },
+          ],
+        },
+      ],
     });
   });
 
   it('the median of the durations, the first and last match, and at most 20 examples', () => {
     const four = [1, 2, 3, 10].flatMap((d, k) => [ev(k * 100, 'alpha'), ev(k * 100 + d, 'bravo')]);
-    expect(one(AB, four)).toMatchObject({ matches: 4, medianDurationMs: 2500, firstMatch: at(1), lastMatch: at(310) });
-    const many = Array.from({ length: 25 }, (_, k) => [ev(k * 100, 'alpha'), ev(k * 100 + ((k * 7) % 10) + 0.5, 'bravo')]).flat();
+    expect(one(AB, four)).toMatchObject({
+      matches: 4,
+      medianDurationMs: 2500,
+      firstMatch: at(1),
+      lastMatch: at(310),
+    });
+    const many = Array.from({ length: 25 }, (_, k) => [
+      ev(k * 100, 'alpha'),
+      ev(k * 100 + ((k * 7) % 10) + 0.5, 'bravo'),
+    ]).flat();
     const r = one(AB, many);
     expect(MAX_EXAMPLES).toBe(20);
     expect(NAIVE_MAX_EXAMPLES).toBe(MAX_EXAMPLES);
@@ -290,7 +340,9 @@ describe('SequenceMatcher: hand-worked cases', () => {
   });
 
   it('a bad regular expression fails at construction', () => {
-    expect(() => new SequenceMatcher([pattern('bad', [{ regex: '(' }, { contains: 'x' }])])).toThrow(SyntaxError);
+    expect(() => new SequenceMatcher([pattern('bad', [{ regex: '(' }, { contains: 'x' }])])).toThrow(
+      SyntaxError,
+    );
   });
 });
 
@@ -324,7 +376,20 @@ function message(random: Random): Message {
   return { message: text, fields: Object.keys(fields).length > 0 ? fields : null };
 }
 
-const CONTAINS = ['start', 'STARTED', 'step', 'done', 'commit', 'lost', 'retry', 'finish', 'Finished', 'id=a1', 'two', 'étape'];
+const CONTAINS = [
+  'start',
+  'STARTED',
+  'step',
+  'done',
+  'commit',
+  'lost',
+  'retry',
+  'finish',
+  'Finished',
+  'id=a1',
+  'two',
+  'étape',
+];
 const REGEXES = [
   '^job',
   'step (one|two)',
@@ -345,7 +410,8 @@ function randomStep(random: Random): StepSpec {
   if (random() < 0.3) step.caseSensitive = random() < 0.5;
   if (random() < 0.25) {
     const levels = LEVELS.filter(() => random() < 0.5);
-    step.level = levels.length === 1 || random() < 0.3 ? pick(random, LEVELS) : levels.length > 0 ? levels : ['INFO'];
+    step.level =
+      levels.length === 1 || random() < 0.3 ? pick(random, LEVELS) : levels.length > 0 ? levels : ['INFO'];
   }
   if (random() < 0.15) step.service = pick(random, ['api', 'db', 'web']);
   return step;
@@ -462,7 +528,11 @@ describe('SequenceMatcher against the naive definition', () => {
           ? shuffle(c.records, random)
           : seed % 3 === 1
             ? c.records
-            : c.records.slice().sort((x, y) => (x.time ?? 0) - (y.time ?? 0) || x.fileIndex - y.fileIndex || x.line - y.line);
+            : c.records
+                .slice()
+                .sort(
+                  (x, y) => (x.time ?? 0) - (y.time ?? 0) || x.fileIndex - y.fileIndex || x.line - y.line,
+                );
       const live = new SequenceMatcher(c.specs);
       let next = 0;
       for (let i = 0; i < order.length; i++) {

@@ -79,6 +79,17 @@ describe('SpikeDetector: hand-worked cases', () => {
     };
     expect(detect(records, 3, 2)).toEqual(expected);
     expect(naiveSpikes(records, 3, 2, DEFAULT_ERRORS)).toEqual(expected);
+    // the same at 10 s, 11 s and 15 s after the epoch: the run starts at 11 000 ms, not 10 000 (S(10) = 1 < T)
+    expect(
+      detect(
+        [10_000, 11_000, 15_000].map((t) => rec(t, 'ERROR')),
+        3,
+        2,
+      ),
+    ).toEqual({
+      spikes: [{ start: 11_000, end: 13_000, peak: 2, errors: 2 }],
+      windowsAnalyzed: 6,
+    });
   });
 
   it('W=2, T=2: the peak is the largest window, errors reach back W−1 s before the start', () => {
@@ -277,7 +288,12 @@ describe('SpikeDetector against the naive definition', () => {
   });
 });
 
-function incremental(order: readonly LogRecord[], random: Random, make: () => SpikeDetector, seed: number): void {
+function incremental(
+  order: readonly LogRecord[],
+  random: Random,
+  make: () => SpikeDetector,
+  seed: number,
+): void {
   const live = make();
   let next = 0;
   for (let i = 0; i < order.length; i++) {

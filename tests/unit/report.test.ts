@@ -88,9 +88,114 @@ describe('buildReport', () => {
       'levels',
       'services',
       'timeline',
+      'spikes',
+      'windowsAnalyzed',
+      'anomalies',
+      'sequences',
+      'alerts',
+      'alertsTotal',
       'config',
       'analysis',
     ]);
+    // the default detectors find nothing in four records
+    expect(r.spikes).toEqual([]);
+    expect(r.windowsAnalyzed).toBe(4);
+    expect(snap.detectors.untimed).toBe(1); // the garbage line: left out of the detectors, and counted
+    expect(r.anomalies).toEqual([]);
+    expect(r.sequences.map((q) => [q.name, q.matches])).toEqual([
+      ['db-outage', 0],
+      ['restart', 0],
+    ]);
+    expect(r.alerts).toEqual([]);
+    expect(r.alertsTotal).toBe(0);
+  });
+
+  it('reports the detectors: ISO times, z null when infinite, alerts in time order', async () => {
+    const dcfg = config({
+      timeZone: 'UTC',
+      spikes: { windowSec: 2, threshold: 2 },
+      anomalies: { bucketSec: 1, history: 2, minHistory: 2, z: 1, minCount: 1, minStd: 0 },
+      sequences: [{ name: 'ab', steps: [{ contains: 'hello' }, { contains: 'slow' }], maxGapSec: 10 }],
+    });
+    const text = [
+      '2025-03-14T10:00:00Z INFO api hello',
+      '2025-03-14T10:00:01Z INFO api hello',
+      '2025-03-14T10:00:02Z ERROR db boom',
+      '2025-03-14T10:00:02.500Z ERROR db boom',
+      '2025-03-14T10:00:03Z WARN api slow',
+      '',
+    ].join('\n');
+    const snap = await analyze([fileOf(text, 'd.log')], dcfg);
+    const r = buildReport(snap, dcfg, NOW);
+    // errors per second 0, 0, 2, 0 with W=2: S(2) = S(3) = 2
+    expect(r.spikes).toEqual([
+      { start: '2025-03-14T10:00:02.000Z', end: '2025-03-14T10:00:04.000Z', peak: 2, errors: 2 },
+    ]);
+    expect(r.windowsAnalyzed).toBe(4);
+    // volume 1, 1, 2, 1 and errors 0, 0, 2, 0 per second; σ = 0 before the jump, so z = +∞ (null in JSON)
+    expect(r.anomalies).toEqual([
+      {
+        series: 'errors',
+        bucketStart: '2025-03-14T10:00:02.000Z',
+        value: 2,
+        mean: 0,
+        std: 0,
+        rawStd: 0,
+        z: null,
+      },
+      {
+        series: 'volume',
+        bucketStart: '2025-03-14T10:00:02.000Z',
+        value: 2,
+        mean: 1,
+        std: 0,
+        rawStd: 0,
+        z: null,
+      },
+      {
+        series: 'volume',
+        bucketStart: '2025-03-14T10:00:03.000Z',
+        value: 1,
+        mean: 1.5,
+        std: 0.5,
+        rawStd: 0.5,
+        z: -1,
+      },
+    ]);
+    expect(snap.detectors.anomalies[0]!.z).toBe(Infinity);
+    // hello@0, hello@1 (restart), slow@3
+    expect(r.sequences).toEqual([
+      {
+        name: 'ab',
+        matches: 1,
+        firstMatch: '2025-03-14T10:00:03.000Z',
+        lastMatch: '2025-03-14T10:00:03.000Z',
+        medianDurationMs: 2000,
+        examples: [
+          {
+            key: null,
+            start: '2025-03-14T10:00:01.000Z',
+            end: '2025-03-14T10:00:03.000Z',
+            durationMs: 2000,
+            steps: [
+              { file: 'd.log', line: 2, time: '2025-03-14T10:00:01.000Z' },
+              { file: 'd.log', line: 5, time: '2025-03-14T10:00:03.000Z' },
+            ],
+          },
+        ],
+      },
+    ]);
+    expect(r.alerts.map((a) => [a.kind, a.rule, a.time, a.end])).toEqual([
+      ['sequence', 'ab', '2025-03-14T10:00:01.000Z', '2025-03-14T10:00:03.000Z'],
+      ['anomaly', 'errors', '2025-03-14T10:00:02.000Z', '2025-03-14T10:00:03.000Z'],
+      ['anomaly', 'volume', '2025-03-14T10:00:02.000Z', '2025-03-14T10:00:03.000Z'],
+      ['spike', 'spikes', '2025-03-14T10:00:02.000Z', '2025-03-14T10:00:04.000Z'],
+      ['anomaly', 'volume', '2025-03-14T10:00:03.000Z', '2025-03-14T10:00:04.000Z'],
+    ]);
+    expect(r.alerts.map((a) => a.message)).toEqual(snap.detectors.alerts.map((a) => a.message));
+    expect(r.alertsTotal).toBe(5);
+    expect(r.config).toEqual(dcfg);
+    expect(JSON.parse(JSON.stringify(r))).toEqual(r);
   });
 
   it('rounds the format confidence to 4 digits and copies file notes', async () => {

@@ -139,7 +139,8 @@ export function naiveAnomalies(
       const z = (v - mu) / sd; // ±Infinity when σ' = 0 and v ≠ μ, NaN when v = μ
       mean.push(mu);
       std.push(sd);
-      const hit = name === 'errors' ? v >= p.minCount && z >= p.z : Math.abs(z) >= p.z && Math.max(v, mu) >= p.minCount;
+      const hit =
+        name === 'errors' ? v >= p.minCount && z >= p.z : Math.abs(z) >= p.z && Math.max(v, mu) >= p.minCount;
       // a z computed as exactly Z is a tie the definition counts: only near-misses are left open
       const d = name === 'errors' ? z - p.z : Math.abs(z) - p.z;
       const near = d !== 0 && Math.abs(d) <= tol;
@@ -148,7 +149,16 @@ export function naiveAnomalies(
       for (let i = from; i < b; i++) Q += x[i]! * x[i]!;
       const positive = name === 'volume' || v * h >= sum;
       if (positive && exactTie(v, h, sum, Q, p.z, p.minStd)) ties.add(`${name}:${start + b * bucketMs}`);
-      if (hit) anomalies.push({ series: name, bucketStart: start + b * bucketMs, value: v, mean: mu, std: sd, rawStd: sigma, z });
+      if (hit)
+        anomalies.push({
+          series: name,
+          bucketStart: start + b * bucketMs,
+          value: v,
+          mean: mu,
+          std: sd,
+          rawStd: sigma,
+          z,
+        });
     }
     return { bucketMs, start, values: x, mean, std };
   };

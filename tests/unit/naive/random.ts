@@ -3,8 +3,10 @@ import { LEVELS, type FieldValue, type Level, type LogRecord } from '../../../sr
 /** Random inputs and splits for the detector property tests (driven by the seeded rng of sample.ts). */
 export type Random = () => number;
 
-export const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-export const intIn = (random: Random, lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
+export const pick = <T>(random: Random, items: readonly T[]): T =>
+  items[Math.floor(random() * items.length)]!;
+export const intIn = (random: Random, lo: number, hi: number): number =>
+  lo + Math.floor(random() * (hi - lo + 1));
 
 export interface Message {
   message: string;
