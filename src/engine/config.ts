@@ -47,7 +47,11 @@ const StepSchema = z
     regex: regexSource.optional(),
     /** applies to contains and regex (default: case-insensitive) */
     caseSensitive: z.boolean().optional(),
-    level: z.union([level, z.array(level).min(1, 'must name at least one level')]).optional(),
+    level: z
+      .union([level, z.array(level).min(1, 'must name at least one level')], {
+        message: `must be a level or a list of levels (${LEVELS.join(', ')})`,
+      })
+      .optional(),
     service: z.string().min(1, 'must not be empty').optional(),
   })
   .strict()

@@ -148,7 +148,7 @@ export function* generateSample(opts: SampleOptions): Generator<string, SampleTr
   const incidents: Incident[] = [];
   for (let i = 0; i < nIncidents; i++) {
     const at = start + ((i + 0.5) / nIncidents) * span + (r() - 0.5) * (span / nIncidents / 3);
-    const len = span * (0.008 + r() * 0.004); // ~1 % of the span each
+    const len = Math.max(90_000, span * (0.004 + r() * 0.002)); // ~0.5 % of the span, 90 s at least
     incidents.push({ start: at, end: at + len, service: i % 2 === 0 ? 'payment-service' : 'order-service' });
   }
   // A few restarts, and one outage of the gateway: traffic drops to a tenth for ~1 % of the span.
@@ -163,6 +163,17 @@ export function* generateSample(opts: SampleOptions): Generator<string, SampleTr
   }
   const outageStart = start + 0.62 * span;
   const outageEnd = outageStart + span * 0.01;
+  // Incidents write ~2 lines a second (at most 1.5 per traffic line); the background error rate makes room
+  // for them, so that errors stay near 3 % of the records whatever the size and span.
+  const incidentLambda = Math.min(1.5, (2 * meanGap) / 1000);
+  const incidentShare =
+    incidents.reduce((s, i) => s + ((i.end - i.start) / meanGap) * incidentLambda, 0) / estRecords;
+  // With s incident lines per traffic line (about 90 % errors, 10 % warnings), the traffic's own mix is
+  // set so that the whole log is ~80 % INFO, 10 % DEBUG, 7 % WARN, 3 % ERROR.
+  const s = Math.min(incidentShare, 0.028);
+  const infoUpTo = 0.8 * (1 + s);
+  const debugUpTo = infoUpTo + 0.1 * (1 + s);
+  const warnUpTo = debugUpTo + 0.07 * (1 + s) - 0.1 * s;
   const truth: SampleTruth = {
     bytes: 0,
     lines: 0,
@@ -228,22 +239,34 @@ export function* generateSample(opts: SampleOptions): Generator<string, SampleTr
       }
     }
     const incident = incidents.find((i) => time >= i.start && time < i.end);
-    if (incident && r() < 0.3) {
-      // The incident's sequence: pool exhausted (first 10 s) → timeouts → the breaker opens 40–60 s in.
+    if (incident) {
+      // The incident writes ~2 lines a second on top of the traffic, whatever the traffic's rate: pool
+      // exhausted (first 10 s) → timeouts → the breaker opens 40–60 s in.
+      const lambda = incidentLambda;
+      const k = Math.floor(lambda) + (r() < lambda - Math.floor(lambda) ? 1 : 0);
       const since = time - incident.start;
       const s = incident.service;
-      if (since < 10_000)
-        emit(time, 'WARN', s, `Connection pool exhausted active=20/20 waiting=${int(r, 5, 60)}`);
-      else if (since >= 40_000 && since < 60_000 && r() < 0.3) {
-        emit(time, 'ERROR', s, 'Circuit breaker opened for db after repeated timeouts');
-      } else
-        emit(time, 'ERROR', s, `Timeout calling db after ${int(r, 3, 5) * 1000}ms`, r() < 0.1 ? trace() : []);
-    } else {
+      for (let i = 0; i < k; i++) {
+        if (since < 10_000)
+          emit(time, 'WARN', s, `Connection pool exhausted active=20/20 waiting=${int(r, 5, 60)}`);
+        else if (since >= 40_000 && since < 60_000 && r() < 0.15) {
+          emit(time, 'ERROR', s, 'Circuit breaker opened for db after repeated timeouts');
+        } else
+          emit(
+            time,
+            'ERROR',
+            s,
+            `Timeout calling db after ${int(r, 3, 5) * 1000}ms`,
+            r() < 0.1 ? trace() : [],
+          );
+      }
+    }
+    {
       const x = r();
       const service = pickService();
-      if (x < 0.809) emit(time, 'INFO', service, INFO[int(r, 0, INFO.length - 1)]!(r));
-      else if (x < 0.91) emit(time, 'DEBUG', service, DEBUG[int(r, 0, DEBUG.length - 1)]!(r));
-      else if (x < 0.981) emit(time, 'WARN', service, WARN[int(r, 0, WARN.length - 1)]!(r));
+      if (x < infoUpTo) emit(time, 'INFO', service, INFO[int(r, 0, INFO.length - 1)]!(r));
+      else if (x < debugUpTo) emit(time, 'DEBUG', service, DEBUG[int(r, 0, DEBUG.length - 1)]!(r));
+      else if (x < warnUpTo) emit(time, 'WARN', service, WARN[int(r, 0, WARN.length - 1)]!(r));
       else if (x < 0.99995)
         emit(time, 'ERROR', service, ERROR[int(r, 0, ERROR.length - 1)]!(r), r() < 0.25 ? trace() : []);
       else emit(time, 'FATAL', service, 'Out of memory: Java heap space, shutting down', trace());

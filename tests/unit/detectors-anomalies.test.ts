@@ -330,11 +330,11 @@ describe('AnomalyDetector: z exactly on the threshold (src bug, see the report)'
     });
   });
 
-  it.fails('reports the errors anomaly whose z equals Z exactly', () => {
+  it('reports the errors anomaly whose z equals Z exactly', () => {
     expect(detect(records, p).anomalies.map((a) => a.series)).toEqual(['errors', 'volume']);
   });
 
-  it.fails('reports every anomaly whose z is exactly on the threshold, on the random inputs', () => {
+  it('reports every anomaly whose z is exactly on the threshold, on the random inputs', () => {
     const missed: string[] = [];
     for (const seed of SEEDS) {
       const c = anomalyCase(seed);

@@ -155,10 +155,12 @@ export class AnomalyDetector implements Analyzer<AnomaliesSnapshot> {
         const zScore = sd > 0 ? (v - mu) / sd : v === mu ? 0 : v > mu ? Infinity : -Infinity;
         mean[i] = mu;
         std[i] = sd;
-        const hit =
-          series === 'errors'
-            ? v >= minCount && zScore >= Z
-            : Math.abs(zScore) >= Z && Math.max(v, mu) >= minCount;
+        // Decide z ≥ Z on integers where floats would blur a tie: with d = h·x − Σx and D = h·Σx² − (Σx)²,
+        // z = d / max(√D, h·minStd), so |z| ≥ Z ⟺ d² ≥ Z²·max(D, h²·minStd²).
+        const d = h * v - sum;
+        const floor = Math.max(h * sumSq - sum * sum, h * h * minStd * minStd);
+        const far = floor === 0 ? d !== 0 : d * d >= Z * Z * floor;
+        const hit = series === 'errors' ? v >= minCount && d >= 0 && far : far && Math.max(v, mu) >= minCount;
         if (hit) {
           out.push({
             series,
