@@ -67,6 +67,7 @@ interface Compiled {
 }
 
 export const MAX_STEPS = 30;
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
