@@ -15,6 +15,8 @@ const { values } = parseArgs({
     size: { type: 'string', default: '1GB' },
     file: { type: 'string' },
     port: { type: 'string', default: '4179' },
+    /** a loglens.config/1 file to run with (put in the page's local storage before it loads) */
+    config: { type: 'string' },
   },
 });
 
@@ -82,6 +84,10 @@ async function main(): Promise<void> {
   });
   try {
     const page = await browser.newPage();
+    if (values.config) {
+      const text = await readFile(values.config, 'utf8');
+      await page.addInitScript((t) => localStorage.setItem('loglens.config', t), text);
+    }
     await page.goto(url);
     // Responsiveness probes: the longest gap between animation frames, and long tasks on the main thread.
     // A string, not a function: tsx's helpers (__name) do not exist in the page.

@@ -72,7 +72,8 @@ export const TIME_ZOOM = {
 /** Zooms a chart's x axis to a range with some margin, or back to everything. */
 export function applyFocus(chart: Chart, focus: FocusRange | null): void {
   if (focus === null) {
-    chart.resetZoom('none');
+    // resetZoom redraws the whole chart: skip it when there is nothing to undo
+    if (chart.isZoomedOrPanned()) chart.resetZoom('none');
     return;
   }
   const pad = Math.max(60_000, (focus.end - focus.start) * 0.5);
