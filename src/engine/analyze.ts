@@ -2,6 +2,7 @@ import type { Config } from './config.ts';
 import type { FileSummary, LogRecord, Snapshot } from './types.ts';
 import { Analysis } from './analysis.ts';
 import { FORMATS, ParseContext, type LineFormat } from './formats/index.ts';
+import { customFormat } from './formats/custom.ts';
 import { DetectingSink, detectFormat } from './ingest/detect.ts';
 import { Interner } from './ingest/interner.ts';
 import { LineSplitter } from './ingest/lines.ts';
@@ -57,8 +58,11 @@ export async function analyze(
     lines: 0,
     error: null,
     warnings: [],
+    relativeTime: false,
   }));
   const totalBytes = files.reduce((s, f) => s + f.bytes, 0);
+  // the user's formats first: at specificity 100 they win any tie
+  const formats: LineFormat[] = [...config.customFormats.map(customFormat), ...FORMATS];
   let rawRead = 0;
   let lastSnap = started;
   let fileIndex = 0;
@@ -105,10 +109,16 @@ export async function analyze(
   for (fileIndex = 0; fileIndex < inputs.length; fileIndex++) {
     const input = inputs[fileIndex]!;
     const summary = files[fileIndex]!;
-    const ctx = new ParseContext(new IsoTimeParser(new ZoneResolver(config.timeZone)), new Interner());
+    const ctx = new ParseContext(
+      new IsoTimeParser(new ZoneResolver(config.timeZone)),
+      new Interner(),
+      input.lastModified ?? Date.now(),
+    );
     let builder: RecordBuilder | null = null;
     const detecting = new DetectingSink((held) => {
-      const detection = detectFormat(held, FORMATS, ctx);
+      const forced = config.format === 'auto' ? null : formats.find((f) => f.id === config.format);
+      const detection = detectFormat(held, forced ? [forced] : formats, ctx);
+      if (forced) detection.format = forced; // the user's word, even where it parses nothing
       builder = new RecordBuilder(detection.format, ctx, input.name, fileIndex, emit);
       return { detection, sink: builder };
     });
@@ -188,6 +198,7 @@ function describeFile(
 ): void {
   summary.bytesRead = bytes;
   summary.format = format?.id ?? 'unknown';
+  summary.relativeTime = format?.relative ?? false;
   summary.formatName = format?.name ?? 'not detected';
   summary.formatConfidence = confidence;
   const c = builder?.counts;

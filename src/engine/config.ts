@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { LEVELS } from './types.ts';
+import { FORMATS } from './formats/index.ts';
+import { checkTimePattern, customSampleProblem } from './formats/custom.ts';
 
 /**
  * The configuration document, `loglens.config/1`: validated wherever it enters (page, share link, file,
@@ -78,6 +80,49 @@ const SequenceSchema = z
   .strict();
 
 export type SequenceConfig = z.infer<typeof SequenceSchema>;
+
+/**
+ * A format of the user's own. Checked where it enters: the regex compiles and names a `message` or `time`
+ * group, the time pattern compiles, and each sample line parses (matches, and its time reads).
+ */
+const CustomFormatSchema = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(60, 'must be at most 60 characters')
+      .regex(/^[\w .-]+$/, 'may hold letters, digits, spaces, dots, dashes and underscores only'),
+    regex: regexSource,
+    /** the time pattern for the `time` group (see docs/formats.md), e.g. "YYYY-MM-DD HH:mm:ss.SSS" or "iso" */
+    time: z.string().min(1, 'must not be empty').default('iso'),
+    samples: z.array(z.string()).max(50, 'at most 50 samples').default([]),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    let re: RegExp;
+    try {
+      re = new RegExp(f.regex, 'u');
+    } catch {
+      return; // regexSource already said why
+    }
+    const groups = /\(\?<([A-Za-z_]\w*)>/g;
+    const names = new Set([...f.regex.matchAll(groups)].map((m) => m[1]));
+    if (!names.has('message') && !names.has('time')) {
+      ctx.addIssue({ code: 'custom', message: 'needs a named group "message" or "time", e.g. (?<message>.*)', path: ['regex'] });
+    }
+    const problem = checkTimePattern(f.time);
+    if (problem !== null) {
+      ctx.addIssue({ code: 'custom', message: problem, path: ['time'] });
+      return;
+    }
+    f.samples.forEach((s, i) => {
+      const why = customSampleProblem(re, f.time, s);
+      if (why !== null) ctx.addIssue({ code: 'custom', message: why, path: ['samples', i] });
+    });
+  });
+
+export type CustomFormatConfig = z.infer<typeof CustomFormatSchema>;
 export type StepConfig = z.infer<typeof StepSchema>;
 
 /** Sequences that fit the sample generator's incidents; real logs will want their own. */
@@ -161,6 +206,10 @@ export const ConfigSchema = z
         });
       })
       .default(DEFAULT_SEQUENCES),
+    /** "auto" detects each file's format; a format id forces it (see docs/formats.md) */
+    format: z.string().min(1, 'must not be empty').default('auto'),
+    /** formats of the user's own: a regex with named groups and a time pattern */
+    customFormats: z.array(CustomFormatSchema).max(20, 'at most 20 custom formats').default([]),
     /** which findings raise an alert */
     alerts: z
       .object({
@@ -176,6 +225,20 @@ export const ConfigSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    if (c.format !== 'auto' && !FORMATS.some((f) => f.id === c.format) && !c.customFormats.some((f) => `custom:${f.name}` === c.format)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `is not a known format: use "auto", one of ${FORMATS.map((f) => f.id).join(', ')}, or "custom:<name>" of a custom format`,
+        path: ['format'],
+      });
+    }
+    const formatNames = new Set<string>();
+    c.customFormats.forEach((f, i) => {
+      if (formatNames.has(f.name)) {
+        ctx.addIssue({ code: 'custom', message: `the name "${f.name}" is used twice`, path: ['customFormats', i, 'name'] });
+      }
+      formatNames.add(f.name);
+    });
     if (c.alerts.sequences === 'all') return;
     const names = new Set(c.sequences.map((s) => s.name));
     c.alerts.sequences.forEach((n, i) => {

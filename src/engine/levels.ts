@@ -82,10 +82,30 @@ export function levelFromNumber(n: number): Level | null {
   return null;
 }
 
-/** A level from a JSON or logfmt value: a word, or a number in any of the above schemes. */
+/** Single-letter levels (Android, klog/glog, MongoDB): V D I W E F, and A (assert), C (critical), N (notice). */
+const LETTERS: Record<string, Level> = {
+  V: 'TRACE',
+  T: 'TRACE',
+  D: 'DEBUG',
+  I: 'INFO',
+  N: 'INFO',
+  W: 'WARN',
+  E: 'ERROR',
+  F: 'FATAL',
+  A: 'FATAL',
+  C: 'FATAL',
+};
+
+export function levelFromLetter(s: string): Level | null {
+  if (s.length !== 1) return null;
+  const u = s.toUpperCase();
+  return Object.hasOwn(LETTERS, u) ? LETTERS[u]! : null;
+}
+
+/** A level from a JSON or logfmt value: a word, a letter, or a number in any of the above schemes. */
 export function levelFromValue(v: unknown): Level | null {
   if (typeof v === 'string') {
-    const l = levelFromString(v);
+    const l = levelFromString(v) ?? levelFromLetter(v.trim());
     if (l !== null) return l;
     const n = Number(v);
     return v.trim() !== '' && Number.isFinite(n) ? levelFromNumber(n) : null;
@@ -93,3 +113,29 @@ export function levelFromValue(v: unknown): Level | null {
   if (typeof v === 'number') return levelFromNumber(v);
   return null;
 }
+
+/**
+ * A level word near the start of a message (container logs carry the app's own line): "ERROR …",
+ * "[warn] …", "level=error", "\"level\":\"error\"".
+ */
+export function guessLevel(message: string): Level | null {
+  const lv = message.indexOf('level');
+  if (lv >= 0 && lv < 200) {
+    const m = /level"?\s*[=:]\s*"?([A-Za-z]+)/.exec(message.slice(lv, lv + 40));
+    if (m) {
+      const l = levelFromString(m[1]!);
+      if (l !== null) return l;
+    }
+  }
+  const head = message.slice(0, 120).split(/\s+/, 6);
+  for (const raw of head) {
+    const bare = raw.replace(/^[[(<]+|[\]):>,]+$/g, '');
+    if (bare.length < 3) continue;
+    const marked = bare !== raw || bare === bare.toUpperCase();
+    if (!marked) continue;
+    const l = levelFromString(bare);
+    if (l !== null) return l;
+  }
+  return null;
+}
+

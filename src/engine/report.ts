@@ -23,6 +23,7 @@ export interface Report {
     lines: number;
     error: string | null;
     warnings: string[];
+    relativeTime: boolean;
   }[];
   totals: {
     bytes: number;
@@ -105,6 +106,7 @@ export function buildReport(s: Snapshot, config: Config, now = Date.now()): Repo
       lines: f.lines,
       error: f.error,
       warnings: f.warnings,
+      relativeTime: f.relativeTime,
     })),
     totals: { ...s.totals },
     timeRange: s.timeRange ? { start: iso(s.timeRange.start), end: iso(s.timeRange.end) } : null,

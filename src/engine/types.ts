@@ -119,6 +119,8 @@ export interface FileSummary {
   error: string | null;
   /** what was odd but still analyzed */
   warnings: string[];
+  /** times are relative to boot (dmesg), kept as ms since 0: shown on a relative axis */
+  relativeTime: boolean;
 }
 
 export interface ServiceCount {

@@ -1,4 +1,4 @@
-import { levelFromValue } from '../levels.ts';
+import { guessLevel, levelFromValue } from '../levels.ts';
 import { parseIsoString, type IsoTimeParser } from '../time/iso.ts';
 import type { FieldValue } from '../types.ts';
 import type { RecordDraft } from './types.ts';
@@ -8,7 +8,7 @@ import type { RecordDraft } from './types.ts';
  * present wins, in the order listed.
  */
 export const TIME_KEYS = ['time', 'timestamp', 'ts', '@timestamp', 't', 'datetime', 'date', 'eventTime'];
-export const LEVEL_KEYS = ['level', 'severity', 'lvl', 'loglevel', 'log.level', 'levelname', 'log_level'];
+export const LEVEL_KEYS = ['level', 'severity', 'lvl', 'loglevel', 'log.level', 'levelname', 'log_level', 's'];
 export const SERVICE_KEYS = [
   'service',
   'service.name',
@@ -20,6 +20,7 @@ export const SERVICE_KEYS = [
   'logger_name',
   'name',
   'source',
+  'c',
 ];
 export const MESSAGE_KEYS = ['message', 'msg', '@message', 'log', 'text', 'event', 'body'];
 
@@ -81,6 +82,10 @@ export function draftFromObject(obj: Record<string, unknown>, out: RecordDraft, 
   const time = timeV === undefined ? NaN : timeFromValue(timeV, iso);
   out.time = Number.isNaN(time) ? null : time;
   out.level = levelFromValue(levelV);
+  // Docker's json-file driver wraps the app's own line in "log": its level is in there, if anywhere
+  if (out.level === null && levelV === undefined && typeof obj.log === 'string' && 'stream' in obj) {
+    out.level = guessLevel(obj.log);
+  }
   out.service = typeof serviceV === 'string' && serviceV !== '' ? serviceV : null;
   out.message =
     typeof messageV === 'string'

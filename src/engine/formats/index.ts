@@ -1,10 +1,12 @@
 import { isoLevelService } from './iso-level.ts';
 import { jsonLines } from './json.ts';
 import { logfmt } from './logfmt.ts';
+import { generic } from './generic.ts';
+import { CATALOG } from './catalog.ts';
 import type { LineFormat } from './types.ts';
 
-/** Every known format, most specific first. */
-export const FORMATS: readonly LineFormat[] = [jsonLines, logfmt, isoLevelService].sort(
+/** Every built-in format, most specific first (detection breaks ties by specificity). */
+export const FORMATS: readonly LineFormat[] = [jsonLines, logfmt, isoLevelService, ...CATALOG, generic].sort(
   (a, b) => b.specificity - a.specificity,
 );
 

@@ -11,13 +11,20 @@ export interface RecordDraft {
   service: string | null;
   message: string;
   fields: Record<string, FieldValue> | null;
+  /** the record goes on in the next line (Kubernetes CRI "P" lines); formats that never split leave it false */
+  partial: boolean;
 }
 
 /** Per-file parsing state shared by formats: the time parser's day cache, the name interner. */
 export class ParseContext {
+  /** compiled time patterns of this file (each holds its own day cache) */
+  readonly timeFns = new Map<string, (s: string) => number>();
+
   constructor(
     readonly iso: IsoTimeParser,
     readonly names: Interner,
+    /** the file's last-modified time, to infer years that timestamps leave out */
+    readonly refTime: number = Date.now(),
   ) {}
 
   /** The text of bytes [start, end) of the current line. */
@@ -38,6 +45,8 @@ export interface LineFormat {
   readonly specificity: number;
   /** real-looking lines that this format, and no more specific one, must parse (checked by a test) */
   readonly samples: readonly string[];
+  /** times are relative to boot (dmesg), not to the epoch */
+  readonly relative?: boolean;
   parse(
     buf: Uint8Array,
     start: number,

@@ -31,7 +31,14 @@ export class RecordBuilder implements LineSink {
     invalidUtf8: 0,
     truncatedLines: 0,
   };
-  private readonly draft: RecordDraft = { time: null, level: null, service: null, message: '', fields: null };
+  private readonly draft: RecordDraft = {
+    time: null,
+    level: null,
+    service: null,
+    message: '',
+    fields: null,
+    partial: false,
+  };
   // The record being assembled: it is emitted when the next record starts, or at the end.
   private has = false;
   private pTime: number | null = null;
@@ -45,6 +52,9 @@ export class RecordBuilder implements LineSink {
   private pOffset = 0;
   private pLength = 0;
   private pCont: string | null = null;
+  private pPartial = false;
+  /** the service of records that name none: the file's name, without rotation suffixes */
+  private readonly fileService: string;
 
   constructor(
     private readonly format: LineFormat | null,
@@ -52,7 +62,9 @@ export class RecordBuilder implements LineSink {
     private readonly file: string,
     private readonly fileIndex: number,
     private readonly emit: (r: LogRecord) => void,
-  ) {}
+  ) {
+    this.fileService = serviceFromFileName(file);
+  }
 
   line(buf: Uint8Array, start: number, end: number, info: LineInfo): void {
     const c = this.counts;
@@ -64,7 +76,17 @@ export class RecordBuilder implements LineSink {
       return;
     }
     const d = this.draft;
+    d.partial = false;
     if (this.format !== null && this.format.parse(buf, start, end, info, d, this.ctx)) {
+      if (this.has && this.pPartial) {
+        // the rest of a record split over lines (CRI "P" lines): one record, one message
+        c.continuationLines++;
+        this.pMessage += d.message;
+        this.pLineEnd = info.lineNo;
+        this.pLength = info.offset + info.rawLength - this.pOffset;
+        this.pPartial = d.partial;
+        return;
+      }
       this.flush();
       this.begin(info, true);
       this.pTime = d.time;
@@ -72,9 +94,12 @@ export class RecordBuilder implements LineSink {
       this.pService = d.service;
       this.pMessage = d.message;
       this.pFields = d.fields;
+      this.pPartial = d.partial;
       return;
     }
-    if (this.has && isContinuation(buf, start, end)) {
+    // A line that does not start a record in the file's format continues the one before it (a stack trace,
+    // a wrapped message). In a file of no known format only trace-looking lines do.
+    if (this.has && (this.format !== null || isContinuation(buf, start, end))) {
       c.continuationLines++;
       this.pLineEnd = info.lineNo;
       this.pLength = info.offset + info.rawLength - this.pOffset;
@@ -102,6 +127,7 @@ export class RecordBuilder implements LineSink {
     this.pLevel = null;
     this.pService = null;
     this.pFields = null;
+    this.pPartial = false;
   }
 
   /** Emits the pending record, if any. Call once more at the end of the input. */
@@ -111,7 +137,7 @@ export class RecordBuilder implements LineSink {
     this.emit({
       time: this.pTime,
       level: this.pLevel,
-      service: this.pService,
+      service: this.pService ?? this.fileService,
       message: this.pMessage,
       continuation: this.pCont,
       file: this.file,
@@ -132,4 +158,15 @@ function isBlank(b: Uint8Array, start: number, end: number): boolean {
     if (c !== 32 && c !== 9 && c !== 13) return false;
   }
   return true;
+}
+
+/**
+ * "app.log.2.gz" → "app.log": the name a rotated set shares. Strips .gz, then a numeric rotation suffix
+ * (.1, .2), a date suffix (-20240115, .2024-01-15) — the ones logrotate and friends add.
+ */
+export function serviceFromFileName(name: string): string {
+  let n = name.replace(/^.*[\\/]/, '');
+  n = n.replace(/\.gz$/i, '');
+  n = n.replace(/([.-]\d{8}|[.-]\d{4}-\d\d-\d\d|\.\d{1,3})$/, '');
+  return n === '' ? name : n;
 }

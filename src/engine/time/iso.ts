@@ -10,7 +10,7 @@ export class IsoTimeParser {
   /** index just past the last parsed timestamp */
   end = 0;
 
-  constructor(private readonly zone: ZoneResolver) {}
+  constructor(readonly zone: ZoneResolver) {}
 
   /** Parses a timestamp starting at `p`; returns ms since epoch, or NaN (and `end` is then meaningless). */
   parse(b: Uint8Array | ArrayLike<number>, p: number, limit: number): number {

@@ -1,0 +1,741 @@
+import type { LogRecord } from '../types.ts';
+import { levelIndex, type Analyzer } from './analyzer.ts';
+import { BUCKET_LADDER } from './timeline.ts';
+
+/**
+ * Message templates, mined as Drain does (He et al., "Drain: An Online Log Parsing Approach with Fixed Depth
+ * Tree", ICWS 2017; logpai/Drain3), after masking the obviously variable parts of each message.
+ *
+ * Masking (maskMessage): the message is split on whitespace (ASCII space, tab and the other control
+ * characters ≤ U+0020); runs of whitespace become one space. Per token, wrapping punctuation is set aside
+ * (leading `( [ { " ' < # $` and a backtick, trailing `) ] } " ' > , ; : . ! ? %` and a backtick) and the
+ * core is replaced by `<*>` when it is
+ * - a path: starts with `/` (and has more), `./`, `../`, `~/`, `X:\`, `X:/` or `\\`, contains `://`, or has
+ *   two or more `/` or `\`;
+ * - `key=value` with a value that holds a digit or is a path: the value alone is masked (`ttl=<*>`), a value
+ *   without digits is kept (`template=order_confirmation`);
+ * - number-like: `[+-]?` digits (or `.digits`) in groups joined by `. : / - _ , + T` or an exponent — so ints,
+ *   floats, signed numbers, versions, IPv4 with a port or a /prefix, ratios, dates, times, ISO timestamps —
+ *   optionally ending in a unit: durations `ns us µs μs ms s sec secs m min mins h hr hrs d`, chained
+ *   (`2m30s`), sizes `b B kb kB KB KiB mb MB MiB gb GB GiB tb TB TiB k K M G`, or `Z`;
+ * - hex: `0x…`, or ≥ 8 hex digits that hold a digit and do not mix letter cases; a UUID (8-4-4-4-12 hex);
+ * - IPv6: hex digits, `:` and `.` only with ≥ 2 colons and a digit (`[v6]:port` as a whole);
+ * - `key:value` with a key of letters/digits/`_.-` (with a letter) and a value that holds a digit: the value
+ *   alone is masked (`Pool.java:<*>`).
+ * Every masked part becomes the same `<*>`: kinds are not kept, so the template text shows `<*>` for every
+ * variable part, whether masking or Drain found it. A literal `<*>` in a message reads as a variable.
+ *
+ * The tree (Drain3's layout): root → token count → the first min(depth − 2, n − 1) tokens → a leaf list of
+ * clusters. A token holding a digit or a `<*>` follows the `<*>` child; a node holds at most `maxChildren`
+ * children, and past that, new tokens follow the `<*>` child. The search takes the token's own child, else
+ * the `<*>` one. In the leaf, similarity = equal positions / n, where a template `<*>` equals a masked `<*>`
+ * in the message but not a literal word (Drain3 with include_params off, its masked tokens being equal to
+ * themselves); the best cluster with similarity ≥ `similarity` wins (ties: more `<*>`, then the older
+ * cluster); its template then gets `<*>` wherever the two differ. Nothing matches → a new cluster.
+ *
+ * Bounds: at most `maxTemplates` clusters; past that, messages that match no cluster are counted under one
+ * overflow template, id 0, text `<overflow>` (it is listed, and counted in `total`, once it has records). The
+ * shape cache (masked message → cluster id) holds at most 100,000 shapes and 8 M chars (≈ 16 MB), and is
+ * cleared when full. A cluster costs its tokens plus a 48-slot Float64Array.
+ *
+ * The cache makes the first decision for a masked shape stick: a shape seen again goes to the same cluster
+ * (Drain would search again and might pick a cluster that has since become a better fit). Template ids are
+ * local to a miner: they start at 1 and never change for the life of a cluster, but the same template can
+ * have different ids in two miners, and the ids a merge hands out depend on the order of merges.
+ */
+
+export interface TemplateParams {
+  /** a message joins the most similar cluster when the fraction of equal tokens is ≥ this (0..1) */
+  similarity: number;
+  /**
+   * tree depth, the token-count level and the leaf included: the first depth − 2 tokens index the tree.
+   * Drain3 also counts the root, so its default depth 4 is depth 3 here: one token of prefix.
+   */
+  depth: number;
+  /** children per tree node, the `<*>` child included */
+  maxChildren: number;
+  /** clusters kept; past that, unmatched messages go to the overflow template (id 0) */
+  maxTemplates: number;
+}
+
+export const DEFAULT_TEMPLATE_PARAMS: TemplateParams = {
+  similarity: 0.4,
+  depth: 3,
+  maxChildren: 100,
+  maxTemplates: 5000,
+};
+
+export interface TemplateInfo {
+  /** 1… for mined templates, 0 for the overflow */
+  id: number;
+  template: string;
+  count: number;
+  /** records at an error level */
+  errors: number;
+  /** earliest and latest record time (ms), null when no record had a time */
+  firstSeen: number | null;
+  lastSeen: number | null;
+  /** counts over time, at most 48 buckets, oldest first */
+  sparkline: number[];
+  /** start of the first sparkline bucket (ms), null when no record had a time */
+  sparkStart: number | null;
+  sparkBucketMs: number;
+}
+
+export interface TemplatesSnapshot {
+  templates: TemplateInfo[];
+  /** distinct templates (the list may be cut) */
+  total: number;
+  /** records counted under the overflow template */
+  overflow: number;
+}
+
+/** The variable-part marker, in masked messages and in templates. */
+export const WILDCARD = '<*>';
+export const OVERFLOW_TEMPLATE = '<overflow>';
+export const SPARK_BUCKETS = 48;
+const CACHE_MAX_ENTRIES = 100_000;
+const CACHE_MAX_CHARS = 8_000_000;
+
+const DAY = 24 * 3600_000;
+/**
+ * BUCKET_LADDER, then coarser rungs (each dividing the next) so that any range of valid Date times fits in
+ * SPARK_BUCKETS; they are only reached by ranges longer than ~48 years.
+ */
+const LADDER: readonly number[] = [
+  ...BUCKET_LADDER,
+  3640 * DAY,
+  36_400 * DAY,
+  364_000 * DAY,
+  3_640_000 * DAY,
+  36_400_000 * DAY,
+];
+
+// ---------------------------------------------------------------------------------------------------------
+// Masking
+
+const C_DIGIT = 1;
+const C_HEX = 2; // a-f A-F (digits are not flagged here)
+const C_LEAD = 4;
+const C_TRAIL = 8;
+const C_KEY = 16; // letters, digits, _ . -
+const C_SEP = 32; // joins digit groups in a number-like token
+const C_LETTER = 64;
+const C_LOWER = 128;
+
+const CLASS = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) CLASS[c] = C_DIGIT | C_KEY;
+for (let c = 65; c <= 90; c++) CLASS[c] = C_LETTER | C_KEY;
+for (let c = 97; c <= 122; c++) CLASS[c] = C_LETTER | C_KEY | C_LOWER;
+for (let c = 65; c <= 70; c++) CLASS[c]! |= C_HEX;
+for (let c = 97; c <= 102; c++) CLASS[c]! |= C_HEX;
+for (const ch of '([{"\'<#$`') CLASS[ch.charCodeAt(0)]! |= C_LEAD;
+for (const ch of ')]}"\'>,;:.!?%`') CLASS[ch.charCodeAt(0)]! |= C_TRAIL;
+for (const ch of '_.-') CLASS[ch.charCodeAt(0)]! |= C_KEY;
+for (const ch of '.:/-_,+T') CLASS[ch.charCodeAt(0)]! |= C_SEP;
+
+const UNIT_DURATION = 1;
+const UNIT_OTHER = 2;
+/** Units packed 11 bits a char (µ U+00B5 and μ U+03BC fit), up to 4 chars. */
+const UNITS = new Map<number, number>();
+function packUnit(s: string, a: number, b: number): number {
+  let k = 0;
+  let m = 1;
+  for (let i = a; i < b; i++) {
+    k += s.charCodeAt(i) * m;
+    m *= 2048;
+  }
+  return k;
+}
+for (const u of 'ns us µs μs ms s sec secs m min mins h hr hrs d'.split(' '))
+  UNITS.set(packUnit(u, 0, u.length), UNIT_DURATION);
+for (const u of 'b B kb kB KB KiB mb MB MiB gb GB GiB tb TB TiB k K M G Z'.split(' '))
+  UNITS.set(packUnit(u, 0, u.length), UNIT_OTHER);
+
+function cls(c: number): number {
+  return c < 128 ? CLASS[c]! : 0;
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isHexChar(c: number): boolean {
+  return c < 128 && (CLASS[c]! & (C_DIGIT | C_HEX)) !== 0;
+}
+function isUnitChar(c: number): boolean {
+  return c < 128 ? (CLASS[c]! & C_LETTER) !== 0 : c === 0xb5 || c === 0x3bc;
+}
+
+function hasDigit(s: string, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) if (isDigit(s.charCodeAt(i))) return true;
+  return false;
+}
+
+/** Number-like: [+-]? (digits | .digits) then groups joined by separators or an exponent, then a unit. */
+function isNumberLike(s: string, p: number, q: number): boolean {
+  let i = p;
+  let c = s.charCodeAt(i);
+  if (c === 43 || c === 45) c = s.charCodeAt(++i); // + -
+  if (c === 46) c = s.charCodeAt(++i); // .5
+  if (i >= q || !isDigit(c)) return false;
+  for (;;) {
+    while (i < q && isDigit(s.charCodeAt(i))) i++;
+    if (i === q) return true;
+    c = s.charCodeAt(i);
+    const next = i + 1 < q ? s.charCodeAt(i + 1) : 0;
+    if ((cls(c) & C_SEP) !== 0 && isDigit(next)) {
+      i++;
+      continue;
+    }
+    if (c === 101 || c === 69) {
+      // e E: an exponent
+      if (isDigit(next)) {
+        i++;
+        continue;
+      }
+      if ((next === 43 || next === 45) && i + 2 < q && isDigit(s.charCodeAt(i + 2))) {
+        i += 2;
+        continue;
+      }
+    }
+    let j = i;
+    while (j < q && j - i <= 4 && isUnitChar(s.charCodeAt(j))) j++;
+    if (j === i || j - i > 4) return false;
+    const unit = UNITS.get(packUnit(s, i, j));
+    if (unit === undefined) return false;
+    if (j === q) return true;
+    if (unit === UNIT_DURATION && isDigit(s.charCodeAt(j))) {
+      i = j;
+      continue;
+    }
+    return false;
+  }
+}
+
+/** 0x…, a UUID, or ≥ 8 hex digits with a digit and without mixed letter cases. */
+function isHexLike(s: string, p: number, q: number): boolean {
+  const n = q - p;
+  const c0 = s.charCodeAt(p);
+  if (c0 === 48 && n >= 3 && (s.charCodeAt(p + 1) | 32) === 120) {
+    for (let i = p + 2; i < q; i++) if (!isHexChar(s.charCodeAt(i))) return false;
+    return true;
+  }
+  if (n === 36) {
+    for (let i = 0; i < 36; i++) {
+      const c = s.charCodeAt(p + i);
+      if (i === 8 || i === 13 || i === 18 || i === 23) {
+        if (c !== 45) return false;
+      } else if (!isHexChar(c)) return false;
+    }
+    return true;
+  }
+  if (n < 8) return false;
+  let digits = 0;
+  let lower = 0;
+  let upper = 0;
+  for (let i = p; i < q; i++) {
+    const c = s.charCodeAt(i);
+    if (isDigit(c)) digits++;
+    else if (!isHexChar(c)) return false;
+    else if (c >= 97) lower++;
+    else upper++;
+  }
+  return digits > 0 && (lower === 0 || upper === 0);
+}
+
+/** Hex digits, ':' and '.' only, with ≥ 2 colons and a digit. */
+function isIpv6(s: string, p: number, q: number): boolean {
+  let colons = 0;
+  let digits = 0;
+  for (let i = p; i < q; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 58) colons++;
+    else if (isDigit(c)) digits++;
+    else if (c !== 46 && !isHexChar(c)) return false;
+  }
+  return colons >= 2 && digits > 0;
+}
+
+function isPathStart(s: string, p: number, q: number): boolean {
+  const n = q - p;
+  const c0 = s.charCodeAt(p);
+  const c1 = n > 1 ? s.charCodeAt(p + 1) : 0;
+  if (c0 === 47) return n >= 2; // /x
+  if (c0 === 46) {
+    // ./ ../
+    if (c1 === 47) return n > 2;
+    return c1 === 46 && n > 3 && s.charCodeAt(p + 2) === 47;
+  }
+  if (c0 === 126) return c1 === 47 && n > 2; // ~/
+  if (c0 === 92) return c1 === 92 && n > 2; // \\server
+  if (c1 === 58 && n > 3 && (cls(c0) & C_LETTER) !== 0) {
+    const c2 = s.charCodeAt(p + 2);
+    return c2 === 92 || c2 === 47; // C:\ C:/
+  }
+  for (let i = p; i + 2 < q; i++) {
+    if (s.charCodeAt(i) === 58 && s.charCodeAt(i + 1) === 47 && s.charCodeAt(i + 2) === 47) return i > p;
+  }
+  return false;
+}
+
+function slashes(s: string, p: number, q: number): number {
+  let k = 0;
+  for (let i = p; i < q; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 47 || c === 92) k++;
+  }
+  return k;
+}
+
+function isPath(s: string, p: number, q: number): boolean {
+  return isPathStart(s, p, q) || slashes(s, p, q) >= 2;
+}
+
+const F_DIGIT = 1;
+const F_SLASH = 2;
+/** End of the masked range when maskToken found one (a module variable: no allocation per token). */
+let maskEnd = 0;
+
+/**
+ * The range of token [a, b) to replace by `<*>`: returns its start and sets maskEnd, or returns −1.
+ * `flags` says whether the token holds a digit (F_DIGIT) or a slash or backslash (F_SLASH).
+ */
+function maskToken(s: string, a: number, b: number, flags: number): number {
+  let p = a;
+  let q = b;
+  while (p < q && (cls(s.charCodeAt(p)) & C_LEAD) !== 0) p++;
+  while (q > p && (cls(s.charCodeAt(q - 1)) & C_TRAIL) !== 0) q--;
+  if (p >= q) return -1;
+  if ((flags & F_SLASH) !== 0 && isPathStart(s, p, q)) {
+    maskEnd = q;
+    return p;
+  }
+  for (let i = p + 1; i < q; i++) {
+    if (s.charCodeAt(i) === 61) {
+      // key=value: mask a value that holds a digit or is a path
+      let v = i + 1;
+      while (v < q && (cls(s.charCodeAt(v)) & C_LEAD) !== 0) v++;
+      if (v < q && (hasDigit(s, v, q) || ((flags & F_SLASH) !== 0 && isPath(s, v, q)))) {
+        maskEnd = q;
+        return v;
+      }
+      return -1;
+    }
+  }
+  if ((flags & F_DIGIT) === 0) {
+    if ((flags & F_SLASH) !== 0 && slashes(s, p, q) >= 2) {
+      maskEnd = q;
+      return p;
+    }
+    return -1;
+  }
+  if (isNumberLike(s, p, q) || isHexLike(s, p, q) || isIpv6(s, p, q)) {
+    maskEnd = q;
+    return p;
+  }
+  if (p > a && s.charCodeAt(p - 1) === 91) {
+    // [v6] with a port: the brackets go with it
+    for (let i = p + 1; i < q; i++) {
+      if (s.charCodeAt(i) === 93) {
+        if (isIpv6(s, p, i) && s.charCodeAt(i + 1) === 58 && i + 2 < q && isNumberLike(s, i + 2, q)) {
+          maskEnd = q;
+          return p - 1;
+        }
+        break;
+      }
+    }
+  }
+  // key:value with a digit in the value
+  let letters = 0;
+  for (let i = p; i < q; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 58) {
+      if (letters > 0 && i + 1 < q && hasDigit(s, i + 1, q)) {
+        maskEnd = q;
+        return i + 1;
+      }
+      break;
+    }
+    const k = cls(c);
+    if ((k & C_KEY) === 0) break;
+    if ((k & C_LETTER) !== 0) letters++;
+  }
+  if ((flags & F_SLASH) !== 0 && slashes(s, p, q) >= 2) {
+    maskEnd = q;
+    return p;
+  }
+  return -1;
+}
+
+/**
+ * The message with its variable parts replaced by `<*>` and its whitespace normalized (tokens joined by one
+ * space, none at the ends). Returns the message itself when nothing changes.
+ */
+export function maskMessage(s: string): string {
+  const n = s.length;
+  let out = '';
+  let flush = 0; // s[flush, …) is still to be copied to `out`
+  let tokStart = -1;
+  let lastEnd = -1; // end of the previous token
+  let flags = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? s.charCodeAt(i) : 32;
+    if (c <= 32) {
+      if (tokStart < 0) continue;
+      if (flags !== 0) {
+        const m = maskToken(s, tokStart, i, flags);
+        if (m >= 0) {
+          out += s.slice(flush, m) + WILDCARD;
+          flush = maskEnd;
+        }
+      }
+      lastEnd = i;
+      tokStart = -1;
+    } else if (tokStart < 0) {
+      // a token starts: the whitespace before it must be exactly one space, else it is rewritten
+      if (lastEnd < 0) {
+        if (i > 0) flush = i;
+      } else if (i - lastEnd !== 1 || s.charCodeAt(lastEnd) !== 32) {
+        out += s.slice(flush, lastEnd) + ' ';
+        flush = i;
+      }
+      tokStart = i;
+      flags = c <= 57 ? (c >= 48 ? F_DIGIT : c === 47 ? F_SLASH : 0) : c === 92 ? F_SLASH : 0;
+    } else if (c <= 57) {
+      if (c >= 48) flags |= F_DIGIT;
+      else if (c === 47) flags |= F_SLASH;
+    } else if (c === 92) {
+      flags |= F_SLASH;
+    }
+  }
+  if (lastEnd < 0) return '';
+  if (flush === 0 && lastEnd === n) return s;
+  return out + s.slice(flush, lastEnd);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Clusters and the tree
+
+function hasVariable(token: string): boolean {
+  if (token === WILDCARD) return true;
+  for (let i = 0; i < token.length; i++) if (isDigit(token.charCodeAt(i))) return true;
+  return token.includes(WILDCARD);
+}
+
+function tokensOf(key: string): string[] {
+  return key === '' ? [] : key.split(' ');
+}
+
+/** Finest rung, from `from` up, on which [first, last] spans at most SPARK_BUCKETS buckets. */
+function fitRung(first: number, last: number, from: number): number {
+  let r = from;
+  while (r < LADDER.length - 1 && Math.floor(last / LADDER[r]!) - Math.floor(first / LADDER[r]!) >= SPARK_BUCKETS)
+    r++;
+  return r;
+}
+
+class Cluster {
+  text: string | null = null;
+  count = 0;
+  errors = 0;
+  first = Infinity;
+  last = -Infinity;
+  /** sparkline: counts per bucket of width LADDER[rung], spark[k] for bucket base + k */
+  rung = 0;
+  base = 0;
+  spark: Float64Array | null = null;
+
+  constructor(
+    readonly id: number,
+    public tokens: string[],
+  ) {}
+
+  get template(): string {
+    if (this.id === 0) return OVERFLOW_TEMPLATE;
+    return (this.text ??= this.tokens.join(' '));
+  }
+
+  /** Counts a record at time t (the fast path is a record inside the known range). */
+  time(t: number): void {
+    if (t >= this.first && t <= this.last) {
+      this.spark![Math.floor(t / LADDER[this.rung]!) - this.base]!++;
+      return;
+    }
+    this.widen(t < this.first ? t : this.first, t > this.last ? t : this.last, this.rung);
+    this.spark![Math.floor(t / LADDER[this.rung]!) - this.base]!++;
+  }
+
+  /** Sets the time range to [first, last] (a superset of the current one) and re-buckets. */
+  private widen(first: number, last: number, minRung: number): void {
+    const rung = fitRung(first, last, Math.max(minRung, this.rung));
+    const width = LADDER[rung]!;
+    const base = Math.floor(first / width);
+    const old = this.spark;
+    if (old === null) {
+      this.spark = new Float64Array(SPARK_BUCKETS);
+    } else if (rung !== this.rung || base !== this.base) {
+      const oldWidth = LADDER[this.rung]!;
+      const spark = new Float64Array(SPARK_BUCKETS);
+      for (let k = 0; k < SPARK_BUCKETS; k++) {
+        const v = old[k]!;
+        if (v !== 0) spark[Math.floor(((this.base + k) * oldWidth) / width) - base]! += v;
+      }
+      this.spark = spark;
+    }
+    this.rung = rung;
+    this.base = base;
+    this.first = first;
+    this.last = last;
+  }
+
+  /** Adds another cluster's counts, errors, time range and sparkline. */
+  absorb(o: Cluster): void {
+    this.count += o.count;
+    this.errors += o.errors;
+    const os = o.spark;
+    if (os === null) return;
+    const first = o.first < this.first ? o.first : this.first;
+    const last = o.last > this.last ? o.last : this.last;
+    if (first !== this.first || last !== this.last || this.spark === null) this.widen(first, last, o.rung);
+    const width = LADDER[this.rung]!;
+    const oWidth = LADDER[o.rung]!;
+    const spark = this.spark!;
+    for (let k = 0; k < SPARK_BUCKETS; k++) {
+      const v = os[k]!;
+      if (v !== 0) spark[Math.floor(((o.base + k) * oWidth) / width) - this.base]! += v;
+    }
+  }
+
+  /** Puts `<*>` wherever the template and the tokens differ. */
+  generalize(tokens: readonly string[]): void {
+    const t = this.tokens;
+    for (let i = 0; i < t.length; i++) {
+      if (t[i] !== tokens[i] && t[i] !== WILDCARD) {
+        t[i] = WILDCARD;
+        this.text = null;
+      }
+    }
+  }
+
+  info(): TemplateInfo {
+    const timed = this.spark !== null;
+    const width = LADDER[this.rung]!;
+    const n = timed ? Math.floor(this.last / width) - this.base + 1 : 0;
+    return {
+      id: this.id,
+      template: this.template,
+      count: this.count,
+      errors: this.errors,
+      firstSeen: timed ? this.first : null,
+      lastSeen: timed ? this.last : null,
+      sparkline: timed ? Array.from(this.spark!.subarray(0, n)) : [],
+      sparkStart: timed ? this.base * width : null,
+      sparkBucketMs: width,
+    };
+  }
+}
+
+class TreeNode {
+  readonly children = new Map<string, TreeNode>();
+  readonly clusters: Cluster[] = [];
+}
+
+/**
+ * Drain templates over a stream of records, with counts, errors, time range and a sparkline per template.
+ * See the module comment for the masking, the tree, the bounds and what ids mean.
+ */
+export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
+  /** clusters by id; 0 is the overflow */
+  private readonly clusters: Cluster[] = [new Cluster(0, [])];
+  private readonly root = new Map<number, TreeNode>();
+  private cache = new Map<string, number>();
+  private cacheChars = 0;
+  private readonly prefix: number;
+
+  constructor(
+    private readonly params: TemplateParams,
+    private readonly isError: readonly boolean[],
+  ) {
+    const { similarity, depth, maxChildren, maxTemplates } = params;
+    if (!(similarity >= 0 && similarity <= 1)) throw new RangeError('templates.similarity must be in 0..1');
+    if (!Number.isInteger(depth) || depth < 3) throw new RangeError('templates.depth must be an integer ≥ 3');
+    if (!Number.isInteger(maxChildren) || maxChildren < 2)
+      throw new RangeError('templates.maxChildren must be an integer ≥ 2');
+    if (!Number.isInteger(maxTemplates) || maxTemplates < 1)
+      throw new RangeError('templates.maxTemplates must be an integer ≥ 1');
+    this.prefix = depth - 2;
+  }
+
+  push(r: LogRecord): void {
+    this.add(r);
+  }
+
+  /** Assigns the record to a template and counts it there; returns the template's id (0: the overflow). */
+  add(r: LogRecord): number {
+    const key = maskMessage(r.message);
+    let id = this.cache.get(key);
+    if (id === undefined) {
+      id = this.assign(key);
+      this.remember(key, id);
+    }
+    const c = this.clusters[id]!;
+    c.count++;
+    if (this.isError[levelIndex(r.level)]) c.errors++;
+    if (r.time !== null) c.time(r.time);
+    return id;
+  }
+
+  /**
+   * The id add() would give the message now, changing nothing: its masked shape's id when the shape is
+   * known (so it agrees with add() for every message added, while the shape cache holds it), else the best
+   * matching template's; 0 when none matches (or the shape went to the overflow).
+   */
+  match(message: string): number {
+    const key = maskMessage(message);
+    const id = this.cache.get(key);
+    if (id !== undefined) return id;
+    return this.search(tokensOf(key))?.id ?? 0;
+  }
+
+  /** Current template text of an id ('<overflow>' for 0). */
+  template(id: number): string {
+    const c = this.clusters[id];
+    if (c === undefined) throw new RangeError(`no template ${id}`);
+    return c.template;
+  }
+
+  /** Templates with records, by count (descending) then id; at most `limit` of them. */
+  snapshot(limit = Infinity): TemplatesSnapshot {
+    const live = this.clusters.filter((c) => c.count > 0);
+    live.sort((a, b) => b.count - a.count || a.id - b.id);
+    const listed = limit < live.length ? live.slice(0, Math.max(0, limit)) : live;
+    return { templates: listed.map((c) => c.info()), total: live.length, overflow: this.clusters[0]!.count };
+  }
+
+  /**
+   * Adds another miner's templates, as Drain3 would insert them: each of the other's templates (in id
+   * order) is matched against this tree like a message; a match takes its counts (and gets `<*>` where the
+   * two differ), else it becomes a new cluster with a fresh id (or goes to the overflow when full). Drain is
+   * order-sensitive, and so is this in general; for inputs whose templates are well separated (as in
+   * realistic logs), the merged templates and counts equal one pass over the whole.
+   */
+  merge(other: TemplateMiner): void {
+    if (other === this) throw new Error('cannot merge a template miner into itself');
+    const ids = new Int32Array(other.clusters.length);
+    this.clusters[0]!.absorb(other.clusters[0]!);
+    for (let i = 1; i < other.clusters.length; i++) {
+      const o = other.clusters[i]!;
+      let c = this.search(o.tokens);
+      if (c !== null) c.generalize(o.tokens);
+      else c = this.create(o.tokens.slice());
+      c.absorb(o);
+      ids[i] = c.id;
+    }
+    for (const [key, id] of other.cache) if (!this.cache.has(key)) this.remember(key, ids[id]!);
+  }
+
+  private remember(key: string, id: number): void {
+    if (this.cache.size >= CACHE_MAX_ENTRIES || this.cacheChars + key.length > CACHE_MAX_CHARS) {
+      this.cache = new Map();
+      this.cacheChars = 0;
+    }
+    this.cache.set(key, id);
+    this.cacheChars += key.length;
+  }
+
+  /** The cluster a new masked shape goes to, made if needed. */
+  private assign(key: string): number {
+    const tokens = tokensOf(key);
+    const c = this.search(tokens);
+    if (c !== null) {
+      c.generalize(tokens);
+      return c.id;
+    }
+    return this.create(tokens).id;
+  }
+
+  /** A new cluster in the tree, or the overflow when maxTemplates are there. */
+  private create(tokens: string[]): Cluster {
+    if (this.clusters.length > this.params.maxTemplates) return this.clusters[0]!;
+    const c = new Cluster(this.clusters.length, tokens);
+    this.clusters.push(c);
+    this.leafFor(tokens).clusters.push(c);
+    return c;
+  }
+
+  /** Number of tokens that index the tree for a message of n tokens. */
+  private prefixOf(n: number): number {
+    return n === 0 ? 0 : Math.min(this.prefix, n - 1);
+  }
+
+  /** The leaf a new cluster goes to, the path made as needed (Drain3's add_seq_to_prefix_tree). */
+  private leafFor(tokens: readonly string[]): TreeNode {
+    const n = tokens.length;
+    let node = this.root.get(n);
+    if (node === undefined) {
+      node = new TreeNode();
+      this.root.set(n, node);
+    }
+    const depth = this.prefixOf(n);
+    const max = this.params.maxChildren;
+    for (let d = 0; d < depth; d++) {
+      const token = tokens[d]!;
+      const children: Map<string, TreeNode> = node.children;
+      let next = children.get(token);
+      if (next === undefined) {
+        let key = WILDCARD;
+        if (!hasVariable(token)) {
+          const size = children.size;
+          if (children.has(WILDCARD)) {
+            if (size < max) key = token;
+          } else if (size + 1 < max) {
+            key = token;
+          }
+        }
+        next = children.get(key);
+        if (next === undefined) {
+          next = new TreeNode();
+          children.set(key, next);
+        }
+      }
+      node = next;
+    }
+    return node;
+  }
+
+  /** The best cluster for the tokens, or null (Drain3's tree_search and fast_match). */
+  private search(tokens: readonly string[]): Cluster | null {
+    const n = tokens.length;
+    let node = this.root.get(n);
+    if (node === undefined) return null;
+    const depth = this.prefixOf(n);
+    for (let d = 0; d < depth; d++) {
+      const next: TreeNode | undefined = node.children.get(tokens[d]!) ?? node.children.get(WILDCARD);
+      if (next === undefined) return null;
+      node = next;
+    }
+    let best: Cluster | null = null;
+    let bestSim = -1;
+    let bestParams = -1;
+    for (const c of node.clusters) {
+      const t = c.tokens;
+      let equal = 0;
+      let params = 0;
+      for (let i = 0; i < n; i++) {
+        const a = t[i]!;
+        if (a === WILDCARD) {
+          params++;
+          if (tokens[i] === WILDCARD) equal++;
+        } else if (a === tokens[i]) {
+          equal++;
+        }
+      }
+      const sim = n === 0 ? 1 : equal / n;
+      if (sim > bestSim || (sim === bestSim && params > bestParams)) {
+        best = c;
+        bestSim = sim;
+        bestParams = params;
+      }
+    }
+    return bestSim >= this.params.similarity ? best : null;
+  }
+}

@@ -1,0 +1,78 @@
+import { levelFromString } from '../levels.ts';
+import type { LineFormat, ParseContext } from './types.ts';
+import type { TimeFn } from '../time/pattern.ts';
+import { compileTimePattern } from '../time/pattern.ts';
+
+/**
+ * The fallback: a timestamp somewhere near the start of the line (within its first 40 characters) and a level
+ * word among the next few tokens. The least specific format: it only wins when nothing else parses the file.
+ */
+const CANDIDATE = new RegExp(
+  [
+    String.raw`(?<iso>\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?)`,
+    String.raw`(?<slash>\d{4}/\d\d/\d\d[ T-]\d\d:\d\d:\d\d(?:[.,]\d+)?)`,
+    String.raw`(?<syslog>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d)`,
+    String.raw`(?<clf>\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d(?: [+-]\d{4})?)`,
+    String.raw`(?<us>\d\d/\d\d/\d{4} \d\d:\d\d:\d\d(?:[.,]\d+)?)`,
+    String.raw`(?<epoch>\b\d{10}(?:\.\d{1,9})?\b|\b\d{13}\b)`,
+  ].join('|'),
+);
+
+const PATTERNS: Record<string, string> = {
+  iso: 'iso',
+  slash: 'YYYY/MM/DD HH:mm:ss[.SSS]',
+  syslog: 'MMM DD HH:mm:ss',
+  clf: 'DD/MMM/YYYY:HH:mm:ss[ Z]',
+  us: 'MM/DD/YYYY HH:mm:ss[.SSS]',
+  epoch: 'epoch',
+};
+
+function fn(ctx: ParseContext, pattern: string): TimeFn {
+  let f = ctx.timeFns.get(pattern);
+  if (f === undefined) {
+    f = compileTimePattern(pattern, { zone: ctx.iso.zone, iso: ctx.iso, refTime: ctx.refTime });
+    ctx.timeFns.set(pattern, f);
+  }
+  return f;
+}
+
+export const generic: LineFormat = {
+  id: 'generic',
+  name: 'timestamp and level (generic)',
+  specificity: 5,
+  samples: [
+    'app[42] 2024-01-15 10:30:45 WARNING disk usage at 91%',
+    '>> 15/Jan/2024:10:30:45 +0000 | error | payment gateway returned 502',
+    'node-3 | 2024/01/15 10:30:45.120 | INFO | rebalancing 12 partitions',
+  ],
+  parse(b, start, end, info, out, ctx) {
+    const line = ctx.text(b, start, Math.min(end, start + 4096), info);
+    const m = CANDIDATE.exec(line.length > 120 ? line.slice(0, 120) : line);
+    if (m === null || m.index > 40 || m.groups === undefined) return false;
+    const kind = Object.keys(PATTERNS).find((k) => m.groups![k] !== undefined);
+    if (kind === undefined) return false;
+    const t = fn(ctx, PATTERNS[kind]!)(m[0]);
+    if (Number.isNaN(t)) return false;
+    // a level word among the next four tokens after the timestamp
+    let p = m.index + m[0].length;
+    for (let k = 0; k < 4; k++) {
+      while (p < line.length && ' \t|-:[]()'.includes(line[p]!)) p++;
+      let q = p;
+      while (q < line.length && !' \t|:[]()'.includes(line[q]!)) q++;
+      if (q === p) break;
+      const level = levelFromString(line.slice(p, q));
+      if (level !== null) {
+        let r = q;
+        while (r < line.length && ' \t|-:]'.includes(line[r]!)) r++;
+        out.time = t;
+        out.level = level;
+        out.service = null;
+        out.message = (end - start > 4096 ? ctx.text(b, start, end, info) : line).slice(r).replace(/\s+$/, '');
+        out.fields = null;
+        return true;
+      }
+      p = q;
+    }
+    return false;
+  },
+};
