@@ -3,6 +3,7 @@ import type { FileSummary, LogRecord, Snapshot } from './types.ts';
 import { Analysis } from './analysis.ts';
 import { FORMATS, ParseContext, type LineFormat } from './formats/index.ts';
 import { customFormat } from './formats/custom.ts';
+import { orderRotated } from './ingest/rotation.ts';
 import { DetectingSink, detectFormat } from './ingest/detect.ts';
 import { Interner } from './ingest/interner.ts';
 import { LineSplitter } from './ingest/lines.ts';
@@ -25,6 +26,8 @@ export interface AnalyzeOptions {
   progressServices?: number;
   /** false: leave the detectors (spikes, anomalies, sequences) out, to measure what they cost */
   detectors?: boolean;
+  /** receives the analysis at the end (its template miner serves exports afterwards) */
+  keep?: (analysis: Analysis) => void;
 }
 
 const BINARY_SCAN_BYTES = 64 * 1024;
@@ -38,10 +41,12 @@ class NotTextError extends Error {}
  * Runs unchanged in a Web Worker, in Node and under Vitest. Returns the final snapshot.
  */
 export async function analyze(
-  inputs: readonly ByteInput[],
+  given: readonly ByteInput[],
   config: Config,
   opts: AnalyzeOptions = {},
 ): Promise<Snapshot> {
+  // rotated sets read together, oldest first (app.log.2.gz, app.log.1, app.log)
+  const inputs = orderRotated(given);
   const started = performance.now();
   const jobId = opts.jobId ?? 0;
   const interval = opts.intervalMs ?? 200;
@@ -184,6 +189,7 @@ export async function analyze(
     current = null;
   }
   fileIndex = Math.max(0, inputs.length - 1);
+  opts.keep?.(analysis);
   const final = snapshot(true);
   final.progress.bytesRead = final.progress.totalBytes = Math.max(totalBytes, rawRead);
   return final;

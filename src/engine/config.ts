@@ -109,7 +109,11 @@ const CustomFormatSchema = z
     const groups = /\(\?<([A-Za-z_]\w*)>/g;
     const names = new Set([...f.regex.matchAll(groups)].map((m) => m[1]));
     if (!names.has('message') && !names.has('time')) {
-      ctx.addIssue({ code: 'custom', message: 'needs a named group "message" or "time", e.g. (?<message>.*)', path: ['regex'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'needs a named group "message" or "time", e.g. (?<message>.*)',
+        path: ['regex'],
+      });
     }
     const problem = checkTimePattern(f.time);
     if (problem !== null) {
@@ -225,7 +229,11 @@ export const ConfigSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.format !== 'auto' && !FORMATS.some((f) => f.id === c.format) && !c.customFormats.some((f) => `custom:${f.name}` === c.format)) {
+    if (
+      c.format !== 'auto' &&
+      !FORMATS.some((f) => f.id === c.format) &&
+      !c.customFormats.some((f) => `custom:${f.name}` === c.format)
+    ) {
       ctx.addIssue({
         code: 'custom',
         message: `is not a known format: use "auto", one of ${FORMATS.map((f) => f.id).join(', ')}, or "custom:<name>" of a custom format`,
@@ -235,7 +243,11 @@ export const ConfigSchema = z
     const formatNames = new Set<string>();
     c.customFormats.forEach((f, i) => {
       if (formatNames.has(f.name)) {
-        ctx.addIssue({ code: 'custom', message: `the name "${f.name}" is used twice`, path: ['customFormats', i, 'name'] });
+        ctx.addIssue({
+          code: 'custom',
+          message: `the name "${f.name}" is used twice`,
+          path: ['customFormats', i, 'name'],
+        });
       }
       formatNames.add(f.name);
     });

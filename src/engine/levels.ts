@@ -138,4 +138,3 @@ export function guessLevel(message: string): Level | null {
   }
   return null;
 }
-

@@ -40,6 +40,8 @@ const DEFAULTS = {
   spikes: { windowSec: 60, threshold: 50 },
   anomalies: { bucketSec: 60, history: 30, minHistory: 10, z: 3, minCount: 5, minStd: 1 },
   sequences: SEQUENCES,
+  format: 'auto',
+  customFormats: [],
   alerts: { spikes: true, anomalies: ['errors', 'volume'], sequences: 'all' },
 };
 
@@ -85,9 +87,25 @@ describe('parseConfig', () => {
           key: 'user',
         },
       ],
+      format: 'custom:my app',
+      customFormats: [
+        {
+          name: 'my app',
+          regex: '^(?<time>\\S+ \\S+) (?<level>\\w+) (?<message>.*)$',
+          time: 'YYYY-MM-DD HH:mm:ss',
+          samples: ['2024-01-15 10:30:45 INFO started'],
+        },
+      ],
       alerts: { spikes: false, anomalies: ['volume'], sequences: ['login'] },
     };
     expect(parseConfig(input)).toEqual({ ok: true, config: input });
+    expect(parseConfig({ format: 'log4j' })).toEqual({ ok: true, config: { ...DEFAULTS, format: 'log4j' } });
+    expect(parseConfig({ format: 'generic' })).toMatchObject({ ok: true });
+    // a custom format's time pattern defaults to "iso", its samples to none
+    expect(parseConfig({ customFormats: [{ name: 'x', regex: '^(?<message>.*)$' }] })).toEqual({
+      ok: true,
+      config: { ...DEFAULTS, customFormats: [{ name: 'x', regex: '^(?<message>.*)$', time: 'iso', samples: [] }] },
+    });
     expect(parseConfig({ timeZone: 'UTC' })).toEqual({ ok: true, config: { ...DEFAULTS, timeZone: 'UTC' } });
     expect(parseConfig({ maxLineBytes: 64 * 1024 * 1024 })).toMatchObject({ ok: true });
     expect(parseConfig({ timeline: { maxBuckets: 100_000 } })).toMatchObject({ ok: true });

@@ -428,7 +428,10 @@ function tokensOf(key: string): string[] {
 /** Finest rung, from `from` up, on which [first, last] spans at most SPARK_BUCKETS buckets. */
 function fitRung(first: number, last: number, from: number): number {
   let r = from;
-  while (r < LADDER.length - 1 && Math.floor(last / LADDER[r]!) - Math.floor(first / LADDER[r]!) >= SPARK_BUCKETS)
+  while (
+    r < LADDER.length - 1 &&
+    Math.floor(last / LADDER[r]!) - Math.floor(first / LADDER[r]!) >= SPARK_BUCKETS
+  )
     r++;
   return r;
 }

@@ -23,7 +23,7 @@ export const SPECS: RegexFormatSpec[] = [
     ],
     samples: [
       '<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut="3" eventSource="Application" eventID="1011"] An application event log entry',
-      '<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - BOM\'su root\' failed for lonvick on /dev/pts/8',
+      "<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - BOM'su root' failed for lonvick on /dev/pts/8",
       '<86>1 2024-01-15T10:30:45.123456+01:00 web-1 sshd 4242 - - Accepted publickey for deploy from 10.0.0.5 port 52144 ssh2',
     ],
   },
@@ -40,7 +40,7 @@ export const SPECS: RegexFormatSpec[] = [
     samples: [
       'Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=218.188.2.4',
       'Jun 15 04:06:18 combo su(pam_unix)[21416]: session opened for user cyrus by (uid=0)',
-      '<34>Oct 11 22:14:15 mymachine su: \'su root\' failed for lonvick on /dev/pts/8',
+      "<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8",
       'Jul  1 09:00:55 calvisitor-10-105-160-95 kernel[0]: IOThunderboltSwitch<0>(0x0)::listenerCallback - Thunderbolt HPD packet for route = 0x0 port = 11 unplug = 0',
       '2024-01-15T10:30:45.123456+01:00 web-1 nginx[812]: worker process 813 exited on signal 9',
     ],
@@ -328,9 +328,9 @@ export const SPECS: RegexFormatSpec[] = [
     levels: { note: 'INFO', system: 'INFO' },
     samples: [
       '2024-01-15T10:30:45.123456Z 0 [Warning] [MY-010068] [Server] CA certificate ca.pem is self signed.',
-      '2024-01-15T10:30:45.223456Z 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: \'8.0.36\'  socket: \'/var/run/mysqld/mysqld.sock\'  port: 3306',
+      "2024-01-15T10:30:45.223456Z 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '8.0.36'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306",
       '2019-03-14 10:22:31 140312 [Note] InnoDB: Buffer pool(s) load completed at 190314 10:22:31',
-      '190314 10:22:31 [ERROR] mysqld: Table \'./shop/orders\' is marked as crashed and should be repaired',
+      "190314 10:22:31 [ERROR] mysqld: Table './shop/orders' is marked as crashed and should be repaired",
     ],
   },
   {

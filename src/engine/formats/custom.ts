@@ -41,7 +41,8 @@ export function checkTimePattern(pattern: string): string | null {
 /** Why a sample line does not parse with the regex and time pattern, or null. */
 export function customSampleProblem(re: RegExp, time: string, sample: string): string | null {
   const m = re.exec(sample);
-  if (m === null) return `does not match the regex: "${sample.length > 80 ? sample.slice(0, 80) + '…' : sample}"`;
+  if (m === null)
+    return `does not match the regex: "${sample.length > 80 ? sample.slice(0, 80) + '…' : sample}"`;
   const t = m.groups?.time;
   if (t !== undefined && Number.isNaN(compileTimePattern(time, probe())(t))) {
     return `its time "${t}" does not read with the pattern "${time}"`;

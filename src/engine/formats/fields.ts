@@ -8,7 +8,16 @@ import type { RecordDraft } from './types.ts';
  * present wins, in the order listed.
  */
 export const TIME_KEYS = ['time', 'timestamp', 'ts', '@timestamp', 't', 'datetime', 'date', 'eventTime'];
-export const LEVEL_KEYS = ['level', 'severity', 'lvl', 'loglevel', 'log.level', 'levelname', 'log_level', 's'];
+export const LEVEL_KEYS = [
+  'level',
+  'severity',
+  'lvl',
+  'loglevel',
+  'log.level',
+  'levelname',
+  'log_level',
+  's',
+];
 export const SERVICE_KEYS = [
   'service',
   'service.name',

@@ -67,7 +67,9 @@ export const generic: LineFormat = {
         out.time = t;
         out.level = level;
         out.service = null;
-        out.message = (end - start > 4096 ? ctx.text(b, start, end, info) : line).slice(r).replace(/\s+$/, '');
+        out.message = (end - start > 4096 ? ctx.text(b, start, end, info) : line)
+          .slice(r)
+          .replace(/\s+$/, '');
         out.fields = null;
         return true;
       }

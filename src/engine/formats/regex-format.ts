@@ -36,7 +36,10 @@ const SPECIAL = new Set(['time', 'level', 'service', 'message', 'pri', 'partial'
 const SEVERITY: Level[] = ['FATAL', 'FATAL', 'FATAL', 'ERROR', 'WARN', 'INFO', 'INFO', 'DEBUG'];
 
 /** A level from a word, a single letter, or a word with a number (trace1, debug2). */
-export function normalizeLevel(text: string, extra?: Readonly<Record<string, Level | 'continuation'>>): Level | 'continuation' | null {
+export function normalizeLevel(
+  text: string,
+  extra?: Readonly<Record<string, Level | 'continuation'>>,
+): Level | 'continuation' | null {
   const t = text.trim();
   if (t === '') return null;
   const lower = t.toLowerCase();
@@ -86,7 +89,13 @@ export function regexFormat(spec: RegexFormatSpec): LineFormat {
   };
 }
 
-function fill(spec: RegexFormatSpec, v: CompiledVariant, g: Record<string, string | undefined>, out: RecordDraft, ctx: ParseContext): boolean {
+function fill(
+  spec: RegexFormatSpec,
+  v: CompiledVariant,
+  g: Record<string, string | undefined>,
+  out: RecordDraft,
+  ctx: ParseContext,
+): boolean {
   let time: number | null = null;
   const ts = g.time;
   if (ts !== undefined && ts !== '-' && ts !== '') {

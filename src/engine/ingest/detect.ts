@@ -20,7 +20,14 @@ export function detectFormat(
   formats: readonly LineFormat[],
   ctx: ParseContext,
 ): Detection {
-  const draft: RecordDraft = { time: null, level: null, service: null, message: '', fields: null, partial: false };
+  const draft: RecordDraft = {
+    time: null,
+    level: null,
+    service: null,
+    message: '',
+    fields: null,
+    partial: false,
+  };
   const scores: Record<string, number> = {};
   let best: LineFormat | null = null;
   let bestScore = 0;

@@ -63,7 +63,10 @@ function tokenize(p: string, from: number, close: boolean): { tokens: Token[]; e
       if (name === 'SSS') while (p[i] === 'S') i++;
       continue;
     }
-    if (/[A-Za-z]/.test(c)) throw new TimePatternError(`unknown token at "${p.slice(i, i + 4)}" (use YYYY, YY, MM, MMM, DD, HH, mm, ss, SSS, Z, ddd)`);
+    if (/[A-Za-z]/.test(c))
+      throw new TimePatternError(
+        `unknown token at "${p.slice(i, i + 4)}" (use YYYY, YY, MM, MMM, DD, HH, mm, ss, SSS, Z, ddd)`,
+      );
     tokens.push({ k: 'lit', c: c.charCodeAt(0) });
     i++;
   }
@@ -150,7 +153,9 @@ export function compileTimePattern(pattern: string, ctx: TimeContext): TimeFn {
   const { tokens } = tokenize(pattern, 0, false);
   const flat = flatten(tokens);
   if (!flat.some((t) => t === 'MM' || t === 'MMM') || !flat.includes('DD') || !flat.includes('HH')) {
-    throw new TimePatternError('a time pattern needs at least a month (MM or MMM), a day (DD) and an hour (HH)');
+    throw new TimePatternError(
+      'a time pattern needs at least a month (MM or MMM), a day (DD) and an hour (HH)',
+    );
   }
   const hasYear = flat.includes('YYYY') || flat.includes('YY');
   let dayKey = -1;
