@@ -10,6 +10,7 @@ import { SpikeDetector } from './analyzers/spikes.ts';
 import { AnomalyDetector } from './analyzers/anomalies.ts';
 import { SequenceMatcher } from './analyzers/sequences.ts';
 import { buildAlerts } from './alerts.ts';
+import { TemplateMiner, type TemplatesSnapshot } from './analyzers/templates.ts';
 
 export interface AnalysisState {
   totals: IngestTotals;
@@ -19,6 +20,7 @@ export interface AnalysisState {
   timeRange: { start: number; end: number } | null;
   timeline: TimelineSnapshot;
   detectors: DetectorsSnapshot;
+  templates: TemplatesSnapshot;
 }
 
 /** All analyzers of one analysis, fed together; itself an analyzer, so whole analyses merge. */
@@ -31,11 +33,13 @@ export class Analysis implements Analyzer<AnalysisState> {
   readonly spikes: SpikeDetector;
   readonly anomalies: AnomalyDetector;
   readonly sequences: SequenceMatcher;
+  readonly templates: TemplateMiner;
 
-  /** `detectors: false` leaves spikes, anomalies and sequences out (for measuring what they cost) */
+  /** `detectors: false` leaves spikes, anomalies and sequences out, `mining: false` the templates */
   constructor(
     private readonly config: Config,
     private readonly detectors = true,
+    private readonly mining = true,
   ) {
     const isError = errorMask(config.errorLevels);
     this.services = new ServiceCounts(isError);
@@ -43,6 +47,7 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.spikes = new SpikeDetector(config.spikes.windowSec, config.spikes.threshold, isError);
     this.anomalies = new AnomalyDetector(config.anomalies, isError);
     this.sequences = new SequenceMatcher(detectors ? config.sequences : []);
+    this.templates = new TemplateMiner(config.templates, isError);
   }
 
   push(r: LogRecord): void {
@@ -51,6 +56,7 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.services.push(r);
     this.range.push(r);
     this.timeline.push(r);
+    if (this.mining) this.templates.push(r);
     if (this.detectors) {
       this.spikes.push(r);
       this.anomalies.push(r);
@@ -58,8 +64,8 @@ export class Analysis implements Analyzer<AnalysisState> {
     }
   }
 
-  /** `serviceLimit` keeps progress snapshots small; the final one has every service. */
-  snapshot(serviceLimit = Infinity): AnalysisState {
+  /** `limit` keeps progress snapshots small (services, templates); the final one has them all. */
+  snapshot(limit = Infinity): AnalysisState {
     const totals = this.totals.snapshot();
     const spikes = this.spikes.snapshot();
     const anomalies = this.anomalies.snapshot();
@@ -68,7 +74,7 @@ export class Analysis implements Analyzer<AnalysisState> {
     return {
       totals,
       levels: this.levels.snapshot(),
-      services: this.services.snapshot(serviceLimit),
+      services: this.services.snapshot(limit),
       serviceCount: this.services.size,
       timeRange: this.range.snapshot(),
       timeline: this.timeline.snapshot(),
@@ -84,6 +90,7 @@ export class Analysis implements Analyzer<AnalysisState> {
         alertsTotal: total,
         untimed: totals.untimed,
       },
+      templates: this.templates.snapshot(limit),
     };
   }
 
@@ -96,5 +103,6 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.spikes.merge(other.spikes);
     this.anomalies.merge(other.anomalies);
     this.sequences.merge(other.sequences);
+    this.templates.merge(other.templates);
   }
 }

@@ -26,6 +26,8 @@ export interface AnalyzeOptions {
   progressServices?: number;
   /** false: leave the detectors (spikes, anomalies, sequences) out, to measure what they cost */
   detectors?: boolean;
+  /** false: leave template mining out (an export pass reuses the analysis' miner) */
+  templates?: boolean;
   /** receives the analysis at the end (its template miner serves exports afterwards) */
   keep?: (analysis: Analysis) => void;
 }
@@ -50,7 +52,7 @@ export async function analyze(
   const started = performance.now();
   const jobId = opts.jobId ?? 0;
   const interval = opts.intervalMs ?? 200;
-  const analysis = new Analysis(config, opts.detectors ?? true);
+  const analysis = new Analysis(config, opts.detectors ?? true, opts.templates ?? true);
   const files: FileSummary[] = inputs.map((f) => ({
     name: f.name,
     bytes: Number.isFinite(f.size) ? f.size : 0,

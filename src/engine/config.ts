@@ -210,6 +210,16 @@ export const ConfigSchema = z
         });
       })
       .default(DEFAULT_SEQUENCES),
+    /** message templates (Drain): similarity threshold, tree depth, children per node, templates at most */
+    templates: z
+      .object({
+        similarity: number().min(0.05, 'must be at least 0.05').max(1, 'must be at most 1').default(0.4),
+        depth: int(3, 8).default(3),
+        maxChildren: int(2, 10_000).default(100),
+        maxTemplates: int(10, 100_000).default(5000),
+      })
+      .strict()
+      .default({ similarity: 0.4, depth: 3, maxChildren: 100, maxTemplates: 5000 }),
     /** "auto" detects each file's format; a format id forces it (see docs/formats.md) */
     format: z.string().min(1, 'must not be empty').default('auto'),
     /** formats of the user's own: a regex with named groups and a time pattern */

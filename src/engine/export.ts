@@ -90,6 +90,7 @@ export async function exportRecords(
   }
   await analyze(inputs, config, {
     detectors: false,
+    templates: false,
     onRecord: (r) => {
       const row = recordRow(kind, r, templates);
       buf.push(row);

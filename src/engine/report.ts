@@ -72,6 +72,14 @@ export interface Report {
   }[];
   alerts: { kind: string; rule: string; time: string; end: string | null; message: string }[];
   alertsTotal: number;
+  templates: {
+    id: number;
+    template: string;
+    count: number;
+    errors: number;
+    firstSeen: string | null;
+    lastSeen: string | null;
+  }[];
   config: Config;
   analysis: { durationMs: number };
 }
@@ -151,6 +159,14 @@ export function buildReport(s: Snapshot, config: Config, now = Date.now()): Repo
       message: a.message,
     })),
     alertsTotal: d.alertsTotal,
+    templates: s.templates.templates.map((t) => ({
+      id: t.id,
+      template: t.template,
+      count: t.count,
+      errors: t.errors,
+      firstSeen: t.firstSeen === null ? null : iso(t.firstSeen),
+      lastSeen: t.lastSeen === null ? null : iso(t.lastSeen),
+    })),
     config,
     analysis: { durationMs: Math.round(s.progress.elapsedMs) },
   };

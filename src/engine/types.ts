@@ -20,6 +20,9 @@ import type { Spike } from './analyzers/spikes.ts';
 import type { Anomaly, RollingSeries } from './analyzers/anomalies.ts';
 import type { SequenceResult } from './analyzers/sequences.ts';
 
+export type { TemplateInfo, TemplatesSnapshot } from './analyzers/templates.ts';
+import type { TemplatesSnapshot } from './analyzers/templates.ts';
+
 export type AlertKind = 'spike' | 'anomaly' | 'sequence';
 
 /** A finding that an alert rule (config.alerts) selected. Times in ms since epoch. */
@@ -163,6 +166,8 @@ export interface Snapshot {
   timeRange: { start: number; end: number } | null;
   timeline: TimelineSnapshot;
   detectors: DetectorsSnapshot;
+  /** message templates, by count; progress snapshots carry the top ones only */
+  templates: TemplatesSnapshot;
   /** set when the analysis stopped on an error that concerns all of it */
   error: string | null;
 }

@@ -160,7 +160,11 @@ describe('analyze: one realistic file', () => {
       untimed: 1,
     });
     expect(snap.levels).toEqual([0, 1, 1, 1, 1, 1, 1]);
-    expect(snap.services.find((s) => s.name === 'app.log')).toEqual({ name: 'app.log', records: 1, errors: 0 });
+    expect(snap.services.find((s) => s.name === 'app.log')).toEqual({
+      name: 'app.log',
+      records: 1,
+      errors: 0,
+    });
     expect(snap.services.some((s) => s.name === '(none)')).toBe(false);
   });
 

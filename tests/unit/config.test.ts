@@ -104,7 +104,10 @@ describe('parseConfig', () => {
     // a custom format's time pattern defaults to "iso", its samples to none
     expect(parseConfig({ customFormats: [{ name: 'x', regex: '^(?<message>.*)$' }] })).toEqual({
       ok: true,
-      config: { ...DEFAULTS, customFormats: [{ name: 'x', regex: '^(?<message>.*)$', time: 'iso', samples: [] }] },
+      config: {
+        ...DEFAULTS,
+        customFormats: [{ name: 'x', regex: '^(?<message>.*)$', time: 'iso', samples: [] }],
+      },
     });
     expect(parseConfig({ timeZone: 'UTC' })).toEqual({ ok: true, config: { ...DEFAULTS, timeZone: 'UTC' } });
     expect(parseConfig({ maxLineBytes: 64 * 1024 * 1024 })).toMatchObject({ ok: true });

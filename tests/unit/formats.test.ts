@@ -390,7 +390,10 @@ describe('json', () => {
 
   it('guesses the level of a Docker json-file line from the app line in "log"', () => {
     expect(
-      parse(f, '{"log":"ERROR failed to connect to db\\n","stream":"stderr","time":"2024-01-15T10:30:45.123456789Z"}'),
+      parse(
+        f,
+        '{"log":"ERROR failed to connect to db\\n","stream":"stderr","time":"2024-01-15T10:30:45.123456789Z"}',
+      ),
     ).toEqual(
       draft({
         time: Date.UTC(2024, 0, 15, 10, 30, 45, 123),
@@ -400,8 +403,10 @@ describe('json', () => {
       }),
     );
     expect(
-      parse(f, '{"log":"{\\"level\\":\\"warn\\",\\"msg\\":\\"slow\\"}\\n","stream":"stdout","time":"2024-01-15T10:30:45Z"}')
-        ?.level,
+      parse(
+        f,
+        '{"log":"{\\"level\\":\\"warn\\",\\"msg\\":\\"slow\\"}\\n","stream":"stdout","time":"2024-01-15T10:30:45Z"}',
+      )?.level,
     ).toBe('WARN');
     expect(
       parse(f, '{"log":"listening on :8080\\n","stream":"stdout","time":"2024-01-15T10:30:45Z"}')?.level,
@@ -432,11 +437,7 @@ describe('json', () => {
     expect(d?.message).toBe('hi');
   });
 
-  // BUG (src/engine/formats/fields.ts, draftFromObject/pick): for SERVICE_KEYS the plain key 'service' is
-  // tried before 'service.name', so an ECS line {"service":{"name":"search"}} picks the object under
-  // 'service' (then discarded: not a string) and the nested 'service.name' lookup is never reached:
-  // service is null instead of 'search'. (The nested branch of pick() only runs when obj[head] exists, which
-  // for 'service.name' is exactly when 'service' was already taken.)
+  // Regression: an object under "service" (ECS) is passed over for the nested "service.name".
   it('reads a nested "service": {"name"} (ECS)', () => {
     expect(
       parse(f, '{"@timestamp":"2025-03-14T10:22:31Z","service":{"name":"search"},"message":"hi"}')?.service,
@@ -507,8 +508,7 @@ describe('logfmt', () => {
     );
   });
 
-  // BUG? (src/engine/levels.ts WORDS lacks 'dbug'): the format's own sample line writes lvl=dbug (log15);
-  // it parses but gets level null instead of DEBUG.
+  // Regression: log15 writes lvl=dbug, a level word since src/engine/levels.ts lists it.
   it('parses the log15 sample with lvl=dbug as DEBUG', () => {
     expect(
       parse(f, 't=2025-03-14T10:22:33+0000 lvl=dbug msg="cache refreshed" logger=store entries=512'),

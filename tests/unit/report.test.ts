@@ -6,12 +6,14 @@ import { config, fileOf } from './helpers.ts';
 
 const cfg = config({ timeZone: 'UTC' });
 const NOW = Date.UTC(2025, 0, 2, 3, 4, 5, 6);
+// The garbage line comes before the first record, so it is an unparsed record (named after the file);
+// the exception header and the frame continue the ERROR record.
 const TEXT = [
+  'garbage line',
   '2025-03-14T10:00:00.250Z INFO api hello',
   '2025-03-14T10:00:02Z ERROR db boom',
   'java.lang.IllegalStateException: closed',
   '\tat a.b.C.d(C.java:1)',
-  'garbage line',
   '2025-03-14T10:00:03Z WARN api slow',
   '',
 ].join('\n');
@@ -37,6 +39,7 @@ describe('buildReport', () => {
         lines: 6,
         error: null,
         warnings: [],
+        relativeTime: false,
       },
     ]);
     expect(r.totals).toEqual({
@@ -56,7 +59,7 @@ describe('buildReport', () => {
     expect(r.services).toEqual([
       { name: 'api', records: 2, errors: 0 },
       { name: 'db', records: 1, errors: 1 },
-      { name: '(none)', records: 1, errors: 0 },
+      { name: 'r.log', records: 1, errors: 0 },
     ]);
     expect(r.timeline).toEqual({
       bucketMs: 1000,
@@ -216,6 +219,7 @@ describe('buildReport', () => {
       lines: 0,
       error: null,
       warnings: ['The file is empty: there is nothing to analyze.'],
+      relativeTime: false,
     });
   });
 

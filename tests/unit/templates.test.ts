@@ -295,6 +295,23 @@ describe('bounds', () => {
     expect(m.match('a new message')).toBe(0);
   });
 
+  it('a leaf with many clusters (searched through its index) picks the best, ties to more <*> then older', () => {
+    const words = distinct(200, 5).map((s) => s.split(' '));
+    const [m, ids] = mine(words.map(([a, b, c]) => `x ${a} ${b} ${c}`));
+    expect(ids).toEqual(words.map((_, i) => i + 1)); // 1/4 in common: all apart
+    const [a57, b57] = words[56]!;
+    const [a12] = words[11]!;
+    expect(m.add(msg(`x ${a57} ${b57} zzz`))).toBe(57);
+    expect(m.template(57)).toBe(`x ${a57} ${b57} <*>`);
+    expect(m.match(`x ${a57} yyy yyy`)).toBe(57);
+    // 2 of 4 equal with both 12 and 57: 57 has more <*>
+    expect(m.match(`x ${a12} ${b57} yyy`)).toBe(57);
+    // 2 of 4 equal with both 12 and 13, no <*> in either: the older one
+    expect(m.match(`x ${a12} ${words[12]![1]} yyy`)).toBe(12);
+    expect(m.match('x yyy yyy yyy')).toBe(0);
+    expect(m.snapshot().total).toBe(200);
+  });
+
   it('maxChildren sends new first words under <*> once a node is full', () => {
     const messages = distinct(300, 4).map((s) => `${s.slice(0, 8)} shared tail words here`);
     const [m] = mine(messages, { maxChildren: 5 });

@@ -31,12 +31,14 @@ import { BUCKET_LADDER } from './timeline.ts';
  * the `<*>` one. In the leaf, similarity = equal positions / n, where a template `<*>` equals a masked `<*>`
  * in the message but not a literal word (Drain3 with include_params off, its masked tokens being equal to
  * themselves); the best cluster with similarity ≥ `similarity` wins (ties: more `<*>`, then the older
- * cluster); its template then gets `<*>` wherever the two differ. Nothing matches → a new cluster.
+ * cluster); its template then gets `<*>` wherever the two differ. Nothing matches → a new cluster. A leaf
+ * with many clusters is searched through a per-position token index, with the same result as the scan.
  *
  * Bounds: at most `maxTemplates` clusters; past that, messages that match no cluster are counted under one
  * overflow template, id 0, text `<overflow>` (it is listed, and counted in `total`, once it has records). The
  * shape cache (masked message → cluster id) holds at most 100,000 shapes and 8 M chars (≈ 16 MB), and is
- * cleared when full. A cluster costs its tokens plus a 48-slot Float64Array.
+ * cleared when full. A cluster costs its tokens (twice in a big leaf: the index) plus a 48-slot Float64Array.
+ * Sparklines use BUCKET_LADDER, continued by coarser rungs only for ranges beyond ~48 years.
  *
  * The cache makes the first decision for a masked shape stick: a shape seen again goes to the same cluster
  * (Drain would search again and might pick a cluster that has since become a better fit). Template ids are
@@ -412,6 +414,81 @@ export function maskMessage(s: string): string {
   return out + s.slice(flush, lastEnd);
 }
 
+/**
+ * The hash of maskMessage(s), computed in the same single pass without building the masked string: the hot
+ * path of add(). Building the shape (concatenated slices) and hashing it in a Map cost two thirds of the
+ * mining time; this feeds the same characters to two 32-bit FNV-style lanes and returns a 53-bit number.
+ * Equal shapes always hash equal (the same characters in the same order); a collision between different
+ * shapes is ~1e-9 likely over a full cache, and would only put one shape's records under another's template.
+ */
+export function maskHash(s: string): number {
+  const n = s.length;
+  H1 = 0x811c9dc5 | 0;
+  H2 = 0x9747b28c | 0;
+  let flush = 0;
+  let tokStart = -1;
+  let lastEnd = -1;
+  let flags = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? s.charCodeAt(i) : 32;
+    if (c <= 32) {
+      if (tokStart < 0) continue;
+      if (flags !== 0) {
+        const m = maskToken(s, tokStart, i, flags);
+        if (m >= 0) {
+          mixRange(s, flush, m);
+          mix(60); // "<*>"
+          mix(42);
+          mix(62);
+          flush = maskEnd;
+        }
+      }
+      lastEnd = i;
+      tokStart = -1;
+    } else if (tokStart < 0) {
+      if (lastEnd < 0) {
+        if (i > 0) flush = i;
+      } else if (i - lastEnd !== 1 || s.charCodeAt(lastEnd) !== 32) {
+        mixRange(s, flush, lastEnd);
+        mix(32);
+        flush = i;
+      }
+      tokStart = i;
+      flags = c <= 57 ? (c >= 48 ? F_DIGIT : c === 47 ? F_SLASH : 0) : c === 92 ? F_SLASH : 0;
+    } else if (c <= 57) {
+      if (c >= 48) flags |= F_DIGIT;
+      else if (c === 47) flags |= F_SLASH;
+    } else if (c === 92) {
+      flags |= F_SLASH;
+    }
+  }
+  if (lastEnd >= 0) mixRange(s, flush, lastEnd);
+  return (H1 >>> 0) * 0x200000 + ((H2 >>> 0) & 0x1fffff);
+}
+
+// the two hash lanes of maskHash (module state: no closure, no allocation per message)
+let H1 = 0;
+let H2 = 0;
+
+function mix(c: number): void {
+  H1 = Math.imul(H1 ^ c, 0x01000193);
+  H2 = Math.imul(H2 ^ c, 0x5bd1e995);
+  H2 ^= H2 >>> 15;
+}
+
+function mixRange(s: string, a: number, b: number): void {
+  let h1 = H1;
+  let h2 = H2;
+  for (let k = a; k < b; k++) {
+    const c = s.charCodeAt(k);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  H1 = h1;
+  H2 = h2;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Clusters and the tree
 
@@ -446,6 +523,11 @@ class Cluster {
   rung = 0;
   base = 0;
   spark: Float64Array | null = null;
+  /** the tree leaf the cluster is in (null for the overflow) */
+  leaf: TreeNode | null = null;
+  /** search scratch: the search that last counted this cluster, and its equal positions there */
+  mark = 0;
+  hits = 0;
 
   constructor(
     readonly id: number,
@@ -508,11 +590,19 @@ class Cluster {
     }
   }
 
-  /** Puts `<*>` wherever the template and the tokens differ. */
+  /** Puts `<*>` wherever the template and the tokens differ (and keeps the leaf's index up to date). */
   generalize(tokens: readonly string[]): void {
     const t = this.tokens;
+    const index = this.leaf?.index ?? null;
     for (let i = 0; i < t.length; i++) {
-      if (t[i] !== tokens[i] && t[i] !== WILDCARD) {
+      const was = t[i]!;
+      if (was !== tokens[i] && was !== WILDCARD) {
+        if (index !== null) {
+          const list = index[i]!.get(was)!;
+          list.splice(list.indexOf(this), 1);
+          if (list.length === 0) index[i]!.delete(was);
+          indexAdd(index[i]!, WILDCARD, this);
+        }
         t[i] = WILDCARD;
         this.text = null;
       }
@@ -537,9 +627,38 @@ class Cluster {
   }
 }
 
+/** A leaf with this many clusters gets an index. */
+const INDEX_FROM = 24;
+
 class TreeNode {
   readonly children = new Map<string, TreeNode>();
+  /** in id order */
   readonly clusters: Cluster[] = [];
+  /**
+   * For a big leaf: per position, template token → the clusters with that token there. A search then counts
+   * equal positions from the message's tokens' lists instead of comparing every cluster (a leaf full of
+   * distinct free-text messages would otherwise cost O(clusters) per new message).
+   */
+  index: Map<string, Cluster[]>[] | null = null;
+
+  add(c: Cluster): void {
+    this.clusters.push(c);
+    c.leaf = this;
+    if (this.index !== null) {
+      for (let i = 0; i < c.tokens.length; i++) indexAdd(this.index[i]!, c.tokens[i]!, c);
+    } else if (this.clusters.length >= INDEX_FROM) {
+      const index = Array.from({ length: c.tokens.length }, () => new Map<string, Cluster[]>());
+      for (const d of this.clusters)
+        for (let i = 0; i < d.tokens.length; i++) indexAdd(index[i]!, d.tokens[i]!, d);
+      this.index = index;
+    }
+  }
+}
+
+function indexAdd(map: Map<string, Cluster[]>, token: string, c: Cluster): void {
+  const list = map.get(token);
+  if (list === undefined) map.set(token, [c]);
+  else list.push(c);
 }
 
 /**
@@ -551,8 +670,13 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
   private readonly clusters: Cluster[] = [new Cluster(0, [])];
   private readonly root = new Map<number, TreeNode>();
   private cache = new Map<string, number>();
+  /** maskHash → id: the fast path in front of `cache`, cleared with it */
+  private hashed = new Map<number, number>();
   private cacheChars = 0;
   private readonly prefix: number;
+  /** search scratch (see TreeNode.index) */
+  private searches = 0;
+  private readonly touched: Cluster[] = [];
 
   constructor(
     private readonly params: TemplateParams,
@@ -574,11 +698,16 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
 
   /** Assigns the record to a template and counts it there; returns the template's id (0: the overflow). */
   add(r: LogRecord): number {
-    const key = maskMessage(r.message);
-    let id = this.cache.get(key);
+    const h = maskHash(r.message);
+    let id = this.hashed.get(h);
     if (id === undefined) {
-      id = this.assign(key);
-      this.remember(key, id);
+      const key = maskMessage(r.message);
+      id = this.cache.get(key);
+      if (id === undefined) {
+        id = this.assign(key);
+        this.remember(key, id);
+      }
+      this.hashed.set(h, id);
     }
     const c = this.clusters[id]!;
     c.count++;
@@ -593,6 +722,8 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
    * matching template's; 0 when none matches (or the shape went to the overflow).
    */
   match(message: string): number {
+    const byHash = this.hashed.get(maskHash(message));
+    if (byHash !== undefined) return byHash;
     const key = maskMessage(message);
     const id = this.cache.get(key);
     if (id !== undefined) return id;
@@ -639,6 +770,7 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
   private remember(key: string, id: number): void {
     if (this.cache.size >= CACHE_MAX_ENTRIES || this.cacheChars + key.length > CACHE_MAX_CHARS) {
       this.cache = new Map();
+      this.hashed = new Map();
       this.cacheChars = 0;
     }
     this.cache.set(key, id);
@@ -661,7 +793,7 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
     if (this.clusters.length > this.params.maxTemplates) return this.clusters[0]!;
     const c = new Cluster(this.clusters.length, tokens);
     this.clusters.push(c);
-    this.leafFor(tokens).clusters.push(c);
+    this.leafFor(tokens).add(c);
     return c;
   }
 
@@ -716,9 +848,43 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
       if (next === undefined) return null;
       node = next;
     }
+    const threshold = this.params.similarity;
     let best: Cluster | null = null;
     let bestSim = -1;
     let bestParams = -1;
+    const index = node.index;
+    if (index !== null && threshold > 0 && n > 0) {
+      // Only clusters with an equal position can reach a similarity > 0: count those from the lists.
+      const mark = ++this.searches;
+      const touched = this.touched;
+      touched.length = 0;
+      for (let i = 0; i < n; i++) {
+        const list = index[i]!.get(tokens[i]!);
+        if (list === undefined) continue;
+        for (const c of list) {
+          if (c.mark !== mark) {
+            c.mark = mark;
+            c.hits = 0;
+            touched.push(c);
+          }
+          c.hits++;
+        }
+      }
+      for (const c of touched) {
+        const sim = c.hits / n;
+        if (sim < bestSim || sim < threshold) continue;
+        let params = 0;
+        for (const a of c.tokens) if (a === WILDCARD) params++;
+        // ties as in the scan below: more wildcards, then the older cluster
+        if (sim > bestSim || params > bestParams || (params === bestParams && c.id < best!.id)) {
+          best = c;
+          bestSim = sim;
+          bestParams = params;
+        }
+      }
+      touched.length = 0;
+      return best;
+    }
     for (const c of node.clusters) {
       const t = c.tokens;
       let equal = 0;
@@ -739,6 +905,6 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
         bestParams = params;
       }
     }
-    return bestSim >= this.params.similarity ? best : null;
+    return bestSim >= threshold ? best : null;
   }
 }
