@@ -24,6 +24,8 @@ export class AnalysisSession {
   files = $state.raw<File[]>([]);
   /** 0 when idle; increases with each analysis */
   jobId = $state(0);
+  /** an export in progress */
+  exporting = $state<'csv' | 'jsonl' | null>(null);
 
   private worker: Worker | null = null;
   private api: Comlink.Remote<EngineApi> | null = null;
@@ -109,6 +111,22 @@ export class AnalysisSession {
   private disarm(): void {
     if (this.watchdog !== null) clearInterval(this.watchdog);
     this.watchdog = null;
+  }
+
+  /** Records of the finished analysis as CSV or JSON Lines (read again from the files, in the worker). */
+  async exportRecords(kind: 'csv' | 'jsonl'): Promise<Blob> {
+    if (this.status !== 'done' || this.api === null) throw new Error('Nothing to export yet.');
+    this.exporting = kind;
+    try {
+      return await this.api.exportRecords(kind);
+    } finally {
+      this.exporting = null;
+    }
+  }
+
+  async exportTemplates(): Promise<Blob> {
+    if (this.status !== 'done' || this.api === null) throw new Error('Nothing to export yet.');
+    return this.api.exportTemplates();
   }
 
   cancel(): void {

@@ -40,6 +40,7 @@ const DEFAULTS = {
   spikes: { windowSec: 60, threshold: 50 },
   anomalies: { bucketSec: 60, history: 30, minHistory: 10, z: 3, minCount: 5, minStd: 1 },
   sequences: SEQUENCES,
+  templates: { similarity: 0.4, depth: 3, maxChildren: 100, maxTemplates: 5000 },
   format: 'auto',
   customFormats: [],
   alerts: { spikes: true, anomalies: ['errors', 'volume'], sequences: 'all' },
@@ -87,6 +88,7 @@ describe('parseConfig', () => {
           key: 'user',
         },
       ],
+      templates: { similarity: 0.5, depth: 4, maxChildren: 50, maxTemplates: 100 },
       format: 'custom:my app',
       customFormats: [
         {

@@ -97,6 +97,7 @@ describe('buildReport', () => {
       'sequences',
       'alerts',
       'alertsTotal',
+      'templates',
       'config',
       'analysis',
     ]);
