@@ -29,15 +29,15 @@ const span = (lines: readonly string[], from: number, to: number): number =>
 const offsetOf = (lines: readonly string[], n: number): number => (n === 1 ? 0 : span(lines, 1, n - 1));
 
 const LOG4J = [
-  '2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.App: Starting', // 1
-  '2015-10-18 18:01:48,001 ERROR [main] org.apache.hadoop.App: Request failed', // 2
+  '2024-01-15 18:01:47,978 INFO [main] org.apache.hadoop.App: Starting', // 1
+  '2024-01-15 18:01:48,001 ERROR [main] org.apache.hadoop.App: Request failed', // 2
   'Exception in thread "main" java.lang.RuntimeException: boom', // 3: not indented, not trace-looking
   '\tat org.apache.hadoop.App.main(App.java:10)', // 4
-  '2015-10-18 18:01:49,500 WARN [pool-1] org.apache.hadoop.Slow: Slow call', // 5
+  '2024-01-15 18:01:49,500 WARN [pool-1] org.apache.hadoop.Slow: Slow call', // 5
   '\tat org.apache.hadoop.Slow.run(Slow.java:5)', // 6
-  '2015-10-18 18:01:50,000 INFO [main] org.apache.hadoop.App: Done', // 7
+  '2024-01-15 18:01:50,000 INFO [main] org.apache.hadoop.App: Done', // 7
 ];
-const L4 = (s: number, ms: number): number => Date.UTC(2015, 9, 18, 18, 1, s, ms);
+const L4 = (s: number, ms: number): number => Date.UTC(2024, 0, 15, 18, 1, s, ms);
 
 const PG = [
   '2024-01-15 10:30:45.123 UTC [12345] LOG:  database system is ready to accept connections', // 1
@@ -49,9 +49,10 @@ const PG = [
   '2024-01-15 10:30:48 UTC [12401] WARNING:  there is no transaction in progress', // 7
 ];
 
+// (times within a day: the anomaly detector's per-minute series over a range of years costs seconds)
 const ACCESS = [
-  '10.1.2.3 - - [11/Feb/2013:06:43:36 +0000] "GET /x HTTP/1.1" 200 5778 "-" "Mozilla/5.0"',
-  '127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 404 2326',
+  '10.1.2.3 - - [15/Jan/2024:06:43:36 +0000] "GET /x HTTP/1.1" 200 5778 "-" "Mozilla/5.0"',
+  '127.0.0.1 - frank [15/Jan/2024:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 404 2326',
   '192.168.1.20 - - [15/Jan/2024:10:30:45 +0100] "POST /api/v1/orders HTTP/2.0" 503 154 "https://shop.example.com/cart" "curl/8.4.0"',
 ];
 
@@ -260,6 +261,25 @@ describe("continuation rule: a line that does not parse in the file's format con
     ]);
     expect(records.map((r) => r.message)).toEqual(['hello world']);
   });
+
+  // BUG (src/engine/ingest/records.ts RecordBuilder.line, the `this.has && this.pPartial` branch): any line that
+  // parses after a "P" line is appended to it, whatever its stream. The kubelet writes stdout and stderr to the
+  // same file, so a stderr line between a stdout "P" line and the stdout line that completes it is swallowed:
+  // below, the result is one record "part oneERROR boom" (level null: the ERROR is lost) and a separate record
+  // " part two", instead of "part one part two" (stdout) and "ERROR boom" (stderr, ERROR).
+  it.fails('joins a CRI "P" line with the line of the same stream that completes it', async () => {
+    const lines = [
+      '2024-01-15T10:30:47.5Z stdout P part one',
+      '2024-01-15T10:30:47.6Z stderr F ERROR boom',
+      '2024-01-15T10:30:47.7Z stdout F  part two',
+    ];
+    const { records } = await run([file(text(lines), '0.log')]);
+    const byLine = [...records].sort((a, b) => a.line - b.line);
+    expect(byLine.map((r) => [r.line, r.message, r.level])).toEqual([
+      [1, 'part one part two', null],
+      [2, 'ERROR boom', 'ERROR'],
+    ]);
+  });
 });
 
 describe('lines that start no record', () => {
@@ -406,7 +426,7 @@ describe('service from the file name', () => {
     const own = records.filter((r) => r.file === 'access.log');
     expect(own.map((r) => [r.time, r.level, r.message, r.fields])).toEqual([
       [
-        Date.UTC(2013, 1, 11, 6, 43, 36),
+        Date.UTC(2024, 0, 15, 6, 43, 36),
         'INFO',
         'GET /x HTTP/1.1',
         {
@@ -420,7 +440,7 @@ describe('service from the file name', () => {
         },
       ],
       [
-        Date.UTC(2000, 9, 10, 20, 55, 36),
+        Date.UTC(2024, 0, 15, 20, 55, 36),
         'WARN',
         'GET /apache_pb.gif HTTP/1.0',
         { client: '127.0.0.1', ident: '-', user: 'frank', status: '404', bytes: '2326' },
@@ -559,21 +579,22 @@ describe('times', () => {
       'kern  :err   : [  123.456789] EXT4-fs error (device sda1): ext4_find_entry:1455',
     ];
     const dmesgT = '[Mon Jan 15 10:30:45 2024] usb 1-1: new high-speed USB device number 2 using xhci_hcd\n';
-    const { snap, records } = await run([file(text(DMESG), 'dmesg.txt'), file(dmesgT, 'dmesg-T.txt')]);
-    expect(snap.files.map((f) => [f.format, f.relativeTime])).toEqual([
-      ['dmesg', true],
-      ['dmesg-t', false],
-    ]);
+    // (analyzed apart: together, their range would run from 1970 to 2024)
+    const { snap, records } = await run([file(text(DMESG), 'dmesg.txt')]);
+    expect(snap.files[0]).toMatchObject({ format: 'dmesg', relativeTime: true, formatConfidence: 1 });
     expect(records.map((r) => [r.time, r.level, r.service, r.fields])).toEqual([
       [0, null, 'dmesg.txt', null],
       [11, null, 'dmesg.txt', null],
       [1235, null, 'dmesg.txt', null],
       [123457, 'ERROR', 'dmesg.txt', { facility: 'kern' }],
-      [Date.UTC(2024, 0, 15, 10, 30, 45), null, 'dmesg-T.txt', null],
     ]);
-    const alone = await run([file(text(DMESG), 'dmesg.txt')]);
-    expect(alone.snap.timeRange).toEqual({ start: 0, end: 123457 });
-    expect(alone.snap.totals.untimed).toBe(0);
+    expect(snap.timeRange).toEqual({ start: 0, end: 123457 });
+    expect(snap.totals.untimed).toBe(0);
+    const human = await run([file(dmesgT, 'dmesg-T.txt')]);
+    expect(human.snap.files[0]).toMatchObject({ format: 'dmesg-t', relativeTime: false });
+    expect(human.records.map((r) => [r.time, r.level, r.service])).toEqual([
+      [Date.UTC(2024, 0, 15, 10, 30, 45), null, 'dmesg-T.txt'],
+    ]);
   });
 
   it('syslog (RFC 3164) times without a year take it from the file across a New Year', async () => {

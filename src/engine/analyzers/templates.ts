@@ -492,6 +492,41 @@ function mixRange(s: string, a: number, b: number): void {
 // ---------------------------------------------------------------------------------------------------------
 // Clusters and the tree
 
+/**
+ * A plain word: letters only, between optional punctuation ("failed", "Started:"). Two different plain words
+ * are different constants: Drain would turn them into <*> past the similarity threshold, but a template must
+ * keep its constant words ("login succeeded" and "login failed" are two templates). Names with a dash, dot,
+ * underscore or digit (api-gateway, com.shop.Orders, user_42) can still become <*>.
+ */
+function isPlainWord(token: string): boolean {
+  let a = 0;
+  let b = token.length;
+  while (a < b && !isAlnum(token.charCodeAt(a))) a++;
+  while (b > a && !isAlnum(token.charCodeAt(b - 1))) b--;
+  if (a === b) return true;
+  for (let i = a; i < b; i++) {
+    const c = token.charCodeAt(i);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127;
+    if (!letter) return false;
+  }
+  return true;
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127;
+}
+
+/** A message may join a template when every position that differs is already <*> or holds no plain word. */
+function compatible(template: readonly string[], tokens: readonly string[]): boolean {
+  for (let i = 0; i < template.length; i++) {
+    const a = template[i]!;
+    const b = tokens[i]!;
+    if (a === b || a === WILDCARD) continue;
+    if (isPlainWord(a) || isPlainWord(b)) return false;
+  }
+  return true;
+}
+
 function hasVariable(token: string): boolean {
   if (token === WILDCARD) return true;
   for (let i = 0; i < token.length; i++) if (isDigit(token.charCodeAt(i))) return true;
@@ -872,7 +907,7 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
       }
       for (const c of touched) {
         const sim = c.hits / n;
-        if (sim < bestSim || sim < threshold) continue;
+        if (sim < bestSim || sim < threshold || !compatible(c.tokens, tokens)) continue;
         let params = 0;
         for (const a of c.tokens) if (a === WILDCARD) params++;
         // ties as in the scan below: more wildcards, then the older cluster
@@ -899,6 +934,7 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
         }
       }
       const sim = n === 0 ? 1 : equal / n;
+      if (sim < threshold || !compatible(t, tokens)) continue;
       if (sim > bestSim || (sim === bestSim && params > bestParams)) {
         best = c;
         bestSim = sim;

@@ -1,5 +1,5 @@
 import type { ZoneResolver } from './zone.ts';
-import { IsoTimeParser, parseIsoString } from './iso.ts';
+import { type IsoTimeParser, parseIsoString } from './iso.ts';
 
 /**
  * Time patterns for log formats, parsed by hand (no Date.parse, no regex), with the day cache and the zone
