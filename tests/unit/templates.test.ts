@@ -156,8 +156,38 @@ describe('templates', () => {
       'Cache eviction ran twice',
       'Cache hit for user',
     ]);
-    // but two-word messages with the same first word are half equal (≥ 0.4): Drain merges them
-    expect(templatesOf(['Server started', 'Server stopped', 'started'])).toEqual(['Server <*>', 'started']);
+    // two-word messages with the same first word are half equal (≥ 0.4), which Drain alone would merge, but
+    // started/stopped are plain words: different constants, so two templates
+    expect(templatesOf(['Server started', 'Server stopped', 'started'])).toEqual([
+      'Server started',
+      'Server stopped',
+      'started',
+    ]);
+    // names (a dash, dot, underscore or digit) are not plain words: half equal is still enough to merge them
+    expect(templatesOf(['Server api-gateway', 'Server auth-service'])).toEqual(['Server <*>']);
+  });
+
+  it('"login succeeded" and "login failed" are two templates (4 of 5 equal, but a constant word differs)', () => {
+    const [m, ids] = mine(['login succeeded for user 42', 'login failed for user 7']);
+    expect(ids).toEqual([1, 2]);
+    expect(m.template(1)).toBe('login succeeded for user <*>');
+    expect(m.template(2)).toBe('login failed for user <*>');
+    expect(m.match('login failed for user 99')).toBe(2);
+    expect(m.match('login succeeded for user 99')).toBe(1);
+    expect(m.match('login expired for user 99')).toBe(0);
+  });
+
+  it('names that differ (api-gateway, auth-service) still share a template', () => {
+    const [m, ids] = mine([
+      'Outgoing call to api-gateway took 5ms',
+      'Outgoing call to auth-service took 7ms',
+    ]);
+    expect(ids).toEqual([1, 1]);
+    expect(m.template(1)).toBe('Outgoing call to <*> took <*>');
+    expect(m.snapshot().templates.map((t) => [t.template, t.count])).toEqual([
+      ['Outgoing call to <*> took <*>', 2],
+    ]);
+    expect(m.match('Outgoing call to payment-service took 9ms')).toBe(1);
   });
 
   it('an empty message has its own template ""', () => {
@@ -186,24 +216,34 @@ describe('templates', () => {
       'Connection reset by peer',
       '',
       'Server started on port 80',
+      // id 10 is handed out for the first call, then its template generalizes: the id stays
+      'Outgoing call to api-gateway took 5ms',
+      'Outgoing call to auth-service took 7ms',
+      'Outgoing call to payment-service took 12ms',
     ];
     const [m, ids] = mine(corpus);
-    expect(ids).toEqual([1, 2, 1, 3, 3, 4, 5, 6, 3, 6, 2, 7, 1]);
-    expect([1, 2, 3, 4, 5, 6, 7].map((id) => m.template(id))).toEqual([
+    // alice, bob and carol are plain words: different constants, three templates
+    expect(ids).toEqual([1, 2, 1, 3, 4, 5, 6, 7, 8, 7, 2, 9, 1, 10, 10, 10]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((id) => m.template(id))).toEqual([
       'Server started on port <*>',
       'Connection reset by peer',
-      'User <*> logged in',
+      'User alice logged in',
+      'User bob logged in',
       'Connection pool exhausted',
       'Server stopped',
       'Disk <*> at <*>%',
+      'User carol logged in',
       '',
+      'Outgoing call to <*> took <*>',
     ]);
     expect(corpus.map((s) => m.match(s))).toEqual(ids);
     // match changes nothing, and finds no template for a new shape
     const before = m.snapshot();
     expect(m.match('Something else entirely')).toBe(0);
-    expect(m.match('User dave logged in')).toBe(3);
+    // 3 of 4 equal with each User template, but dave is another constant word
+    expect(m.match('User dave logged in')).toBe(0);
     expect(m.match('Server started on port 443')).toBe(1);
+    expect(m.match('Outgoing call to search-service took 3ms')).toBe(10);
     expect(m.snapshot()).toEqual(before);
     expect(() => m.template(99)).toThrow(RangeError);
     expect(m.template(0)).toBe('<overflow>');
@@ -296,29 +336,36 @@ describe('bounds', () => {
   });
 
   it('a leaf with many clusters (searched through its index) picks the best, ties to more <*> then older', () => {
-    const words = distinct(200, 5).map((s) => s.split(' '));
+    // names with a dash (abcd-efgh): not plain words, so differing ones may become <*>
+    const words = distinct(200, 5).map((s) => s.split(' ').map((w) => `${w.slice(0, 4)}-${w.slice(4)}`));
     const [m, ids] = mine(words.map(([a, b, c]) => `x ${a} ${b} ${c}`));
     expect(ids).toEqual(words.map((_, i) => i + 1)); // 1/4 in common: all apart
     const [a57, b57] = words[56]!;
-    const [a12] = words[11]!;
-    expect(m.add(msg(`x ${a57} ${b57} zzz`))).toBe(57);
+    const [a12, b12] = words[11]!;
+    expect(m.add(msg(`x ${a57} ${b57} zz-zz`))).toBe(57);
     expect(m.template(57)).toBe(`x ${a57} ${b57} <*>`);
-    expect(m.match(`x ${a57} yyy yyy`)).toBe(57);
+    expect(m.match(`x ${a57} yy-yy yy-yy`)).toBe(57);
     // 2 of 4 equal with both 12 and 57: 57 has more <*>
-    expect(m.match(`x ${a12} ${b57} yyy`)).toBe(57);
+    expect(m.match(`x ${a12} ${b57} yy-yy`)).toBe(57);
     // 2 of 4 equal with both 12 and 13, no <*> in either: the older one
-    expect(m.match(`x ${a12} ${words[12]![1]} yyy`)).toBe(12);
-    expect(m.match('x yyy yyy yyy')).toBe(0);
+    expect(m.match(`x ${a12} ${words[12]![1]} yy-yy`)).toBe(12);
+    // 3 of 4 equal with 12, but a plain word (zzz) never takes a name's place, through the index either
+    expect(m.match(`x ${a12} ${b12} zzz`)).toBe(0);
+    expect(m.match('x yy-yy yy-yy yy-yy')).toBe(0);
     expect(m.snapshot().total).toBe(200);
   });
 
   it('maxChildren sends new first words under <*> once a node is full', () => {
-    const messages = distinct(300, 4).map((s) => `${s.slice(0, 8)} shared tail words here`);
+    // first words with a dash (abcd-efgh): names, which may become <*> (plain words would stay apart)
+    const messages = distinct(300, 4).map((s) => `${s.slice(0, 4)}-${s.slice(4, 8)} shared tail words here`);
     const [m] = mine(messages, { maxChildren: 5 });
     const s = m.snapshot();
     // four first words keep their own child; the rest meet under <*> and merge there (4/5 ≥ 0.4)
     expect(s.total).toBe(5);
-    expect(s.templates[0]).toMatchObject({ template: '<*> shared tail words here', count: 296 });
+    expect(s.templates[0]).toMatchObject({ id: 5, template: '<*> shared tail words here', count: 296 });
+    expect(s.templates.slice(1).map((t) => t.template)).toEqual(messages.slice(0, 4));
+    // with room for every first word, each message has a leaf of its own and nothing merges
+    expect(mine(messages, { maxChildren: 1000 })[0].snapshot().total).toBe(300);
   });
 });
 
@@ -357,7 +404,9 @@ describe('on a generated sample', () => {
     const all = new Map(snap.templates.map((t) => [t.template, t]));
     for (const t of [
       'Outgoing call to <*> took <*>',
-      'Feature flag checkout_v2 evaluated to <*> for user <*>',
+      // true and false are plain words: different constants, two templates
+      'Feature flag checkout_v2 evaluated to true for user <*>',
+      'Feature flag checkout_v2 evaluated to false for user <*>',
       'Rate limit at <*>% for client <*>',
       'Could not send email to user <*>: SMTP <*>',
       'NullPointerException while rendering template <*>',
@@ -365,8 +414,9 @@ describe('on a generated sample', () => {
       'Received SIGTERM, shutting down gracefully',
       'Out of memory: Java heap space, shutting down',
     ]) {
-      expect(all.has(t)).toBe(true);
+      expect([t, all.has(t)]).toEqual([t, true]);
     }
+    expect(all.has('Feature flag checkout_v2 evaluated to <*> for user <*>')).toBe(false);
     // every Timeout record is an error; no INFO template has errors
     const timeout = all.get('Timeout calling db after <*>')!;
     expect(timeout.errors).toBe(timeout.count);
