@@ -499,6 +499,7 @@ function mixRange(s: string, a: number, b: number): void {
  * underscore or digit (api-gateway, com.shop.Orders, user_42) can still become <*>.
  */
 function isPlainWord(token: string): boolean {
+  if (token.includes(WILDCARD)) return false; // a masked variable is never a constant
   let a = 0;
   let b = token.length;
   while (a < b && !isAlnum(token.charCodeAt(a))) a++;
