@@ -1,10 +1,66 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
 
-// base './': every URL in the build is relative, so dist/ works from any static host and sub-path.
+/**
+ * base './': every URL in the build is relative, so dist/ works from any static host and sub-path (set
+ * BASE=/some/path/ at build time to make the service worker's scope explicit; './' works too).
+ */
+const base = process.env.BASE ?? './';
+
 export default defineConfig({
-  base: './',
-  plugins: [svelte()],
+  base,
+  plugins: [
+    svelte(),
+    VitePWA({
+      // The page asks before switching to a new version ("Reload to update"); it registers the worker itself.
+      registerType: 'prompt',
+      injectRegister: false,
+      strategies: 'generateSW',
+      includeAssets: ['favicon.svg', 'apple-touch-icon.png', 'privacy.html', 'privacy.css'],
+      manifest: {
+        id: './',
+        name: 'Loglens — log analyzer in your browser',
+        short_name: 'Loglens',
+        description:
+          'Analyze log files on your own device: volume and errors over time, noisy services, spikes, anomalies, sequences and templates. Nothing leaves this device.',
+        lang: 'en',
+        start_url: './',
+        scope: './',
+        display: 'standalone',
+        theme_color: '#1f6feb',
+        background_color: '#f6f7f9',
+        categories: ['developer', 'utilities', 'productivity'],
+        icons: [
+          { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+        // "Open with Loglens" from the file manager, for the installed app (Chromium); launchQueue hands the files over.
+        file_handlers: [
+          {
+            action: './',
+            accept: {
+              'text/plain': ['.log', '.txt', '.out'],
+              'application/gzip': ['.gz'],
+              'application/x-ndjson': ['.jsonl'],
+              'application/json': ['.json'],
+            },
+          },
+        ],
+        launch_handler: { client_mode: 'focus-existing' },
+      },
+      workbox: {
+        // every asset the app needs, the engine worker's chunks included; no source maps
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        clientsClaim: true,
+        skipWaiting: false,
+        cleanupOutdatedCaches: true,
+        navigateFallback: 'index.html',
+        navigateFallbackDenylist: [/privacy\.html$/],
+      },
+    }),
+  ],
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
   preview: { port: 4173, strictPort: true },

@@ -177,7 +177,7 @@ export async function analyze(
     }
     splitter.end();
     detecting.finish();
-    (builder as RecordBuilder | null)?.flush();
+    (builder as RecordBuilder | null)?.finish();
     const done = builder as RecordBuilder | null;
     describeFile(
       summary,

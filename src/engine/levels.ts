@@ -85,7 +85,6 @@ export function levelFromNumber(n: number): Level | null {
 /** Single-letter levels (Android, klog/glog, MongoDB): V D I W E F, and A (assert), C (critical), N (notice). */
 const LETTERS: Record<string, Level> = {
   V: 'TRACE',
-  T: 'TRACE',
   D: 'DEBUG',
   I: 'INFO',
   N: 'INFO',
@@ -105,7 +104,8 @@ export function levelFromLetter(s: string): Level | null {
 /** A level from a JSON or logfmt value: a word, a letter, or a number in any of the above schemes. */
 export function levelFromValue(v: unknown): Level | null {
   if (typeof v === 'string') {
-    const l = levelFromString(v) ?? levelFromLetter(v.trim());
+    const t = v.trim();
+    const l = levelFromString(t) ?? levelFromLetter(t) ?? levelFromLetter(t.replace(/\d+$/, ''));
     if (l !== null) return l;
     const n = Number(v);
     return v.trim() !== '' && Number.isFinite(n) ? levelFromNumber(n) : null;

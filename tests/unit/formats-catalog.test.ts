@@ -6,7 +6,14 @@ import { lineInfo, utcContext, utf8 } from './helpers.ts';
 function parses(formatId: string, line: string): RecordDraft | null {
   const f = FORMATS.find((x) => x.id === formatId)!;
   const bytes = utf8(line);
-  const out: RecordDraft = { time: null, level: null, service: null, message: '', fields: null, partial: false };
+  const out: RecordDraft = {
+    time: null,
+    level: null,
+    service: null,
+    message: '',
+    fields: null,
+    partial: false,
+  };
   return f.parse(bytes, 0, bytes.length, lineInfo(bytes.length), out, utcContext()) ? out : null;
 }
 
@@ -22,8 +29,11 @@ describe('the format catalog (formats are data, each with real-looking samples)'
       for (const sample of f.samples) {
         const own = parses(f.id, sample);
         expect(own, `${f.id} must parse: ${sample}`).not.toBeNull();
-        if (!['json', 'logfmt'].includes(f.id) || own!.time !== null) expect(own!.time, sample).not.toBeNull();
-        const claimers = FORMATS.filter((g) => g.specificity > f.specificity && parses(g.id, sample) !== null).map((g) => g.id);
+        if (!['json', 'logfmt'].includes(f.id) || own!.time !== null)
+          expect(own!.time, sample).not.toBeNull();
+        const claimers = FORMATS.filter(
+          (g) => g.specificity > f.specificity && parses(g.id, sample) !== null,
+        ).map((g) => g.id);
         expect(claimers, `more specific formats claiming: ${sample}`).toEqual([]);
       }
     });

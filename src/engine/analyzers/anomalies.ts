@@ -3,6 +3,9 @@ import { levelIndex, type Analyzer } from './analyzer.ts';
 
 export type AnomalySeries = 'errors' | 'volume';
 
+/** Buckets past which the per-bucket series for the errors chart is left out (the anomalies are still found). */
+export const SERIES_MAX = 50_000;
+
 export interface Anomaly {
   series: AnomalySeries;
   /** start of the bucket, ms since epoch */
@@ -120,30 +123,52 @@ export class AnomalyDetector implements Analyzer<AnomaliesSnapshot> {
     });
     if (this.minB === Infinity) return { anomalies: [], buckets: 0, errors: empty(), volume: empty() };
     const n = this.maxB - this.minB + 1;
-    const errors = new Array<number>(n).fill(0);
-    const volume = new Array<number>(n).fill(0);
-    for (const [b, e] of this.buckets) {
-      errors[b - this.minB] = e.errors;
-      volume[b - this.minB] = e.volume;
-    }
+    // Sparse input: the buckets that hold records, in order. Empty stretches cost nothing (see rolling()).
+    const keys = [...this.buckets.keys()].sort((a, b) => a - b);
+    const idx = keys.map((b) => b - this.minB);
+    const errors = keys.map((b) => this.buckets.get(b)!.errors);
+    const volume = keys.map((b) => this.buckets.get(b)!.volume);
     const anomalies: Anomaly[] = [];
     const start = this.minB * this.bucketMs;
-    const es = this.rolling(errors, 'errors', start, anomalies);
-    const vs = this.rolling(volume, 'volume', start, anomalies);
+    const es = this.rolling(idx, errors, n, 'errors', start, anomalies);
+    const vs = this.rolling(idx, volume, n, 'volume', start, anomalies);
     anomalies.sort(
       (a, b) => a.bucketStart - b.bucketStart || (a.series < b.series ? -1 : a.series > b.series ? 1 : 0),
     );
     return { anomalies, buckets: n, errors: es, volume: vs };
   }
 
-  private rolling(x: number[], series: AnomalySeries, start: number, out: Anomaly[]): RollingSeries {
+  /**
+   * One series over buckets 0..n−1, given sparsely (idx ascending, vals). The window of the last L values is a
+   * ring buffer; once it holds only zeros and the bucket is empty, nothing can be an anomaly (x = μ = 0), so
+   * the loop jumps to the next bucket with records: a year of minutes with data in two of them is two
+   * stretches, not half a million steps. The per-bucket series for the chart is kept up to SERIES_MAX buckets.
+   */
+  private rolling(
+    idx: readonly number[],
+    vals: readonly number[],
+    n: number,
+    series: AnomalySeries,
+    start: number,
+    out: Anomaly[],
+  ): RollingSeries {
     const { history: L, minHistory, z: Z, minCount, minStd } = this.p;
-    const n = x.length;
-    const mean = new Array<number | null>(n).fill(null);
-    const std = new Array<number | null>(n).fill(null);
+    const dense = n <= SERIES_MAX;
+    const values = dense ? new Array<number>(n).fill(0) : [];
+    const mean = dense ? new Array<number | null>(n).fill(null) : [];
+    const std = dense ? new Array<number | null>(n).fill(null) : [];
+    const ring = new Float64Array(L);
     let sum = 0;
     let sumSq = 0;
-    for (let i = 0; i < n; i++) {
+    let p = 0; // next sparse entry
+    let i = 0;
+    while (i < n) {
+      const v = p < idx.length && idx[p] === i ? vals[p++]! : 0;
+      if (v === 0 && sum === 0 && !dense) {
+        // all-zero window, empty bucket: jump to the next bucket with records (the ring stays all zeros)
+        i = p < idx.length ? idx[p]! : n;
+        continue;
+      }
       const h = Math.min(i, L);
       if (i >= minHistory) {
         const mu = sum / h;
@@ -151,10 +176,11 @@ export class AnomalyDetector implements Analyzer<AnomaliesSnapshot> {
         const variance = Math.max(0, (h * sumSq - sum * sum) / (h * h));
         const sigma = Math.sqrt(variance);
         const sd = Math.max(sigma, minStd);
-        const v = x[i]!;
         const zScore = sd > 0 ? (v - mu) / sd : v === mu ? 0 : v > mu ? Infinity : -Infinity;
-        mean[i] = mu;
-        std[i] = sd;
+        if (dense) {
+          mean[i] = mu;
+          std[i] = sd;
+        }
         // Decide z ≥ Z on integers where floats would blur a tie: with d = h·x − Σx and D = h·Σx² − (Σx)²,
         // z = d / max(√D, h·minStd), so |z| ≥ Z ⟺ d² ≥ Z²·max(D, h²·minStd²).
         const d = h * v - sum;
@@ -173,14 +199,19 @@ export class AnomalyDetector implements Analyzer<AnomaliesSnapshot> {
           });
         }
       }
-      // slide the window: add x[i], drop x[i − L]
-      sum += x[i]!;
-      sumSq += x[i]! * x[i]!;
-      if (i - L >= 0) {
-        sum -= x[i - L]!;
-        sumSq -= x[i - L]! * x[i - L]!;
+      if (dense) values[i] = v;
+      // slide the window: add x[i], drop x[i − L] (the ring slot i mod L holds it)
+      const slot = i % L;
+      if (i >= L) {
+        const old = ring[slot]!;
+        sum -= old;
+        sumSq -= old * old;
       }
+      ring[slot] = v;
+      sum += v;
+      sumSq += v * v;
+      i++;
     }
-    return { bucketMs: this.bucketMs, start, values: x, mean, std };
+    return { bucketMs: this.bucketMs, start: dense ? start : null, values, mean, std };
   }
 }

@@ -68,7 +68,7 @@ export const SPECS: RegexFormatSpec[] = [
     specificity: 70,
     variants: [
       {
-        regex: String.raw`^\[(?<time>[A-Z][a-z]{2} ${MON} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)? \d{4})\] \[(?:(?<service>[\w-]+):)?(?<level>\w+)\](?: \[pid (?<pid>\d+)(?::tid (?<tid>\d+))?\])?(?: \[client (?<client>[^\]]+)\])? ?(?<message>.*)$`,
+        regex: String.raw`^\[(?<time>[A-Z][a-z]{2} ${MON} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)? \d{4})\] \[(?:(?<service>[\w-]*):)?(?<level>\w+)\](?: \[pid (?<pid>\d+)(?::tid (?<tid>\d+))?\])?(?: \[client (?<client>[^\]]+)\])? ?(?<message>.*)$`,
         time: 'ddd MMM DD HH:mm:ss[.SSS] YYYY',
       },
     ],
@@ -285,7 +285,7 @@ export const SPECS: RegexFormatSpec[] = [
     specificity: 65,
     variants: [
       {
-        regex: String.raw`^(?<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Z]{2,5}| [+-]\d\d(?::?\d\d)?)?) \[(?<pid>\d+)\](?:[:-] ?(?:\[\d+-\d+\] )?)? ?(?:(?<user>[\w.-]*)@(?<db>[\w.-]*) )?(?<level>LOG|DEBUG[1-5]?|INFO|NOTICE|WARNING|ERROR|FATAL|PANIC|DETAIL|HINT|STATEMENT|CONTEXT|QUERY|LOCATION): +(?<message>.*)$`,
+        regex: String.raw`^(?<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Z]{2,5}| [+-]\d\d(?::?\d\d)?)?) \[(?<pid>\d+)\](?:[:-] ?(?:\[\d+-\d+\] )?)? ?(?:(?<user>[\w.\[\]-]*)@(?<db>[\w.\[\]-]*) )?(?<level>LOG|DEBUG[1-5]?|INFO|NOTICE|WARNING|ERROR|FATAL|PANIC|DETAIL|HINT|STATEMENT|CONTEXT|QUERY|LOCATION): +(?<message>.*)$`,
         time: 'YYYY-MM-DD HH:mm:ss[.SSS][ Z]',
       },
     ],

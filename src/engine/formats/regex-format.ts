@@ -110,14 +110,18 @@ function fill(
   let level: Level | null = null;
   if (g.level !== undefined) {
     const l = normalizeLevel(g.level, spec.levels);
-    if (l === 'continuation') return false;
+    if (l === 'continuation') {
+      out.continues = true;
+      return false;
+    }
     level = l;
   } else if (g.pri !== undefined) {
     level = levelFromSeverity(Number(g.pri));
   } else if (g.status !== undefined) {
     level = levelFromStatus(Number(g.status));
   }
-  const message = (g.message ?? '').replace(/\s+$/, '');
+  // a partial line's trailing space belongs to the text that the next line completes
+  const message = g.partial === 'P' ? (g.message ?? '') : (g.message ?? '').replace(/\s+$/, '');
   if (level === null && spec.guessLevel) level = guessLevel(message);
   let fields: Record<string, FieldValue> | null = null;
   for (const k in g) {

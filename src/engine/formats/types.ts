@@ -13,6 +13,8 @@ export interface RecordDraft {
   fields: Record<string, FieldValue> | null;
   /** the record goes on in the next line (Kubernetes CRI "P" lines); formats that never split leave it false */
   partial: boolean;
+  /** set by a format that refused the line because it continues a record (PostgreSQL DETAIL:, HINT: …) */
+  continues?: boolean;
 }
 
 /** Per-file parsing state shared by formats: the time parser's day cache, the name interner. */

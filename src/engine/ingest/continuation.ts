@@ -16,6 +16,7 @@ const CAUSED_BY = enc.encode('Caused by: ');
 const SUPPRESSED = enc.encode('Suppressed: ');
 const DOTS = enc.encode('...');
 const TRACEBACK = enc.encode('Traceback (most recent call last)');
+const EXCEPTION = enc.encode('Exception');
 const SUFFIXES = ['Exception', 'Error', 'Throwable', 'Exception:', 'Error:', 'Throwable:'].map((s) =>
   enc.encode(s),
 );
@@ -38,11 +39,22 @@ function isExceptionHeader(b: Uint8Array, start: number, end: number): boolean {
     else if (!word) break;
     i++;
   }
-  if (dots === 0 || (i < end && b[i] !== 58)) return false;
+  if (i < end && b[i] !== 58) return false;
+  // without a package, only a CamelCase name ending in Exception and followed by ':' (EndOfStreamException: …)
+  if (
+    dots === 0 &&
+    !(i < end && i - start > 9 && endsWith(b, start, i, EXCEPTION) && b[start]! >= 65 && b[start]! <= 90)
+  ) {
+    return false;
+  }
   const tokenEnd = i;
   for (const s of SUFFIXES) {
     if (s[s.length - 1] === 58) continue;
     if (tokenEnd - start >= s.length && startsWith(b, tokenEnd - s.length, tokenEnd, s)) return true;
   }
   return false;
+}
+
+function endsWith(b: Uint8Array, start: number, end: number, suffix: Uint8Array): boolean {
+  return end - start >= suffix.length && startsWith(b, end - suffix.length, end, suffix);
 }

@@ -36,16 +36,25 @@ export function detectFormat(
       bytes.some((c) => c !== 32 && c !== 9 && c !== 13) && !isContinuation(bytes, 0, bytes.length),
   );
   const nonBlank = starts.length;
+  // Per format: lines it parses, and lines it declares continuations (left out of its share's denominator).
+  const declared: Record<string, number> = {};
   for (const f of formats) {
     let n = 0;
-    for (const { bytes, info } of starts) if (f.parse(bytes, 0, bytes.length, info, draft, ctx)) n++;
+    let cont = 0;
+    for (const { bytes, info } of starts) {
+      draft.continues = false;
+      if (f.parse(bytes, 0, bytes.length, info, draft, ctx)) n++;
+      else if (draft.continues) cont++;
+    }
     scores[f.id] = n;
+    declared[f.id] = cont;
     if (n > bestScore || (n === bestScore && n > 0 && best !== null && f.specificity > best.specificity)) {
       best = f;
       bestScore = n;
     }
   }
-  return { format: best, confidence: nonBlank === 0 ? 0 : Math.min(1, bestScore / nonBlank), scores };
+  const denominator = nonBlank - (best === null ? 0 : (declared[best.id] ?? 0));
+  return { format: best, confidence: denominator <= 0 ? 0 : Math.min(1, bestScore / denominator), scores };
 }
 
 /**

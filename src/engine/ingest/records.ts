@@ -53,6 +53,8 @@ export class RecordBuilder implements LineSink {
   private pLength = 0;
   private pCont: string | null = null;
   private pPartial = false;
+  /** CRI partial records of one stream waiting for their completing line while the other stream's pass */
+  private stashed: Map<FieldValue, Pending> | null = null;
   /** the service of records that name none: the file's name, without rotation suffixes */
   private readonly fileService: string;
 
@@ -78,7 +80,15 @@ export class RecordBuilder implements LineSink {
     const d = this.draft;
     d.partial = false;
     if (this.format !== null && this.format.parse(buf, start, end, info, d, this.ctx)) {
-      if (this.has && this.pPartial) {
+      const stream = d.fields?.stream ?? null;
+      const stashed = this.stashed?.get(stream);
+      if (stashed !== undefined && !(this.has && this.pPartial && sameStream(this.pFields, d.fields))) {
+        // the completing line of a partial record set aside while the other stream's lines went by
+        this.flush();
+        this.stashed!.delete(stream);
+        this.restore(stashed);
+      }
+      if (this.has && this.pPartial && sameStream(this.pFields, d.fields)) {
         // the rest of a record split over lines (CRI "P" lines): one record, one message
         c.continuationLines++;
         this.pMessage += d.message;
@@ -86,6 +96,11 @@ export class RecordBuilder implements LineSink {
         this.pLength = info.offset + info.rawLength - this.pOffset;
         this.pPartial = d.partial;
         return;
+      }
+      if (this.has && this.pPartial) {
+        // a partial record of another stream (stdout and stderr interleave): set it aside, don't end it
+        (this.stashed ??= new Map()).set(this.pFields?.stream ?? null, this.save());
+        this.has = false;
       }
       this.flush();
       this.begin(info, true);
@@ -97,9 +112,10 @@ export class RecordBuilder implements LineSink {
       this.pPartial = d.partial;
       return;
     }
-    // A line that does not start a record in the file's format continues the one before it (a stack trace,
-    // a wrapped message). In a file of no known format only trace-looking lines do.
-    if (this.has && (this.format !== null || isContinuation(buf, start, end))) {
+    // A line that does not start a record in the file's format continues the record before it (a stack trace,
+    // a wrapped message). Lines before the first record, and lines of a file of no known format, are records of
+    // their own — unless they look like a stack trace.
+    if (this.has && ((this.format !== null && this.pParsed) || isContinuation(buf, start, end))) {
       c.continuationLines++;
       this.pLineEnd = info.lineNo;
       this.pLength = info.offset + info.rawLength - this.pOffset;
@@ -128,6 +144,50 @@ export class RecordBuilder implements LineSink {
     this.pService = null;
     this.pFields = null;
     this.pPartial = false;
+  }
+
+  private save(): Pending {
+    return {
+      time: this.pTime,
+      level: this.pLevel,
+      service: this.pService,
+      message: this.pMessage,
+      fields: this.pFields,
+      parsed: this.pParsed,
+      line: this.pLine,
+      lineEnd: this.pLineEnd,
+      offset: this.pOffset,
+      length: this.pLength,
+      cont: this.pCont,
+      partial: this.pPartial,
+    };
+  }
+
+  private restore(s: Pending): void {
+    this.has = true;
+    this.pTime = s.time;
+    this.pLevel = s.level;
+    this.pService = s.service;
+    this.pMessage = s.message;
+    this.pFields = s.fields;
+    this.pParsed = s.parsed;
+    this.pLine = s.line;
+    this.pLineEnd = s.lineEnd;
+    this.pOffset = s.offset;
+    this.pLength = s.length;
+    this.pCont = s.cont;
+    this.pPartial = s.partial;
+  }
+
+  /** At the end of the input: the pending record and any partial records still set aside. */
+  finish(): void {
+    this.flush();
+    if (this.stashed === null) return;
+    for (const s of this.stashed.values()) {
+      this.restore(s);
+      this.flush();
+    }
+    this.stashed = null;
   }
 
   /** Emits the pending record, if any. Call once more at the end of the input. */
@@ -169,4 +229,27 @@ export function serviceFromFileName(name: string): string {
   n = n.replace(/\.gz$/i, '');
   n = n.replace(/([.-]\d{8}|[.-]\d{4}-\d\d-\d\d|\.\d{1,3})$/, '');
   return n === '' ? name : n;
+}
+
+interface Pending {
+  time: number | null;
+  level: Level | null;
+  service: string | null;
+  message: string;
+  fields: Readonly<Record<string, FieldValue>> | null;
+  parsed: boolean;
+  line: number;
+  lineEnd: number;
+  offset: number;
+  length: number;
+  cont: string | null;
+  partial: boolean;
+}
+
+/** CRI partial lines continue only lines of the same stream (stdout and stderr interleave). */
+function sameStream(
+  a: Readonly<Record<string, unknown>> | null,
+  b: Readonly<Record<string, unknown>> | null,
+): boolean {
+  return (a?.stream ?? null) === (b?.stream ?? null);
 }

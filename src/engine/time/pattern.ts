@@ -63,10 +63,13 @@ function tokenize(p: string, from: number, close: boolean): { tokens: Token[]; e
       if (name === 'SSS') while (p[i] === 'S') i++;
       continue;
     }
-    if (/[A-Za-z]/.test(c))
+    // A lone letter matches itself (the T of 2024-01-15T10:30:45); a run of one letter looks like a mistyped
+    // token (hh, QQ) and is refused rather than silently never matching.
+    if (/[A-Za-z]/.test(c) && p[i + 1] === c) {
       throw new TimePatternError(
         `unknown token at "${p.slice(i, i + 4)}" (use YYYY, YY, MM, MMM, DD, HH, mm, ss, SSS, Z, ddd)`,
       );
+    }
     tokens.push({ k: 'lit', c: c.charCodeAt(0) });
     i++;
   }
@@ -145,9 +148,14 @@ export function compileTimePattern(pattern: string, ctx: TimeContext): TimeFn {
   if (pattern === 'iso') return (s) => parseIsoString(ctx.iso, s.trim());
   if (pattern === 'epoch') return parseEpoch;
   if (pattern === 'relative') {
+    // seconds and fraction read as digits: ms = whole seconds × 1000 + the first three fraction digits
     return (s) => {
-      const v = Number(s.trim());
-      return Number.isFinite(v) && v >= 0 ? Math.round(v * 1000) : NaN;
+      const t = s.trim();
+      const dot = t.indexOf('.');
+      const whole = dot < 0 ? t : t.slice(0, dot);
+      const frac = dot < 0 ? '' : t.slice(dot + 1);
+      if (whole === '' || !/^\d+$/.test(whole) || (frac !== '' && !/^\d+$/.test(frac))) return NaN;
+      return Number(whole) * 1000 + Number((frac + '000').slice(0, 3));
     };
   }
   const { tokens } = tokenize(pattern, 0, false);
@@ -175,23 +183,39 @@ export function compileTimePattern(pattern: string, ctx: TimeContext): TimeFn {
     // trailing spaces are fine, anything else is not
     for (let i = end; i < str.length; i++) if (str.charCodeAt(i) !== 32) return NaN;
     if (f.mo < 1 || f.mo > 12 || f.d < 1 || f.d > 31 || f.h > 23 || f.mi > 59 || f.s > 60) return NaN;
-    const year = hasYear ? f.y : new Date(ctx.refTime).getUTCFullYear();
-    const key = year * 10000 + f.mo * 100 + f.d;
-    if (key !== dayKey) {
-      const ms = Date.UTC(year, f.mo - 1, f.d);
-      if (new Date(ms).getUTCDate() !== f.d) return NaN;
-      dayKey = key;
-      dayMs = ms;
+    const timeOfDay = f.h * 3_600_000 + f.mi * 60_000 + f.s * 1000 + f.ms;
+    const toUtc = (wall: number): number =>
+      Number.isNaN(f.off) ? ctx.zone.toUtc(wall) : wall - f.off * 60_000;
+    if (hasYear) {
+      const key = f.y * 10000 + f.mo * 100 + f.d;
+      if (key !== dayKey) {
+        const ms = Date.UTC(f.y, f.mo - 1, f.d);
+        if (new Date(ms).getUTCDate() !== f.d) return NaN;
+        dayKey = key;
+        dayMs = ms;
+      }
+      return toUtc(dayMs + timeOfDay);
     }
-    const wall = dayMs + f.h * 3_600_000 + f.mi * 60_000 + f.s * 1000 + f.ms;
-    let t = Number.isNaN(f.off) ? ctx.zone.toUtc(wall) : wall - f.off * 60_000;
-    if (!hasYear && t > ctx.refTime + 86_400_000) {
-      // later than the file itself: the line was written the year before
-      const prev = Date.UTC(year - 1, f.mo - 1, f.d);
-      const wallPrev = prev + (wall - dayMs);
-      t = Number.isNaN(f.off) ? ctx.zone.toUtc(wallPrev) : wallPrev - f.off * 60_000;
+    // No year: the latest year, from the file's own back, in which the date exists and is not more than a day
+    // after the file was last modified (a log that crosses a New Year; 29 February goes back to a leap year).
+    const refYear = new Date(ctx.refTime).getUTCFullYear();
+    const key = refYear * 10000 + f.mo * 100 + f.d;
+    if (key === dayKey) {
+      const t = toUtc(dayMs + timeOfDay);
+      if (t <= ctx.refTime + 86_400_000) return t;
     }
-    return t;
+    for (let y = refYear; y > refYear - 8; y--) {
+      const ms = Date.UTC(y, f.mo - 1, f.d);
+      if (new Date(ms).getUTCDate() !== f.d) continue;
+      const t = toUtc(ms + timeOfDay);
+      if (t > ctx.refTime + 86_400_000) continue;
+      if (y === refYear) {
+        dayKey = key;
+        dayMs = ms;
+      }
+      return t;
+    }
+    return NaN;
   };
 }
 
