@@ -8,7 +8,8 @@ import { regexRisk } from '../engine/regex-risk.ts';
 /** An analysis that sends no snapshot for this long is stuck (snapshots come every 200 ms). */
 export const STALL_MS = 5000;
 
-export type Status = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+/** 'stored': a past report reopened from the Recent list, without its files */
+export type Status = 'idle' | 'running' | 'done' | 'cancelled' | 'error' | 'stored';
 
 /**
  * Owns the engine worker and the state of the current analysis. Only this class talks to the worker.
@@ -32,11 +33,24 @@ export class AnalysisSession {
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private lastSign = 0;
 
+  /**
+   * A worker made ahead of need: it loads while the page is idle, so that starting an analysis costs no
+   * request (the analysis itself never touches the network) and no start-up time.
+   */
+  private spare: Worker | null = null;
+
+  /** Makes the spare worker now (the page calls this once it has loaded). */
+  prewarm(): void {
+    this.spare ??= makeWorker();
+  }
+
   private spawn(): Comlink.Remote<EngineApi> {
     this.worker?.terminate();
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a module URL for Vite's worker bundling, not state
-    this.worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module' });
+    this.worker = this.spare ?? makeWorker();
+    this.spare = null;
     this.api = Comlink.wrap<EngineApi>(this.worker);
+    // the next analysis' worker loads in the background
+    setTimeout(() => this.prewarm(), 0);
     return this.api;
   }
 
@@ -129,6 +143,20 @@ export class AnalysisSession {
     return this.api.exportTemplates();
   }
 
+  /** Shows a past analysis (from local history): its dashboard and report, but no files to read again. */
+  showStored(snapshot: Snapshot, report: Report): void {
+    this.jobId++;
+    this.disarm();
+    this.worker?.terminate();
+    this.worker = null;
+    this.api = null;
+    this.files = [];
+    this.snapshot = snapshot;
+    this.report = report;
+    this.error = null;
+    this.status = 'stored';
+  }
+
   cancel(): void {
     if (this.status !== 'running') return;
     this.disarm();
@@ -142,7 +170,13 @@ export class AnalysisSession {
   dispose(): void {
     this.disarm();
     this.worker?.terminate();
+    this.spare?.terminate();
   }
+}
+
+function makeWorker(): Worker {
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a module URL for Vite's worker bundling, not state
+  return new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module' });
 }
 
 /** Names the user regex most likely to have stalled the analysis: a risky-looking one first, else all of them. */
@@ -158,6 +192,10 @@ export function stallMessage(config: Config): string {
         });
     }),
   );
+  config.customFormats.forEach((f) =>
+    regexes.push({ where: `custom format "${f.name}"`, source: f.regex, risk: regexRisk(f.regex) }),
+  );
+
   const head = `The analysis made no progress for ${STALL_MS / 1000} s and was stopped.`;
   const risky = regexes.filter((r) => r.risk !== null);
   const suspects = risky.length > 0 ? risky : regexes;
