@@ -10,6 +10,10 @@ import { checkTimePattern, customSampleProblem } from './formats/custom.ts';
  */
 export const CONFIG_SCHEMA_ID = 'loglens.config/1';
 
+// zod compiles parsers with `new Function` unless told not to: the page's CSP forbids eval (script-src 'self'),
+// and even zod's probe for it is reported as a violation.
+z.config({ jitless: true });
+
 const MiB = 1024 * 1024;
 
 const timeZone = z

@@ -49,8 +49,6 @@ export class AnalysisSession {
     this.worker = this.spare ?? makeWorker();
     this.spare = null;
     this.api = Comlink.wrap<EngineApi>(this.worker);
-    // the next analysis' worker loads in the background
-    setTimeout(() => this.prewarm(), 0);
     return this.api;
   }
 
@@ -83,6 +81,9 @@ export class AnalysisSession {
     }
     if (job !== this.jobId) return;
     this.disarm();
+    // the next analysis' worker loads a little after this one is done, while the page is idle: an analysis
+    // itself fetches nothing
+    setTimeout(() => this.prewarm(), 1500);
     this.snapshot = result.snapshot;
     this.report = result.report;
     this.status = 'done';
