@@ -7,6 +7,8 @@ import { VitePWA } from 'vite-plugin-pwa';
  * BASE=/some/path/ at build time to make the service worker's scope explicit; './' works too).
  */
 const base = process.env.BASE ?? './';
+/** shown in the page's footer, so a user (and a test) can tell which version is running */
+const buildId = process.env.BUILD_ID ?? new Date().toISOString().slice(0, 16).replace('T', ' ');
 
 export default defineConfig({
   base,
@@ -17,7 +19,8 @@ export default defineConfig({
       registerType: 'prompt',
       injectRegister: false,
       strategies: 'generateSW',
-      includeAssets: ['favicon.svg', 'apple-touch-icon.png', 'privacy.html', 'privacy.css'],
+      // (public/ files are precached by the glob below: listing them here too would precache them twice)
+      includeAssets: [],
       manifest: {
         id: './',
         name: 'Loglens — log analyzer in your browser',
@@ -61,6 +64,7 @@ export default defineConfig({
       },
     }),
   ],
+  define: { __BUILD_ID__: JSON.stringify(buildId) },
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
   preview: { port: 4173, strictPort: true },

@@ -56,9 +56,15 @@ export class Pwa {
     await e.prompt();
   }
 
-  /** Switches to the waiting version and reloads. */
+  /** Switches to the waiting version and reloads once it controls the page. */
   async reload(): Promise<void> {
-    await this.update?.(true);
+    const reg = await navigator.serviceWorker?.getRegistration();
+    if (!reg?.waiting) {
+      await this.update?.(true);
+      return;
+    }
+    navigator.serviceWorker.addEventListener('controllerchange', () => window.location.reload(), { once: true });
+    reg.waiting.postMessage({ type: 'SKIP_WAITING' });
   }
 }
 

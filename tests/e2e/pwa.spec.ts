@@ -192,3 +192,33 @@ test('the manifest passes Chromium’s installability check', async () => {
     await context.close();
   }
 });
+
+test('a new version deployed while the page is open is offered with "Reload to update"', async ({ page }) => {
+  test.setTimeout(120_000);
+  const { execSync } = await import('node:child_process');
+  const { cpSync, rmSync } = await import('node:fs');
+  // the running version, and the next one built aside (vite preview serves whatever is in dist/ now)
+  rmSync('tmp/dist-prev', { recursive: true, force: true });
+  cpSync('dist', 'tmp/dist-prev', { recursive: true });
+  execSync('npx vite build --outDir tmp/dist-next --emptyOutDir', {
+    env: { ...process.env, BUILD_ID: 'next-version' },
+    stdio: 'ignore',
+  });
+  try {
+    await page.goto('./');
+    await controlled(page);
+    const before = await page.locator('footer').getAttribute('data-build');
+    expect(before).not.toBe('next-version');
+    cpSync('tmp/dist-next', 'dist', { recursive: true });
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+    const reload = page.getByRole('button', { name: 'Reload to update' });
+    await expect(reload).toBeVisible({ timeout: 30_000 });
+    // nothing switched under the user's feet: the old version still runs until the click
+    await expect(page.locator('footer')).toHaveAttribute('data-build', before!);
+    await reload.click();
+    await expect(page.locator('footer')).toHaveAttribute('data-build', 'next-version', { timeout: 30_000 });
+  } finally {
+    rmSync('dist', { recursive: true, force: true });
+    cpSync('tmp/dist-prev', 'dist', { recursive: true });
+  }
+});
