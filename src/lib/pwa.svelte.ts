@@ -63,7 +63,9 @@ export class Pwa {
       await this.update?.(true);
       return;
     }
-    navigator.serviceWorker.addEventListener('controllerchange', () => window.location.reload(), { once: true });
+    navigator.serviceWorker.addEventListener('controllerchange', () => window.location.reload(), {
+      once: true,
+    });
     reg.waiting.postMessage({ type: 'SKIP_WAITING' });
   }
 }

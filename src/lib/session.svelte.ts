@@ -176,7 +176,6 @@ export class AnalysisSession {
 }
 
 function makeWorker(): Worker {
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a module URL for Vite's worker bundling, not state
   return new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module' });
 }
 
