@@ -94,7 +94,12 @@ export class Analysis implements Analyzer<AnalysisState> {
     };
   }
 
-  merge(other: Analysis): void {
+  /**
+   * `lineOffset`: the other analysis read a later slice of the same file (parallel analysis), whose line
+   * numbers count from that slice's first line. `other` may be a structured clone of an Analysis sent from
+   * another worker: merges only read the other's fields.
+   */
+  merge(other: Analysis, lineOffset = 0): void {
     this.totals.merge(other.totals);
     this.levels.merge(other.levels);
     this.services.merge(other.services);
@@ -102,7 +107,7 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.timeline.merge(other.timeline);
     this.spikes.merge(other.spikes);
     this.anomalies.merge(other.anomalies);
-    this.sequences.merge(other.sequences);
+    this.sequences.merge(other.sequences, lineOffset);
     this.templates.merge(other.templates);
   }
 }

@@ -28,6 +28,13 @@ export interface AnalyzeOptions {
   detectors?: boolean;
   /** false: leave template mining out (an export pass reuses the analysis' miner) */
   templates?: boolean;
+  /**
+   * Reads only a slice of the one input (a Blob), for parallel analysis: from the first record that starts at
+   * or after `start` to the first record that starts at or after `end` (excluded). Slices that meet this way
+   * share no record, and together cover the file: merged, they give the whole file's analysis (line numbers
+   * of a slice count from its first line; the merge adds the lines before it).
+   */
+  range?: { start: number; end: number };
   /** receives the analysis at the end (its template miner serves exports afterwards) */
   keep?: (analysis: Analysis) => void;
 }
@@ -48,7 +55,14 @@ export async function analyze(
   opts: AnalyzeOptions = {},
 ): Promise<Snapshot> {
   // rotated sets read together, oldest first (app.log.2.gz, app.log.1, app.log)
-  const inputs = orderRotated(given);
+  const range = opts.range;
+  if (range && (given.length !== 1 || !('slice' in given[0]!)))
+    throw new Error('a range needs exactly one Blob input');
+  // A slice from the byte before `start`: its first line (partial, or empty when `start` begins a line) is dropped.
+  const from = range ? Math.max(0, range.start - 1) : 0;
+  const inputs = range
+    ? [sliceInput(given[0] as ByteInput & Blob, from, range.end - range.start)]
+    : orderRotated(given);
   const started = performance.now();
   const jobId = opts.jobId ?? 0;
   const interval = opts.intervalMs ?? 200;
@@ -127,9 +141,17 @@ export async function analyze(
       const detection = detectFormat(held, forced ? [forced] : formats, ctx);
       if (forced) detection.format = forced; // the user's word, even where it parses nothing
       builder = new RecordBuilder(detection.format, ctx, input.name, fileIndex, emit);
+      if (range) {
+        if (range.start > 0) {
+          builder.dropLines = 1;
+          builder.waitForRecord = true;
+        }
+        builder.stopAt = range.end;
+      }
       return { detection, sink: builder };
     });
     const splitter = new LineSplitter(detecting, config.maxLineBytes);
+    if (from > 0) splitter.skip(from); // offsets stay the file's
     current = {
       get builder() {
         return builder;
@@ -142,7 +164,7 @@ export async function analyze(
       summary.gzip = opened.gzip;
       for await (let chunk of opened.chunks) {
         if (scanned < BINARY_SCAN_BYTES) {
-          if (scanned === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+          if (scanned === 0 && from === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
             chunk = chunk.subarray(3); // a UTF-8 byte order mark: counted, not part of the first line
             splitter.skip(3);
             scanned = 3;
@@ -151,6 +173,7 @@ export async function analyze(
           scanned += chunk.length;
         }
         splitter.push(chunk);
+        if ((builder as RecordBuilder | null)?.stopped) break; // the rest is the next slice's
         const now = performance.now();
         if (opts.onSnapshot && now - lastSnap >= interval) {
           lastSnap = now;
@@ -179,15 +202,17 @@ export async function analyze(
     detecting.finish();
     (builder as RecordBuilder | null)?.finish();
     const done = builder as RecordBuilder | null;
+    // a slice counts the bytes of its own lines; a whole file, every byte read (a BOM included)
+    const bytes = range ? (done?.countedBytes ?? 0) : splitter.bytes;
     describeFile(
       summary,
       detecting.detection?.format ?? null,
       detecting.detection?.confidence ?? 0,
       done,
-      splitter.bytes,
+      bytes,
     );
-    if (done !== null) analysis.totals.addLines(done.counts, splitter.bytes);
-    else analysis.totals.addLines(NO_LINES, splitter.bytes);
+    if (done !== null) analysis.totals.addLines(done.counts, bytes);
+    else analysis.totals.addLines(NO_LINES, bytes);
     current = null;
   }
   fileIndex = Math.max(0, inputs.length - 1);
@@ -247,4 +272,49 @@ export function formatBytes(n: number): string {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
   return `${(n / 1024 / 1024 / 1024).toFixed(2)} GiB`;
+}
+
+/** A slice of a Blob as an input: the same name and date, its own size and stream. */
+function sliceInput(blob: ByteInput & Blob, from: number, size: number): ByteInput {
+  const part = blob.slice(from);
+  return { name: blob.name, size, lastModified: blob.lastModified, stream: () => part.stream() };
+}
+
+/**
+ * The final snapshot of an analysis merged from slices read in parallel: the slices' file summaries are joined
+ * (the first slice's detection stands for the file).
+ */
+export function mergedSnapshot(
+  analysis: Analysis,
+  parts: readonly FileSummary[],
+  jobId: number,
+  elapsedMs: number,
+): Snapshot {
+  const first = parts[0]!;
+  const file: FileSummary = {
+    ...first,
+    bytes: parts.reduce((s, p) => s + p.bytes, 0),
+    bytesRead: parts.reduce((s, p) => s + p.bytesRead, 0),
+    records: parts.reduce((s, p) => s + p.records, 0),
+    lines: parts.reduce((s, p) => s + p.lines, 0),
+    error: parts.find((p) => p.error !== null)?.error ?? null,
+    warnings: [
+      ...new Set(parts.flatMap((p) => p.warnings).filter((w) => !w.startsWith('The file is empty'))),
+    ],
+  };
+  const state = analysis.snapshot(Infinity);
+  return {
+    jobId,
+    progress: {
+      bytesRead: file.bytes,
+      totalBytes: file.bytes,
+      records: state.totals.records,
+      elapsedMs,
+      fileIndex: 0,
+      done: true,
+    },
+    files: [file],
+    ...state,
+    error: null,
+  };
 }

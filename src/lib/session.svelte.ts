@@ -7,6 +7,9 @@ import { regexRisk } from '../engine/regex-risk.ts';
 
 /** An analysis that sends no snapshot for this long is stuck (snapshots come every 200 ms). */
 export const STALL_MS = 5000;
+/** Files from this size are read by several workers (one per core, at most MAX_SLICES). */
+export const SLICE_MIN_BYTES = 32 * 1024 * 1024;
+const MAX_SLICES = 4;
 
 /** 'stored': a past report reopened from the Recent list, without its files */
 export type Status = 'idle' | 'running' | 'done' | 'cancelled' | 'error' | 'stored';
@@ -44,7 +47,13 @@ export class AnalysisSession {
     this.spare ??= makeWorker();
   }
 
+  private stopHelpers(): void {
+    for (const w of this.helpers) w.terminate();
+    this.helpers = [];
+  }
+
   private spawn(): Comlink.Remote<EngineApi> {
+    this.stopHelpers();
     this.worker?.terminate();
     this.worker = this.spare ?? makeWorker();
     this.spare = null;
@@ -71,10 +80,17 @@ export class AnalysisSession {
     this.arm(job, config);
     let result: AnalysisResult;
     try {
-      result = await api.analyze(job, files, $state.snapshot(config), Comlink.proxy(onSnapshot));
+      const plain = $state.snapshot(config);
+      const slices = files.length === 1 ? await this.sliceCount(api, files[0]!, plain) : 1;
+      if (job !== this.jobId) return;
+      result =
+        slices > 1
+          ? await this.analyzeInSlices(job, api, files[0]!, plain, slices)
+          : await api.analyze(job, files, plain, Comlink.proxy(onSnapshot));
     } catch (e) {
       if (job !== this.jobId) return;
       this.disarm();
+      this.stopHelpers();
       this.status = 'error';
       this.error = e instanceof Error ? e.message : String(e);
       return;
@@ -87,6 +103,83 @@ export class AnalysisSession {
     this.snapshot = result.snapshot;
     this.report = result.report;
     this.status = 'done';
+  }
+
+  /**
+   * How many workers should read this file: one per core (up to 4) for a big plain file whose format is known;
+   * one for small files, gzip (a gzip stream cannot be entered in the middle) and files of no known format.
+   */
+  private async sliceCount(api: Comlink.Remote<EngineApi>, file: File, config: Config): Promise<number> {
+    const cores = Math.min(MAX_SLICES, navigator.hardwareConcurrency || 1);
+    if (cores < 2 || file.size < SLICE_MIN_BYTES) return 1;
+    const head = await api.detect(file, config);
+    if (head.gzip || head.format === 'unknown') return 1;
+    this.sliceFormat = head.format;
+    return Math.min(cores, Math.floor(file.size / (SLICE_MIN_BYTES / 2)));
+  }
+
+  private sliceFormat = 'auto';
+  /** the workers reading the other slices of the current analysis */
+  private helpers: Worker[] = [];
+
+  /**
+   * Reads one file with several workers, each a slice that starts and ends at record boundaries, then merges
+   * their analyses in the first worker (the analyzers are monoids: the merge equals one pass). While reading,
+   * the page shows the first slice's charts with the whole file's progress and counts.
+   */
+  private async analyzeInSlices(
+    job: number,
+    api: Comlink.Remote<EngineApi>,
+    file: File,
+    config: Config,
+    n: number,
+  ): Promise<AnalysisResult> {
+    const t0 = performance.now();
+    const forced = { ...config, format: this.sliceFormat };
+    this.helpers = Array.from({ length: n - 1 }, () => makeWorker());
+    const apis = [api, ...this.helpers.map((w) => Comlink.wrap<EngineApi>(w))];
+    const latest: (Snapshot | null)[] = apis.map(() => null);
+    const show = (): void => {
+      const first = latest[0];
+      if (!first || job !== this.jobId || this.status !== 'running') return;
+      const parts = latest.filter((s): s is Snapshot => s !== null);
+      const records = parts.reduce((sum, s) => sum + s.totals.records, 0);
+      const levels = first.levels.map((_, i) => parts.reduce((sum, s) => sum + (s.levels[i] ?? 0), 0));
+      this.snapshot = {
+        ...first,
+        levels,
+        totals: { ...first.totals, records },
+        progress: {
+          ...first.progress,
+          bytesRead: parts.reduce((sum, s) => sum + s.progress.bytesRead, 0),
+          totalBytes: file.size,
+          records,
+          elapsedMs: performance.now() - t0,
+        },
+      };
+    };
+    const cut = (i: number): number => Math.floor((file.size * i) / n);
+    const slices = await Promise.all(
+      apis.map((a, i) =>
+        a.analyzeSlice(
+          job,
+          file,
+          forced,
+          { start: cut(i), end: i === n - 1 ? file.size : cut(i + 1) },
+          Comlink.proxy((s: Snapshot) => {
+            if (s.jobId !== this.jobId) return;
+            this.lastSign = performance.now();
+            latest[i] = s;
+            show();
+          }),
+        ),
+      ),
+    );
+    const states = await Promise.all(apis.slice(1).map((a) => a.takeState()));
+    const result = await api.mergeSlices(job, states, slices, config, performance.now() - t0);
+    for (const w of this.helpers) w.terminate();
+    this.helpers = [];
+    return result;
   }
 
   /** Generates the sample log in the worker, then analyzes it like a dropped file. */
@@ -115,6 +208,7 @@ export class AnalysisSession {
       if (performance.now() - this.lastSign < STALL_MS) return;
       this.disarm();
       this.jobId++;
+      this.stopHelpers();
       this.worker?.terminate();
       this.worker = null;
       this.api = null;
@@ -148,6 +242,7 @@ export class AnalysisSession {
   showStored(snapshot: Snapshot, report: Report): void {
     this.jobId++;
     this.disarm();
+    this.stopHelpers();
     this.worker?.terminate();
     this.worker = null;
     this.api = null;
@@ -161,6 +256,7 @@ export class AnalysisSession {
   cancel(): void {
     if (this.status !== 'running') return;
     this.disarm();
+    this.stopHelpers();
     this.jobId++;
     this.worker?.terminate();
     this.worker = null;
@@ -170,6 +266,7 @@ export class AnalysisSession {
 
   dispose(): void {
     this.disarm();
+    this.stopHelpers();
     this.worker?.terminate();
     this.spare?.terminate();
   }

@@ -3,7 +3,7 @@
  * proxied callback; only plain data from src/engine/types.ts and report.ts, and Blobs, come back.
  */
 import * as Comlink from 'comlink';
-import { analyze } from '../engine/analyze.ts';
+import { analyze, mergedSnapshot } from '../engine/analyze.ts';
 import { parseConfig, type Config } from '../engine/config.ts';
 import { buildReport, type Report } from '../engine/report.ts';
 import { generateSample, type SampleOptions } from '../engine/sample.ts';
@@ -38,6 +38,73 @@ const api = {
     });
     if (kept !== null) last = { files, config: parsed.config, analysis: kept };
     return { snapshot, report: buildReport(snapshot, parsed.config) };
+  },
+
+  /** The format detected on the file's first MiB (for slices read in parallel, which must agree on it). */
+  async detect(file: File, config: unknown): Promise<{ format: string; gzip: boolean }> {
+    const parsed = parseConfig(config);
+    if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
+    const head = new File([file.slice(0, 1 << 20)], file.name, { lastModified: file.lastModified });
+    const s = await analyze([head], parsed.config, { detectors: false, templates: false });
+    return { format: s.files[0]!.format, gzip: s.files[0]!.gzip };
+  },
+
+  /**
+   * One slice of a file, for parallel analysis (see analyze()'s `range`). The slice's analysis is kept, for
+   * `takeState` (the other workers) or `mergeSlices` (the first worker).
+   */
+  async analyzeSlice(
+    jobId: number,
+    file: File,
+    config: unknown,
+    range: { start: number; end: number },
+    onSnapshot: (s: Snapshot) => void,
+  ): Promise<Snapshot> {
+    const parsed = parseConfig(config);
+    if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
+    let kept: Analysis | null = null;
+    const snapshot = await analyze([file], parsed.config, {
+      jobId,
+      onSnapshot,
+      intervalMs: 200,
+      range,
+      keep: (a) => (kept = a),
+    });
+    last = kept === null ? null : { files: [file], config: parsed.config, analysis: kept };
+    return snapshot;
+  },
+
+  /** This worker's slice analysis, to be merged by another worker (structured clone: data only). */
+  takeState(): Analysis {
+    if (last === null) throw new Error('no slice analyzed');
+    return last.analysis;
+  },
+
+  /**
+   * Merges the later slices' analyses into this worker's (the first slice), in order, and returns the whole
+   * file's snapshot and report. `userConfig` is what the report shows (the slices ran with the format forced).
+   */
+  mergeSlices(
+    jobId: number,
+    states: Analysis[],
+    slices: Snapshot[],
+    userConfig: unknown,
+    elapsedMs: number,
+  ): AnalysisResult {
+    if (last === null) throw new Error('no slice analyzed');
+    let lines = slices[0]!.totals.lines;
+    states.forEach((s, i) => {
+      last!.analysis.merge(s, lines);
+      lines += slices[i + 1]!.totals.lines;
+    });
+    const snapshot = mergedSnapshot(
+      last.analysis,
+      slices.map((s) => s.files[0]!),
+      jobId,
+      elapsedMs,
+    );
+    const parsed = parseConfig(userConfig);
+    return { snapshot, report: buildReport(snapshot, parsed.ok ? parsed.config : last.config) };
   },
 
   /**

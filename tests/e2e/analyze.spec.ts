@@ -220,3 +220,36 @@ test('invalid UTF-8 and an over-long line are counted, shown, and the rest analy
   expect(report.totals).toMatchObject({ records: 4, invalidUtf8: 1, truncatedLines: 1 });
   expect(report.levels).toMatchObject({ INFO: 2, WARN: 1, ERROR: 1 });
 });
+
+test('a big file is read by several workers and the merged report equals the file’s counts', async ({
+  page,
+}) => {
+  const { path, truth } = await bigSample(80_000_000, 9);
+  expect(await page.evaluate(() => navigator.hardwareConcurrency)).toBeGreaterThanOrEqual(2);
+  await page.getByLabel('Open file').setInputFiles(path);
+  await waitDone(page);
+  const report = await exportReport(page);
+  const totals = report.totals as Record<string, number>;
+  expect(totals.records).toBe(truth.records);
+  expect(totals.lines).toBe(truth.lines);
+  expect(totals.bytes).toBe(truth.bytes);
+  expect(report.levels).toEqual({ ...truth.levels, NONE: 0 });
+  const services = Object.fromEntries(
+    (report.services as { name: string; records: number; errors: number }[]).map((s) => [
+      s.name,
+      { records: s.records, errors: s.errors },
+    ]),
+  );
+  expect(services).toEqual(truth.services);
+  expect((report.files as { records: number; lines: number }[])[0]).toMatchObject({
+    records: truth.records,
+    lines: truth.lines,
+  });
+  // the generator's firstTime is where its clock starts; its last record is lastTime
+  const range = report.timeRange as { start: string; end: string };
+  expect(range.end).toBe(new Date(truth.lastTime).toISOString());
+  expect(Date.parse(range.start) - truth.firstTime).toBeLessThan(1000);
+  const seqs = report.sequences as { name: string; matches: number }[];
+  expect(seqs.find((s) => s.name === 'restart')?.matches).toBe(3);
+  expect((report.templates as unknown[]).length).toBeGreaterThan(20);
+});

@@ -157,8 +157,9 @@ export class SequenceMatcher implements Analyzer<SequenceResult[]> {
     }
   }
 
-  merge(other: SequenceMatcher): void {
-    for (let p = 0; p < this.events.length; p++) this.events[p]!.addAll(other.events[p]!);
+  /** `lineOffset`: lines before the other's input, when it read a later slice of the same file */
+  merge(other: SequenceMatcher, lineOffset = 0): void {
+    for (let p = 0; p < this.events.length; p++) this.events[p]!.addAll(other.events[p]!, lineOffset);
   }
 
   snapshot(): SequenceResult[] {
@@ -268,9 +269,9 @@ class PatternEvents {
     this.key.push(key);
   }
 
-  addAll(o: PatternEvents): void {
+  addAll(o: PatternEvents, lineOffset = 0): void {
     for (let i = 0; i < o.time.length; i++)
-      this.add(o.time[i]!, o.file[i]!, o.line[i]!, o.fileName[i]!, o.mask[i]!, o.key[i]!);
+      this.add(o.time[i]!, o.file[i]!, o.line[i]! + lineOffset, o.fileName[i]!, o.mask[i]!, o.key[i]!);
   }
 
   private sortAll(): void {

@@ -55,6 +55,17 @@ export class RecordBuilder implements LineSink {
   private pPartial = false;
   /** CRI partial records of one stream waiting for their completing line while the other stream's pass */
   private stashed: Map<FieldValue, Pending> | null = null;
+  // For a slice of a file read in parallel (see analyze()'s `range`): lines to drop (the partial first line),
+  // whether to wait for the first record, the offset from which a record start ends the slice.
+  dropLines = 0;
+  waitForRecord = false;
+  stopAt = Infinity;
+  /** the slice reached its end: the rest of the input is the next slice's */
+  stopped = false;
+  /** bytes of the lines counted (their terminators included) */
+  countedBytes = 0;
+  /** lines before the slice's first record (not its own): subtracted from line numbers */
+  private lineBase = 0;
   /** the service of records that name none: the file's name, without rotation suffixes */
   private readonly fileService: string;
 
@@ -69,17 +80,36 @@ export class RecordBuilder implements LineSink {
   }
 
   line(buf: Uint8Array, start: number, end: number, info: LineInfo): void {
+    if (this.stopped) return;
+    if (this.dropLines > 0) {
+      this.dropLines--;
+      return;
+    }
     const c = this.counts;
+    const blank = isBlank(buf, start, end);
+    const d = this.draft;
+    d.partial = false;
+    const parses = !blank && this.format !== null && this.format.parse(buf, start, end, info, d, this.ctx);
+    if (this.waitForRecord) {
+      // a slice read in parallel begins at its first record: the lines before belong to the slice before
+      if (!parses) return;
+      this.waitForRecord = false;
+      this.lineBase = info.lineNo - 1; // the slice's lines count from its first record
+    }
+    if (parses && info.offset >= this.stopAt) {
+      // … and ends before the first record that starts past its end (the next slice begins there)
+      this.stopped = true;
+      return;
+    }
     c.lines++;
+    this.countedBytes += info.rawLength;
     if (info.truncated) c.truncatedLines++;
     if (!info.ascii && hasHighBytes(buf, start, end) && !isValidUtf8(buf, start, end)) c.invalidUtf8++;
-    if (isBlank(buf, start, end)) {
+    if (blank) {
       c.emptyLines++;
       return;
     }
-    const d = this.draft;
-    d.partial = false;
-    if (this.format !== null && this.format.parse(buf, start, end, info, d, this.ctx)) {
+    if (parses) {
       const stream = d.fields?.stream ?? null;
       const stashed = this.stashed?.get(stream);
       if (stashed !== undefined && !(this.has && this.pPartial && sameStream(this.pFields, d.fields))) {
@@ -92,7 +122,7 @@ export class RecordBuilder implements LineSink {
         // the rest of a record split over lines (CRI "P" lines): one record, one message
         c.continuationLines++;
         this.pMessage += d.message;
-        this.pLineEnd = info.lineNo;
+        this.pLineEnd = info.lineNo - this.lineBase;
         this.pLength = info.offset + info.rawLength - this.pOffset;
         this.pPartial = d.partial;
         return;
@@ -117,7 +147,7 @@ export class RecordBuilder implements LineSink {
     // their own — unless they look like a stack trace.
     if (this.has && ((this.format !== null && this.pParsed) || isContinuation(buf, start, end))) {
       c.continuationLines++;
-      this.pLineEnd = info.lineNo;
+      this.pLineEnd = info.lineNo - this.lineBase;
       this.pLength = info.offset + info.rawLength - this.pOffset;
       const prev = this.pCont;
       if (prev === null || prev.length < MAX_CONTINUATION_CHARS) {
@@ -134,8 +164,8 @@ export class RecordBuilder implements LineSink {
   private begin(info: LineInfo, parsed: boolean): void {
     this.has = true;
     this.pParsed = parsed;
-    this.pLine = info.lineNo;
-    this.pLineEnd = info.lineNo;
+    this.pLine = info.lineNo - this.lineBase;
+    this.pLineEnd = info.lineNo - this.lineBase;
     this.pOffset = info.offset;
     this.pLength = info.rawLength;
     this.pCont = null;
