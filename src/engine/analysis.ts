@@ -99,6 +99,32 @@ export class Analysis implements Analyzer<AnalysisState> {
    * numbers count from that slice's first line. `other` may be a structured clone of an Analysis sent from
    * another worker: merges only read the other's fields.
    */
+  /** Counts only — the progress of a slice whose charts are not shown: no sweep, no replay, no sorting. */
+  countsOnly(): AnalysisState {
+    const empty = { bucketMs: 0, start: null, values: [], mean: [], std: [] };
+    return {
+      totals: this.totals.snapshot(),
+      levels: this.levels.snapshot(),
+      services: [],
+      serviceCount: this.services.size,
+      timeRange: this.range.snapshot(),
+      timeline: { bucketMs: this.timeline.bucketMs, start: null, counts: [] },
+      detectors: {
+        spikes: [],
+        windowsAnalyzed: 0,
+        anomalies: [],
+        anomalyBuckets: 0,
+        errorSeries: empty,
+        volumeSeries: empty,
+        sequences: [],
+        alerts: [],
+        alertsTotal: 0,
+        untimed: 0,
+      },
+      templates: { templates: [], total: 0, overflow: 0 },
+    };
+  }
+
   merge(other: Analysis, lineOffset = 0): void {
     this.totals.merge(other.totals);
     this.levels.merge(other.levels);

@@ -35,6 +35,8 @@ export interface AnalyzeOptions {
    * of a slice count from its first line; the merge adds the lines before it).
    */
   range?: { start: number; end: number };
+  /** progress snapshots carry counts only (a slice whose charts nobody shows) */
+  lightProgress?: boolean;
   /** receives the analysis at the end (its template miner serves exports afterwards) */
   keep?: (analysis: Analysis) => void;
 }
@@ -97,7 +99,10 @@ export async function analyze(
   // The file being read: its line counts join the totals when it ends, and progress snapshots add them.
   let current: { builder: RecordBuilder | null; splitter: LineSplitter } | null = null;
   const snapshot = (done: boolean): Snapshot => {
-    const state = analysis.snapshot(done ? Infinity : (opts.progressServices ?? 100));
+    const state =
+      !done && opts.lightProgress
+        ? analysis.countsOnly()
+        : analysis.snapshot(done ? Infinity : (opts.progressServices ?? 100));
     const totals = { ...state.totals };
     if (current !== null) {
       const c = current.builder?.counts;

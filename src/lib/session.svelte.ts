@@ -139,9 +139,13 @@ export class AnalysisSession {
     this.helpers = Array.from({ length: n - 1 }, () => makeWorker());
     const apis = [api, ...this.helpers.map((w) => Comlink.wrap<EngineApi>(w))];
     const latest: (Snapshot | null)[] = apis.map(() => null);
+    // the page redraws at most 4 times a second, whatever the number of workers reporting
+    let shown = 0;
     const show = (): void => {
       const first = latest[0];
       if (!first || job !== this.jobId || this.status !== 'running') return;
+      if (performance.now() - shown < 250) return;
+      shown = performance.now();
       const parts = latest.filter((s): s is Snapshot => s !== null);
       const records = parts.reduce((sum, s) => sum + s.totals.records, 0);
       const levels = first.levels.map((_, i) => parts.reduce((sum, s) => sum + (s.levels[i] ?? 0), 0));
@@ -172,6 +176,7 @@ export class AnalysisSession {
             latest[i] = s;
             show();
           }),
+          i > 0, // only the first slice's charts are shown while reading
         ),
       ),
     );

@@ -59,6 +59,7 @@ const api = {
     config: unknown,
     range: { start: number; end: number },
     onSnapshot: (s: Snapshot) => void,
+    lightProgress = false,
   ): Promise<Snapshot> {
     const parsed = parseConfig(config);
     if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
@@ -68,6 +69,7 @@ const api = {
       onSnapshot,
       intervalMs: 200,
       range,
+      lightProgress,
       keep: (a) => (kept = a),
     });
     last = kept === null ? null : { files: [file], config: parsed.config, analysis: kept };
