@@ -16,13 +16,19 @@ async function whole(file: File, cfg = config({ timeZone: 'UTC' })): Promise<Sna
 }
 
 async function split(file: File, cuts: number[], cfg = config({ timeZone: 'UTC' })): Promise<Snapshot> {
-  const head = await analyze([new File([file.slice(0, 1 << 20)], file.name, { lastModified: file.lastModified })], cfg);
+  const head = await analyze(
+    [new File([file.slice(0, 1 << 20)], file.name, { lastModified: file.lastModified })],
+    cfg,
+  );
   const forced = { ...cfg, format: head.files[0]!.format };
   const bounds = [0, ...cuts, file.size];
   const parts: { snap: Snapshot; analysis: Analysis }[] = [];
   for (let i = 0; i + 1 < bounds.length; i++) {
     let kept: Analysis | null = null;
-    const snap = await analyze([file], forced, { range: { start: bounds[i]!, end: bounds[i + 1]! }, keep: (a) => (kept = a) });
+    const snap = await analyze([file], forced, {
+      range: { start: bounds[i]!, end: bounds[i + 1]! },
+      keep: (a) => (kept = a),
+    });
     parts.push({ snap, analysis: kept! });
   }
   const base = parts[0]!.analysis;
@@ -31,7 +37,12 @@ async function split(file: File, cuts: number[], cfg = config({ timeZone: 'UTC' 
     base.merge(structuredClone(p.analysis), lines);
     lines += p.snap.totals.lines;
   }
-  return mergedSnapshot(base, parts.map((p) => p.snap.files[0]!), 0, 0);
+  return mergedSnapshot(
+    base,
+    parts.map((p) => p.snap.files[0]!),
+    0,
+    0,
+  );
 }
 
 function comparable(s: Snapshot): unknown {
@@ -60,7 +71,12 @@ describe('parallel analysis: slices merged equal one pass', () => {
 
   it('on the generated sample (stack traces across the cuts), for 2 and 3 slices at many places', async () => {
     const one = comparable(await whole(sample));
-    for (const cuts of [[sample.size / 2], [1_000_000, 2_000_000], [1, sample.size - 2], [123_457, 2_654_321]]) {
+    for (const cuts of [
+      [sample.size / 2],
+      [1_000_000, 2_000_000],
+      [1, sample.size - 2],
+      [123_457, 2_654_321],
+    ]) {
       expect(comparable(await split(sample, cuts.map(Math.floor)))).toEqual(one);
     }
   });
@@ -69,7 +85,8 @@ describe('parallel analysis: slices merged equal one pass', () => {
     const text = new TextDecoder().decode(new Uint8Array(await sample.arrayBuffer()));
     // every tab-indented "at" line: cut right in its middle
     const cuts: number[] = [];
-    for (let i = text.indexOf('\tat '); i !== -1 && cuts.length < 40; i = text.indexOf('\tat ', i + 50_000)) cuts.push(i + 3);
+    for (let i = text.indexOf('\tat '); i !== -1 && cuts.length < 40; i = text.indexOf('\tat ', i + 50_000))
+      cuts.push(i + 3);
     const one = comparable(await whole(sample));
     for (const cut of cuts.slice(0, 8)) expect(comparable(await split(sample, [cut]))).toEqual(one);
   });
@@ -84,7 +101,8 @@ describe('parallel analysis: slices merged equal one pass', () => {
       }
       const file = new File([bytes], name, { lastModified: Date.UTC(2025, 5, 1) });
       const one = comparable(await whole(file));
-      for (const f of [0.25, 0.5, 0.77]) expect(comparable(await split(file, [Math.floor(file.size * f)]))).toEqual(one);
+      for (const f of [0.25, 0.5, 0.77])
+        expect(comparable(await split(file, [Math.floor(file.size * f)]))).toEqual(one);
     });
   }
 });
