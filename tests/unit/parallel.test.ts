@@ -93,7 +93,7 @@ describe('parallel analysis: slices merged equal one pass', () => {
 
   for (const name of ['hadoop-mrappmaster.log', 'postgresql-16-main.log', 'zookeeper.log']) {
     it(`on the golden fixture ${name}`, async () => {
-      let bytes: Uint8Array;
+      let bytes: Uint8Array<ArrayBuffer>;
       try {
         bytes = new Uint8Array(readFileSync(new URL(`../fixtures/golden/${name}`, import.meta.url)));
       } catch {
