@@ -164,6 +164,7 @@ export async function analyze(
       splitter,
     };
     let scanned = 0;
+    let bom = 0;
     try {
       const opened = await openBytes(input, (n) => (rawRead += n));
       summary.gzip = opened.gzip;
@@ -173,8 +174,10 @@ export async function analyze(
             chunk = chunk.subarray(3); // a UTF-8 byte order mark: counted, not part of the first line
             splitter.skip(3);
             scanned = 3;
+            bom = 3;
           }
-          checkText(chunk.subarray(0, BINARY_SCAN_BYTES - scanned), scanned);
+          // the file's own first 64 KiB decide whether it is text; a later slice does not judge the file
+          if (from === 0) checkText(chunk.subarray(0, BINARY_SCAN_BYTES - scanned), scanned);
           scanned += chunk.length;
         }
         splitter.push(chunk);
@@ -208,7 +211,7 @@ export async function analyze(
     (builder as RecordBuilder | null)?.finish();
     const done = builder as RecordBuilder | null;
     // a slice counts the bytes of its own lines; a whole file, every byte read (a BOM included)
-    const bytes = range ? (done?.countedBytes ?? 0) : splitter.bytes;
+    const bytes = range ? (done?.countedBytes ?? 0) + bom : splitter.bytes;
     describeFile(
       summary,
       detecting.detection?.format ?? null,
@@ -303,11 +306,26 @@ export function mergedSnapshot(
     records: parts.reduce((s, p) => s + p.records, 0),
     lines: parts.reduce((s, p) => s + p.lines, 0),
     error: parts.find((p) => p.error !== null)?.error ?? null,
+    // line counts are rewritten from the merged totals; other notes are kept once
     warnings: [
-      ...new Set(parts.flatMap((p) => p.warnings).filter((w) => !w.startsWith('The file is empty'))),
+      ...new Set(
+        parts
+          .flatMap((p) => p.warnings)
+          .filter(
+            (w) => !w.startsWith('The file is empty') && !/^\d+ line\(s\) (longer than|held invalid)/.test(w),
+          ),
+      ),
     ],
   };
   const state = analysis.snapshot(Infinity);
+  if (state.totals.truncatedLines > 0) {
+    file.warnings.push(
+      `${state.totals.truncatedLines} line(s) longer than the line-length cap were cut at the cap.`,
+    );
+  }
+  if (state.totals.invalidUtf8 > 0) {
+    file.warnings.push(`${state.totals.invalidUtf8} line(s) held invalid UTF-8, shown with U+FFFD (�).`);
+  }
   return {
     jobId,
     progress: {

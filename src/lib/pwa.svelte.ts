@@ -42,9 +42,13 @@ export class Pwa {
     // File Handling: the installed app launched with files ("open with Loglens").
     const lq = (window as unknown as { launchQueue?: LaunchQueue }).launchQueue;
     lq?.setConsumer(async (params) => {
-      const handles = params.files ?? [];
-      const files = await Promise.all(handles.map((h) => h.getFile()));
-      if (files.length > 0) onLaunchFiles(files);
+      try {
+        const handles = params.files ?? [];
+        const files = await Promise.all(handles.map((h) => h.getFile()));
+        if (files.length > 0) onLaunchFiles(files);
+      } catch {
+        // a file gone or not permitted: nothing to open; the page stays as it is
+      }
     });
   }
 
@@ -53,7 +57,11 @@ export class Pwa {
     if (!e) return;
     this.deferred = null;
     this.canInstall = false;
-    await e.prompt();
+    try {
+      await e.prompt();
+    } catch {
+      // the prompt can only be shown once per event; the browser's own install entry remains
+    }
   }
 
   /** Switches to the waiting version and reloads once it controls the page. */

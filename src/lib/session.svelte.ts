@@ -53,6 +53,7 @@ export class AnalysisSession {
   }
 
   private spawn(): Comlink.Remote<EngineApi> {
+    this.abortPending();
     this.stopHelpers();
     this.worker?.terminate();
     this.worker = this.spare ?? makeWorker();
@@ -99,7 +100,7 @@ export class AnalysisSession {
     this.disarm();
     // the next analysis' worker loads a little after this one is done, while the page is idle: an analysis
     // itself fetches nothing
-    setTimeout(() => this.prewarm(), 1500);
+    this.prewarmTimer = setTimeout(() => this.prewarm(), 1500);
     this.snapshot = result.snapshot;
     this.report = result.report;
     this.status = 'done';
@@ -113,7 +114,8 @@ export class AnalysisSession {
     const cores = Math.min(MAX_SLICES, navigator.hardwareConcurrency || 1);
     if (cores < 2 || file.size < SLICE_MIN_BYTES) return 1;
     const head = await api.detect(file, config);
-    if (head.gzip || head.format === 'unknown') return 1;
+    // gzip cannot be entered in the middle; CRI partial lines may be completed across a cut
+    if (head.gzip || head.format === 'unknown' || head.format === 'k8s-cri') return 1;
     this.sliceFormat = head.format;
     return Math.min(cores, Math.floor(file.size / (SLICE_MIN_BYTES / 2)));
   }
@@ -149,10 +151,14 @@ export class AnalysisSession {
       const parts = latest.filter((s): s is Snapshot => s !== null);
       const records = parts.reduce((sum, s) => sum + s.totals.records, 0);
       const levels = first.levels.map((_, i) => parts.reduce((sum, s) => sum + (s.levels[i] ?? 0), 0));
+      const totals = { ...first.totals };
+      for (const k of Object.keys(totals) as (keyof typeof totals)[]) {
+        totals[k] = parts.reduce((sum, s) => sum + s.totals[k], 0);
+      }
       this.snapshot = {
         ...first,
         levels,
-        totals: { ...first.totals, records },
+        totals,
         progress: {
           ...first.progress,
           bytesRead: parts.reduce((sum, s) => sum + s.progress.bytesRead, 0),
@@ -196,7 +202,15 @@ export class AnalysisSession {
     this.report = null;
     this.error = null;
     const api = this.spawn();
-    const file = await api.sample({ bytes: 8_000_000, seed: 42, spanMs: 6 * 3600_000 });
+    let file: File;
+    try {
+      file = await api.sample({ bytes: 8_000_000, seed: 42, spanMs: 6 * 3600_000 });
+    } catch (e) {
+      if (job !== this.jobId) return;
+      this.status = 'error';
+      this.error = `The sample could not be made: ${e instanceof Error ? e.message : String(e)}`;
+      return;
+    }
     if (job !== this.jobId) return;
     await this.start([file], config);
   }
@@ -232,7 +246,7 @@ export class AnalysisSession {
     if (this.status !== 'done' || this.api === null) throw new Error('Nothing to export yet.');
     this.exporting = kind;
     try {
-      return await this.api.exportRecords(kind);
+      return await this.abortable(this.api.exportRecords(kind));
     } finally {
       this.exporting = null;
     }
@@ -240,13 +254,33 @@ export class AnalysisSession {
 
   async exportTemplates(): Promise<Blob> {
     if (this.status !== 'done' || this.api === null) throw new Error('Nothing to export yet.');
-    return this.api.exportTemplates();
+    return this.abortable(this.api.exportTemplates());
+  }
+
+  /** A terminated worker never answers: pending calls are rejected when it goes (a new file, a reopened report). */
+  private abortExports: ((e: Error) => void)[] = [];
+
+  private abortable<T>(p: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.abortExports.push(reject);
+      p.then(resolve, reject).finally(() => {
+        this.abortExports = this.abortExports.filter((r) => r !== reject);
+      });
+    });
+  }
+
+  private abortPending(): void {
+    const pending = this.abortExports;
+    this.abortExports = [];
+    for (const reject of pending) reject(new Error('the analysis it belonged to was replaced'));
+    this.exporting = null;
   }
 
   /** Shows a past analysis (from local history): its dashboard and report, but no files to read again. */
   showStored(snapshot: Snapshot, report: Report): void {
     this.jobId++;
     this.disarm();
+    this.abortPending();
     this.stopHelpers();
     this.worker?.terminate();
     this.worker = null;
@@ -269,7 +303,10 @@ export class AnalysisSession {
     this.status = 'cancelled';
   }
 
+  private prewarmTimer: ReturnType<typeof setTimeout> | null = null;
+
   dispose(): void {
+    if (this.prewarmTimer !== null) clearTimeout(this.prewarmTimer);
     this.disarm();
     this.stopHelpers();
     this.worker?.terminate();

@@ -106,3 +106,37 @@ describe('parallel analysis: slices merged equal one pass', () => {
     });
   }
 });
+
+describe('parallel analysis: where Drain’s order shows', () => {
+  it('an access log: every count equal; templates group a few requests differently, all records kept', async () => {
+    const bytes = new Uint8Array(readFileSync(new URL('../fixtures/golden/access.log.1', import.meta.url)));
+    const file = new File([bytes], 'access.log.1', { lastModified: Date.UTC(2025, 5, 1) });
+    const one = await whole(file);
+    for (const f of [0.3, 0.5, 0.8]) {
+      const merged = await split(file, [Math.floor(file.size * f)]);
+      const { templates: _a, ...rest1 } = comparable(one) as Record<string, unknown>;
+      const { templates: _b, ...rest2 } = comparable(merged) as Record<string, unknown>;
+      expect(rest2).toEqual(rest1);
+      const sum = (s: Snapshot): number => s.templates.templates.reduce((n, t) => n + t.count, 0);
+      expect(sum(merged)).toBe(sum(one));
+    }
+  });
+});
+
+describe('parallel analysis: a later slice does not judge the file', () => {
+  it('a NUL byte past the first 64 KiB makes no slice "not a text log"; bytes add up', async () => {
+    const line = (i: number): string =>
+      `2025-03-14T10:00:${String(i % 60).padStart(2, '0')}.000Z INFO api msg ${i}\n`;
+    let text = '';
+    for (let i = 0; i < 6000; i++) text += line(i);
+    const bytes = new TextEncoder().encode(text);
+    bytes[Math.floor(bytes.length / 2) + 20] = 0; // inside a message, in the second slice's first 64 KiB
+    const file = new File([bytes], 'nul.log', { lastModified: Date.UTC(2025, 5, 1) });
+    const one = await whole(file);
+    const merged = await split(file, [Math.floor(bytes.length / 2)]);
+    expect(one.files[0]!.error).toBeNull();
+    expect(merged.files[0]!.error).toBeNull();
+    expect(merged.totals).toEqual(one.totals);
+    expect(merged.totals.bytes).toBe(bytes.length);
+  });
+});
