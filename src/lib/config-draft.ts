@@ -38,6 +38,32 @@ export interface ConfigDraft {
   };
   sequences: SequenceDraft[];
   alerts: { spikes: boolean; anomalies: ('errors' | 'volume')[]; allSequences: boolean; sequences: string[] };
+  /** set from the Files table's menu; carried through the panel unchanged */
+  format: string;
+  customFormats: CustomFormatDraft[];
+  templates: {
+    similarity: number | null;
+    depth: number | null;
+    maxChildren: number | null;
+    maxTemplates: number | null;
+  };
+}
+
+export interface CustomFormatDraft {
+  name: string;
+  regex: string;
+  time: string;
+  /** sample lines, one per line */
+  samples: string;
+}
+
+export function emptyCustomFormat(n: number): CustomFormatDraft {
+  return {
+    name: `my-format-${n}`,
+    regex: '^(?<time>\\S+ \\S+) (?<level>\\w+) (?<message>.*)$',
+    time: 'YYYY-MM-DD HH:mm:ss',
+    samples: '',
+  };
 }
 
 export function emptyStep(): StepDraft {
@@ -68,6 +94,14 @@ export function toDraft(c: Config): ConfigDraft {
         service: st.service ?? '',
       })),
     })),
+    format: c.format,
+    customFormats: c.customFormats.map((f) => ({
+      name: f.name,
+      regex: f.regex,
+      time: f.time,
+      samples: f.samples.join('\n'),
+    })),
+    templates: { ...c.templates },
     alerts: {
       spikes: c.alerts.spikes,
       anomalies: [...c.alerts.anomalies],
@@ -117,6 +151,14 @@ export function fromDraft(d: ConfigDraft): unknown {
     spikes: { ...d.spikes },
     anomalies: { ...d.anomalies },
     sequences,
+    format: d.format,
+    customFormats: d.customFormats.map((f) => ({
+      name: f.name,
+      regex: f.regex,
+      time: f.time,
+      samples: f.samples.split('\n').filter((l) => l.trim() !== ''),
+    })),
+    templates: { ...d.templates },
     alerts: {
       spikes: d.alerts.spikes,
       anomalies: d.alerts.anomalies,

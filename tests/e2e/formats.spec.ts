@@ -167,3 +167,49 @@ test('dmesg times are relative: the report says so and the timeline counts secon
   expect((report.totals as { records: number }).records).toBe(50);
   await expect(page.getByTestId('files-table')).toContainText('dmesg');
 });
+
+test('a custom format made in the settings is validated inline and then reads the file', async ({ page }) => {
+  const pipes = [
+    '2024-01-15 10:00:00|INFO|billing|invoice 1 sent',
+    '2024-01-15 10:00:05|ERROR|billing|invoice 2 failed',
+    '2024-01-15 10:00:09|WARN|mailer|queue at 80%',
+  ].join('\n');
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Add custom format' }).click();
+  const f = page.getByRole('group', { name: 'Custom format 1' });
+  await f.getByLabel('Name').fill('pipes');
+  await f
+    .getByLabel('Regex')
+    .fill('^(?<time>[^|]+)\\|(?<level>[A-Z]+)\\|(?<service>[^|]+)\\|(?<message>.*)$');
+  await f.getByLabel('Time pattern').fill('YYYY-MM-DD HH:mm:ss');
+  await f.getByLabel('Sample lines (one per line)').fill('2024-01-15 10:00:00 INFO no pipes here');
+  await expect(
+    page.getByText(/customFormats\.0\.samples\.0: does not match the regex/).first(),
+  ).toBeVisible();
+  await f.getByLabel('Sample lines (one per line)').fill('2024-01-15 10:00:00|INFO|billing|invoice 1 sent');
+  await expect(page.getByTestId('settings-errors')).toHaveCount(0);
+  await page.waitForTimeout(800);
+  await page
+    .getByLabel('Open file')
+    .setInputFiles({ name: 'billing.txt', mimeType: 'text/plain', buffer: Buffer.from(pipes) });
+  await waitDone(page);
+  const report = await exportReport(page);
+  expect((report.files as { format: string }[])[0]!.format).toBe('custom:pipes');
+  expect(report.levels).toMatchObject({ INFO: 1, ERROR: 1, WARN: 1 });
+  expect((report.services as { name: string }[]).map((s) => s.name).sort()).toEqual(['billing', 'mailer']);
+});
+
+test('a format chosen in the Files menu survives an edit in the settings panel', async ({ page }) => {
+  await page
+    .getByLabel('Open file')
+    .setInputFiles({ name: 'app.log', mimeType: 'text/plain', buffer: Buffer.from(log4j(30, 12)) });
+  await waitDone(page);
+  await page.getByLabel('Format', { exact: true }).selectOption('generic');
+  await waitDone(page);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByLabel('Spike threshold (errors)').fill('77');
+  await page.waitForTimeout(800);
+  await waitDone(page);
+  const report = await exportReport(page);
+  expect(report.config).toMatchObject({ format: 'generic', spikes: { threshold: 77 } });
+});
