@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { EngineApi, AnalysisResult } from '../worker/engine.worker.ts';
 import type { Snapshot } from '../engine/types.ts';
+import type { LineAt } from '../engine/lines-around.ts';
 import type { Report } from '../engine/report.ts';
 import type { Config } from '../engine/config.ts';
 import { regexRisk } from '../engine/regex-risk.ts';
@@ -255,6 +256,18 @@ export class AnalysisSession {
   async exportTemplates(): Promise<Blob> {
     if (this.status !== 'done' || this.api === null) throw new Error('Nothing to export yet.');
     return this.abortable(this.api.exportTemplates());
+  }
+
+  /** The raw lines of a record (by its place in its file) and a few around it. */
+  async linesAround(ref: { fileIndex: number; offset: number; length: number }): Promise<LineAt[]> {
+    if (this.status === 'stored')
+      throw new Error(
+        'This is a saved report: the log itself was not kept. Drop the file again to read its lines.',
+      );
+    if (this.api === null || (this.status !== 'done' && this.status !== 'cancelled')) {
+      throw new Error('The lines can be read once the analysis has finished.');
+    }
+    return this.abortable(this.api.linesAround(ref.fileIndex, ref.offset, ref.length));
   }
 
   /** A terminated worker never answers: pending calls are rejected when it goes (a new file, a reopened report). */

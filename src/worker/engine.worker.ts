@@ -9,6 +9,8 @@ import { buildReport, type Report } from '../engine/report.ts';
 import { generateSample, type SampleOptions } from '../engine/sample.ts';
 import { exportRecords, templatesCsv, type RecordExportKind } from '../engine/export.ts';
 import type { Analysis } from '../engine/analysis.ts';
+import { linesAround, type LineAt } from '../engine/lines-around.ts';
+import { orderRotated } from '../engine/ingest/rotation.ts';
 import type { Snapshot } from '../engine/types.ts';
 
 export interface AnalysisResult {
@@ -120,6 +122,17 @@ const api = {
       parts.push(new Blob([chunk])),
     );
     return new Blob(parts, { type: kind === 'csv' ? 'text/csv' : 'application/x-ndjson' });
+  },
+
+  /**
+   * The raw lines of a record of the last analysis and a few around it, read again from its file by byte
+   * range. `fileIndex` is the analysis' file order (rotated sets ordered), as records carry it.
+   */
+  async linesAround(fileIndex: number, offset: number, length: number): Promise<LineAt[]> {
+    if (last === null) throw new Error('Nothing analyzed: open the file again.');
+    const file = orderRotated(last.files)[fileIndex];
+    if (file === undefined) throw new Error('That file is not part of this analysis any more.');
+    return linesAround(file, offset, length);
   },
 
   exportTemplates(): Blob {

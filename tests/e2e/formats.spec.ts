@@ -213,3 +213,32 @@ test('a format chosen in the Files menu survives an edit in the settings panel',
   const report = await exportReport(page);
   expect(report.config).toMatchObject({ format: 'generic', spikes: { threshold: 77 } });
 });
+
+test('a template and a sequence step open their raw lines, read again from the file', async ({ page }) => {
+  await page
+    .getByLabel('Open file')
+    .setInputFiles({ name: 'app.log', mimeType: 'text/plain', buffer: Buffer.from(log4j(30, 12)) });
+  await waitDone(page);
+  await page.getByRole('button', { name: 'Show an example of order <*> failed after <*> retries' }).click();
+  const raw = page.getByTestId('raw-lines');
+  await expect(raw.locator('li.focus')).toHaveCount(3);
+  await expect(raw.locator('li.focus').nth(0)).toContainText(
+    'ERROR [main] org.shop.Orders: order 1009 failed after 2 retries',
+  );
+  await expect(raw.locator('li.focus').nth(1)).toContainText('java.lang.IllegalStateException: boom 9');
+  await expect(raw.locator('li').first()).toContainText('order 1000 created in 0 ms'); // context before
+  await page.getByRole('button', { name: 'Close lines' }).click();
+  await expect(raw).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Try a sample' }).click();
+  await waitDone(page);
+  const seq = page.getByTestId('sequences-table');
+  await seq.locator('tr', { hasText: 'restart' }).getByRole('button', { name: 'Examples' }).click();
+  await page
+    .getByRole('button', { name: /^Show the lines of step 1: loglens-sample\.log line \d+$/ })
+    .first()
+    .click();
+  await expect(page.getByTestId('raw-lines').locator('li.focus')).toContainText(
+    'Received SIGTERM, shutting down gracefully',
+  );
+});

@@ -6,7 +6,7 @@ import {
   type SequenceResult,
   type StepSpec,
 } from '../../src/engine/analyzers/sequences.ts';
-import { LEVELS, type Level, type LogRecord } from '../../src/engine/types.ts';
+import { LEVELS, type Level, type LogRecord, type SequenceStepHit } from '../../src/engine/types.ts';
 import { rec, rng } from './helpers.ts';
 import { naiveSequences, NAIVE_MAX_EXAMPLES } from './naive/sequences.ts';
 import {
@@ -65,10 +65,13 @@ function one(spec: PatternSpec, records: readonly LogRecord[]): SequenceResult {
   return result!;
 }
 
-const hit = (r: LogRecord): { file: string; line: number; time: number } => ({
+const hit = (r: LogRecord): SequenceStepHit => ({
   file: r.file,
   line: r.line,
   time: r.time!,
+  fileIndex: r.fileIndex,
+  offset: r.offset,
+  length: r.length,
 });
 
 const AB = pattern('ab', [{ contains: 'alpha' }, { contains: 'bravo' }], 10);

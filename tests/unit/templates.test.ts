@@ -271,6 +271,7 @@ describe('templates', () => {
         sparkline: [1, 0, 0, 0, 1],
         sparkStart: T0 + 1000,
         sparkBucketMs: 1000,
+        example: { file: 'x.log', fileIndex: 0, offset: 0, length: 1 },
       },
       {
         id: 2,
@@ -282,6 +283,7 @@ describe('templates', () => {
         sparkline: [1, 0, 0, 0, 0, 0, 1],
         sparkStart: T0 + 3000,
         sparkBucketMs: 1000,
+        example: { file: 'x.log', fileIndex: 0, offset: 0, length: 1 },
       },
       {
         id: 3,
@@ -293,6 +295,7 @@ describe('templates', () => {
         sparkline: [],
         sparkStart: null,
         sparkBucketMs: 1000,
+        example: { file: 'x.log', fileIndex: 0, offset: 0, length: 1 },
       },
     ]);
     const cut = m.snapshot(1);

@@ -21,6 +21,10 @@ export interface SequenceStepHit {
   file: string;
   line: number;
   time: number;
+  /** where the record is in its file (after the analysis' file order), to read it again */
+  fileIndex: number;
+  offset: number;
+  length: number;
 }
 
 export interface SequenceMatch {
@@ -151,9 +155,10 @@ export class SequenceMatcher implements Analyzer<SequenceResult[]> {
         }
         mask |= 1 << s;
       }
-      if (mask !== 0) this.events[p]!.add(t, r.fileIndex, r.line, r.file, mask, key);
+      if (mask !== 0) this.events[p]!.add(t, r.fileIndex, r.line, r.file, mask, key, r.offset, r.length);
       if (others !== null)
-        for (const [k, m] of others) this.events[p]!.add(t, r.fileIndex, r.line, r.file, m, k);
+        for (const [k, m] of others)
+          this.events[p]!.add(t, r.fileIndex, r.line, r.file, m, k, r.offset, r.length);
     }
   }
 
@@ -240,6 +245,8 @@ class PatternEvents {
   file: number[] = [];
   line: number[] = [];
   fileName: string[] = [];
+  offset: number[] = [];
+  length: number[] = [];
   mask: number[] = [];
   key: (string | null)[] = [];
   private sorted = true;
@@ -252,7 +259,16 @@ class PatternEvents {
   private durations: number[] = [];
   private examples: SequenceMatch[] = [];
 
-  add(t: number, file: number, line: number, name: string, mask: number, key: string | null): void {
+  add(
+    t: number,
+    file: number,
+    line: number,
+    name: string,
+    mask: number,
+    key: string | null,
+    offset: number,
+    length: number,
+  ): void {
     const n = this.time.length;
     if (
       n > 0 &&
@@ -265,13 +281,24 @@ class PatternEvents {
     this.file.push(file);
     this.line.push(line);
     this.fileName.push(name);
+    this.offset.push(offset);
+    this.length.push(length);
     this.mask.push(mask);
     this.key.push(key);
   }
 
   addAll(o: PatternEvents, lineOffset = 0): void {
     for (let i = 0; i < o.time.length; i++)
-      this.add(o.time[i]!, o.file[i]!, o.line[i]! + lineOffset, o.fileName[i]!, o.mask[i]!, o.key[i]!);
+      this.add(
+        o.time[i]!,
+        o.file[i]!,
+        o.line[i]! + lineOffset,
+        o.fileName[i]!,
+        o.mask[i]!,
+        o.key[i]!,
+        o.offset[i]!,
+        o.length[i]!,
+      );
   }
 
   private sortAll(): void {
@@ -285,6 +312,8 @@ class PatternEvents {
     this.file = pick(this.file);
     this.line = pick(this.line);
     this.fileName = pick(this.fileName);
+    this.offset = pick(this.offset);
+    this.length = pick(this.length);
     this.mask = pick(this.mask);
     this.key = pick(this.key);
     this.sorted = true;
@@ -315,7 +344,14 @@ class PatternEvents {
         st.k = 0;
         st.hits = [];
       }
-      const hit = { file: this.fileName[i]!, line: this.line[i]!, time: t };
+      const hit = {
+        file: this.fileName[i]!,
+        line: this.line[i]!,
+        time: t,
+        fileIndex: this.file[i]!,
+        offset: this.offset[i]!,
+        length: this.length[i]!,
+      };
       if (mask & (1 << st.k)) {
         st.k++;
         st.t = t;

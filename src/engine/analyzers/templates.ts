@@ -82,6 +82,8 @@ export interface TemplateInfo {
   /** start of the first sparkline bucket (ms), null when no record had a time */
   sparkStart: number | null;
   sparkBucketMs: number;
+  /** where the template's first record is: read it with the engine's linesAround() */
+  example: { file: string; fileIndex: number; offset: number; length: number } | null;
 }
 
 export interface TemplatesSnapshot {
@@ -561,6 +563,11 @@ class Cluster {
   spark: Float64Array | null = null;
   /** the tree leaf the cluster is in (null for the overflow) */
   leaf: TreeNode | null = null;
+  /** the first record of the template, in file order: where to read an example from */
+  exFile = -1;
+  exName = '';
+  exOffset = -1;
+  exLength = 0;
   /** search scratch: the search that last counted this cluster, and its equal positions there */
   mark = 0;
   hits = 0;
@@ -612,6 +619,18 @@ class Cluster {
   absorb(o: Cluster): void {
     this.count += o.count;
     this.errors += o.errors;
+    // the example stays the earliest record in file order, whichever part saw it
+    if (
+      o.exOffset >= 0 &&
+      (this.exOffset < 0 ||
+        o.exFile < this.exFile ||
+        (o.exFile === this.exFile && o.exOffset < this.exOffset))
+    ) {
+      this.exFile = o.exFile;
+      this.exName = o.exName;
+      this.exOffset = o.exOffset;
+      this.exLength = o.exLength;
+    }
     const os = o.spark;
     if (os === null) return;
     const first = o.first < this.first ? o.first : this.first;
@@ -659,6 +678,10 @@ class Cluster {
       sparkline: timed ? Array.from(this.spark!.subarray(0, n)) : [],
       sparkStart: timed ? this.base * width : null,
       sparkBucketMs: width,
+      example:
+        this.exOffset < 0
+          ? null
+          : { file: this.exName, fileIndex: this.exFile, offset: this.exOffset, length: this.exLength },
     };
   }
 }
@@ -746,6 +769,12 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
       this.hashed.set(h, id);
     }
     const c = this.clusters[id]!;
+    if (c.exOffset < 0) {
+      c.exFile = r.fileIndex;
+      c.exName = r.file;
+      c.exOffset = r.offset;
+      c.exLength = r.length;
+    }
     c.count++;
     if (this.isError[levelIndex(r.level)]) c.errors++;
     if (r.time !== null) c.time(r.time);

@@ -25,6 +25,10 @@ export interface NaiveHit {
   file: string;
   line: number;
   time: number;
+  /** where the record is, to read it again (carried through unchanged) */
+  fileIndex: number;
+  offset: number;
+  length: number;
 }
 
 export interface NaiveMatch {
@@ -134,7 +138,14 @@ export function naiveSequences(
           st.k = 0;
           st.hits = [];
         }
-        const hit = { file: r.file, line: r.line, time };
+        const hit = {
+          file: r.file,
+          line: r.line,
+          time,
+          fileIndex: r.fileIndex,
+          offset: r.offset,
+          length: r.length,
+        };
         if (matched.has(st.k)) {
           st.k += 1;
           st.t = time;
