@@ -83,11 +83,11 @@ export class AnalysisSession {
     let result: AnalysisResult;
     try {
       const plain = $state.snapshot(config);
-      const slices = files.length === 1 ? await this.sliceCount(api, files[0]!, plain) : 1;
+      const plan = files.length === 1 ? await this.slicing(api, files[0]!, plain) : { slices: 1, format: '' };
       if (job !== this.jobId) return;
       result =
-        slices > 1
-          ? await this.analyzeInSlices(job, api, files[0]!, plain, slices)
+        plan.slices > 1
+          ? await this.analyzeInSlices(job, api, files[0]!, plain, plan.slices, plan.format)
           : await api.analyze(job, files, plain, Comlink.proxy(onSnapshot));
     } catch (e) {
       if (job !== this.jobId) return;
@@ -110,18 +110,21 @@ export class AnalysisSession {
   /**
    * How many workers should read this file: one per core (up to 4) for a big plain file whose format is known;
    * one for small files, gzip (a gzip stream cannot be entered in the middle) and files of no known format.
+   * With the count, the format every slice must read the file as.
    */
-  private async sliceCount(api: Comlink.Remote<EngineApi>, file: File, config: Config): Promise<number> {
+  private async slicing(
+    api: Comlink.Remote<EngineApi>,
+    file: File,
+    config: Config,
+  ): Promise<{ slices: number; format: string }> {
+    const one = { slices: 1, format: config.format };
     const cores = Math.min(MAX_SLICES, navigator.hardwareConcurrency || 1);
-    if (cores < 2 || file.size < SLICE_MIN_BYTES) return 1;
+    if (cores < 2 || file.size < SLICE_MIN_BYTES) return one;
     const head = await api.detect(file, config);
     // gzip cannot be entered in the middle; CRI partial lines may be completed across a cut
-    if (head.gzip || head.format === 'unknown' || head.format === 'k8s-cri') return 1;
-    this.sliceFormat = head.format;
-    return Math.min(cores, Math.floor(file.size / (SLICE_MIN_BYTES / 2)));
+    if (head.gzip || head.format === 'unknown' || head.format === 'k8s-cri') return one;
+    return { slices: Math.min(cores, Math.floor(file.size / (SLICE_MIN_BYTES / 2))), format: head.format };
   }
-
-  private sliceFormat = 'auto';
   /** the workers reading the other slices of the current analysis */
   private helpers: Worker[] = [];
 
@@ -136,9 +139,10 @@ export class AnalysisSession {
     file: File,
     config: Config,
     n: number,
+    format: string,
   ): Promise<AnalysisResult> {
     const t0 = performance.now();
-    const forced = { ...config, format: this.sliceFormat };
+    const forced = { ...config, format };
     this.helpers = Array.from({ length: n - 1 }, () => makeWorker());
     const apis = [api, ...this.helpers.map((w) => Comlink.wrap<EngineApi>(w))];
     const latest: (Snapshot | null)[] = apis.map(() => null);

@@ -166,6 +166,17 @@ test('dmesg times are relative: the report says so and the timeline counts secon
   });
   expect((report.totals as { records: number }).records).toBe(50);
   await expect(page.getByTestId('files-table')).toContainText('dmesg');
+  // the timeline's axis spans the 24.5 s since boot (a linear axis in ms from 0), not a date in 1970
+  const range = await page.getByRole('region', { name: 'Timeline' }).getAttribute('data-range');
+  const [min, max] = range!.split('-').map(Number);
+  expect(min).toBeGreaterThanOrEqual(0);
+  expect(max).toBeLessThan(60_000);
+  expect(max).toBeGreaterThanOrEqual(24_000);
+  // … labelled in seconds since boot ("+0.000 s"), which a time axis would write as a clock time
+  await expect(page.getByRole('region', { name: 'Timeline' })).toHaveAttribute(
+    'data-first-tick',
+    /^\+\d+(\.\d+)? s$/,
+  );
 });
 
 test('a custom format made in the settings is validated inline and then reads the file', async ({ page }) => {

@@ -1,7 +1,5 @@
 import { levelFromString } from '../levels.ts';
-import type { LineFormat, ParseContext } from './types.ts';
-import type { TimeFn } from '../time/pattern.ts';
-import { compileTimePattern } from '../time/pattern.ts';
+import type { LineFormat } from './types.ts';
 
 /**
  * The fallback: a timestamp somewhere near the start of the line (within its first 40 characters) and a level
@@ -27,15 +25,6 @@ const PATTERNS: Record<string, string> = {
   epoch: 'epoch',
 };
 
-function fn(ctx: ParseContext, pattern: string): TimeFn {
-  let f = ctx.timeFns.get(pattern);
-  if (f === undefined) {
-    f = compileTimePattern(pattern, { zone: ctx.iso.zone, iso: ctx.iso, refTime: ctx.refTime });
-    ctx.timeFns.set(pattern, f);
-  }
-  return f;
-}
-
 export const generic: LineFormat = {
   id: 'generic',
   name: 'timestamp and level (generic)',
@@ -51,7 +40,7 @@ export const generic: LineFormat = {
     if (m === null || m.index > 40 || m.groups === undefined) return false;
     const kind = Object.keys(PATTERNS).find((k) => m.groups![k] !== undefined);
     if (kind === undefined) return false;
-    const t = fn(ctx, PATTERNS[kind]!)(m[0]);
+    const t = ctx.timeFn(PATTERNS[kind]!)(m[0]);
     if (Number.isNaN(t)) return false;
     // a level word among the next four tokens after the timestamp
     let p = m.index + m[0].length;

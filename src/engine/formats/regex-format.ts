@@ -1,6 +1,5 @@
 import type { FieldValue, Level } from '../types.ts';
 import { guessLevel, levelFromLetter, levelFromString } from '../levels.ts';
-import { compileTimePattern, type TimeFn } from '../time/pattern.ts';
 import type { LineFormat, ParseContext, RecordDraft } from './types.ts';
 
 /**
@@ -101,7 +100,7 @@ function fill(
   if (ts !== undefined && ts !== '-' && ts !== '') {
     let t = NaN;
     for (const pattern of v.time) {
-      t = timeFn(ctx, pattern)(ts);
+      t = ctx.timeFn(pattern)(ts);
       if (!Number.isNaN(t)) break;
     }
     if (Number.isNaN(t)) return false; // a time that does not parse: not this format's line
@@ -139,14 +138,4 @@ function fill(
   out.fields = fields;
   out.partial = g.partial === 'P';
   return true;
-}
-
-/** Time functions are compiled once per file (they hold that file's day cache and year reference). */
-function timeFn(ctx: ParseContext, pattern: string): TimeFn {
-  let fn = ctx.timeFns.get(pattern);
-  if (fn === undefined) {
-    fn = compileTimePattern(pattern, { zone: ctx.iso.zone, iso: ctx.iso, refTime: ctx.refTime });
-    ctx.timeFns.set(pattern, fn);
-  }
-  return fn;
 }

@@ -3,6 +3,7 @@ import type { LineInfo } from '../ingest/lines.ts';
 import type { IsoTimeParser } from '../time/iso.ts';
 import type { Interner } from '../ingest/interner.ts';
 import { decodeUtf8 } from '../ingest/utf8.ts';
+import { compileTimePattern, type TimeFn } from '../time/pattern.ts';
 
 /** What a format's parser fills in for one line; reused across lines, copied into the immutable record. */
 export interface RecordDraft {
@@ -20,7 +21,7 @@ export interface RecordDraft {
 /** Per-file parsing state shared by formats: the time parser's day cache, the name interner. */
 export class ParseContext {
   /** compiled time patterns of this file (each holds its own day cache) */
-  readonly timeFns = new Map<string, (s: string) => number>();
+  private readonly timeFns = new Map<string, TimeFn>();
 
   constructor(
     readonly iso: IsoTimeParser,
@@ -28,6 +29,16 @@ export class ParseContext {
     /** the file's last-modified time, to infer years that timestamps leave out */
     readonly refTime: number = Date.now(),
   ) {}
+
+  /** A time pattern compiled once for this file (it holds the file's day cache and year reference). */
+  timeFn(pattern: string): TimeFn {
+    let fn = this.timeFns.get(pattern);
+    if (fn === undefined) {
+      fn = compileTimePattern(pattern, { zone: this.iso.zone, iso: this.iso, refTime: this.refTime });
+      this.timeFns.set(pattern, fn);
+    }
+    return fn;
+  }
 
   /** The text of bytes [start, end) of the current line. */
   text(buf: Uint8Array, start: number, end: number, info: LineInfo): string {
