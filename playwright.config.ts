@@ -9,6 +9,9 @@ const systemChromium = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bi
   (p): p is string => !!p && existsSync(p),
 );
 
+/** E2E_PORT lets two checkouts run their end-to-end tests side by side. */
+const port = Number(process.env.E2E_PORT ?? 4317);
+
 export default defineConfig({
   testDir: 'tests/e2e',
   timeout: 60_000,
@@ -17,7 +20,7 @@ export default defineConfig({
   workers: 1,
   reporter: [['list']],
   use: {
-    baseURL: 'http://localhost:4317/',
+    baseURL: `http://localhost:${port}/`,
     acceptDownloads: true,
     launchOptions: {
       ...(systemChromium ? { executablePath: systemChromium } : {}),
@@ -35,8 +38,8 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    command: 'npx vite preview --port 4317 --strictPort',
-    url: 'http://localhost:4317/',
+    command: `npx vite preview --port ${port} --strictPort`,
+    url: `http://localhost:${port}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 30_000,
   },
