@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cardValue, exportReport, waitDone } from './helpers.ts';
 
-const BASE = 'http://localhost:4317/';
+const BASE = `http://localhost:${process.env.E2E_PORT ?? 4317}/`;
 const LOG = [
   '2025-03-14T10:00:00.000Z INFO api-gateway GET /v1/orders 200 12ms',
   '2025-03-14T10:00:01.000Z ERROR payment-service Timeout calling db after 3000ms',
