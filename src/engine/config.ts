@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LEVELS } from './types.ts';
 import { FORMATS } from './formats/index.ts';
 import { checkTimePattern, customSampleProblem } from './formats/custom.ts';
+import { compileUserRegex, UserRegexError, type UserRegex } from './user-regex.ts';
 
 /**
  * The configuration document, `loglens.config/1`: validated wherever it enters (page, share link, file,
@@ -30,18 +31,27 @@ const int = (min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
-/** A regular expression as the user wrote it: it must compile (with the flags the matcher uses). */
-const regexSource = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(1000, 'must be at most 1000 characters')
-  .superRefine((src, ctx) => {
-    try {
-      new RegExp(src, 'iu');
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', message: `is not a valid regular expression: ${(e as Error).message}` });
-    }
-  });
+/** A regular expression as the user wrote it; whether it may run, and on which engine, is checked beside its flags. */
+const regexSource = z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters');
+
+/**
+ * Compiles a user's regex the way the engine will run it (src/engine/user-regex.ts): natively when proven free
+ * of catastrophic backtracking, else on the linear-time engine; a pattern that can run on neither is an issue.
+ */
+function userRegex(
+  src: string,
+  ignoreCase: boolean,
+  ctx: z.RefinementCtx,
+  path: (string | number)[],
+): UserRegex | null {
+  try {
+    return compileUserRegex(src, ignoreCase);
+  } catch (e) {
+    if (!(e instanceof UserRegexError)) throw e;
+    ctx.addIssue({ code: 'custom', message: e.message, path });
+    return null;
+  }
+}
 
 const level = z.enum(LEVELS, { message: `must be one of ${LEVELS.join(', ')}` });
 
@@ -67,7 +77,10 @@ const StepSchema = z
     {
       message: 'a step needs at least one condition: contains, regex, level or service',
     },
-  );
+  )
+  .superRefine((s, ctx) => {
+    if (s.regex !== undefined) userRegex(s.regex, !(s.caseSensitive ?? false), ctx, ['regex']);
+  });
 
 const SequenceSchema = z
   .object({
@@ -104,12 +117,8 @@ const CustomFormatSchema = z
   })
   .strict()
   .superRefine((f, ctx) => {
-    let re: RegExp;
-    try {
-      re = new RegExp(f.regex, 'u');
-    } catch {
-      return; // regexSource already said why
-    }
+    const re = userRegex(f.regex, false, ctx, ['regex']);
+    if (re === null) return;
     const groups = /\(\?<([A-Za-z_]\w*)>/g;
     const names = new Set([...f.regex.matchAll(groups)].map((m) => m[1]));
     if (!names.has('message') && !names.has('time')) {

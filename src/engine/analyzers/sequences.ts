@@ -1,3 +1,4 @@
+import { compileUserRegex, provenSafe, type UserRegex } from '../user-regex.ts';
 import type { Level, LogRecord } from '../types.ts';
 import type { Analyzer } from './analyzer.ts';
 
@@ -52,11 +53,11 @@ export interface SequenceResult {
 
 export const MAX_EXAMPLES = 20;
 
-/** A step compiled once: lower-cased needle, RegExp built and checked at config time. */
+/** A step compiled once: lower-cased needle, the regex on the engine it may safely use (user-regex.ts). */
 interface CompiledStep {
   contains: string | null;
   caseSensitive: boolean;
-  regex: RegExp | null;
+  regex: UserRegex | null;
   levels: Set<Level> | null;
   service: string | null;
 }
@@ -199,7 +200,7 @@ function compile(spec: PatternSpec): Compiled {
         contains:
           s.contains === undefined || s.contains === '' ? null : cs ? s.contains : s.contains.toLowerCase(),
         caseSensitive: cs,
-        regex: s.regex === undefined || s.regex === '' ? null : new RegExp(s.regex, cs ? 'u' : 'iu'),
+        regex: s.regex === undefined || s.regex === '' ? null : compileUserRegex(s.regex, !cs),
         levels: s.level === undefined ? null : new Set(Array.isArray(s.level) ? s.level : [s.level]),
         service: s.service === undefined || s.service === '' ? null : s.service,
       };
@@ -220,6 +221,8 @@ function prefilterOf(spec: PatternSpec): string | null {
     } else if (st.regex !== undefined && st.regex !== '') {
       // back-references, named groups and u-only syntax (\p{…}, \u{…}) would change meaning here
       if (NON_ASCII.test(st.regex) || /\\\d|\\k<|\(\?<|\\[pP]|\\u\{/.test(st.regex)) return null;
+      // the prefilter runs natively: only a regex proven free of catastrophic backtracking may join it
+      if (!provenSafe(st.regex, true)) return null;
       try {
         new RegExp(st.regex, 'i');
       } catch {

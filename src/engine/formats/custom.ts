@@ -3,6 +3,7 @@ import { IsoTimeParser } from '../time/iso.ts';
 import { ZoneResolver } from '../time/zone.ts';
 import { regexFormat } from './regex-format.ts';
 import type { LineFormat } from './types.ts';
+import type { UserRegex } from '../user-regex.ts';
 
 /** A user's format from the config, as a regex format (specificity 100: the user's word beats a guess). */
 export interface CustomFormatInput {
@@ -18,6 +19,7 @@ export function customFormat(f: CustomFormatInput): LineFormat {
     name: `${f.name} (custom)`,
     specificity: 100,
     samples: f.samples,
+    userRegex: true,
     variants: [{ regex: f.regex, time: f.time, flags: 'u' }],
   });
 }
@@ -39,7 +41,7 @@ export function checkTimePattern(pattern: string): string | null {
 }
 
 /** Why a sample line does not parse with the regex and time pattern, or null. */
-export function customSampleProblem(re: RegExp, time: string, sample: string): string | null {
+export function customSampleProblem(re: UserRegex, time: string, sample: string): string | null {
   const m = re.exec(sample);
   if (m === null)
     return `does not match the regex: "${sample.length > 80 ? sample.slice(0, 80) + '…' : sample}"`;

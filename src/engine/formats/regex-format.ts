@@ -1,6 +1,7 @@
 import type { FieldValue, Level } from '../types.ts';
 import { guessLevel, levelFromLetter, levelFromString } from '../levels.ts';
 import type { LineFormat, ParseContext, RecordDraft } from './types.ts';
+import { compileUserRegex, type UserMatch } from '../user-regex.ts';
 
 /**
  * Formats as data: one or more regex variants with named groups, each with a time pattern
@@ -27,6 +28,11 @@ export interface RegexFormatSpec {
   relative?: boolean;
   /** without a level group, take a level word from the start of the message */
   guessLevel?: boolean;
+  /**
+   * the regexes are a user's (custom formats): they run natively only when proven free of catastrophic
+   * backtracking, else on the linear-time engine (src/engine/user-regex.ts); the catalog's are proven by a test
+   */
+  userRegex?: boolean;
 }
 
 const SPECIAL = new Set(['time', 'level', 'service', 'message', 'pri', 'partial']);
@@ -61,13 +67,15 @@ export function levelFromStatus(status: number): Level {
 }
 
 interface CompiledVariant {
-  re: RegExp;
+  re: { exec(s: string): UserMatch | null };
   time: readonly string[];
 }
 
 export function regexFormat(spec: RegexFormatSpec): LineFormat {
   const variants: CompiledVariant[] = spec.variants.map((v) => ({
-    re: new RegExp(v.regex, v.flags ?? ''),
+    re: spec.userRegex
+      ? compileUserRegex(v.regex, (v.flags ?? '').includes('i'))
+      : new RegExp(v.regex, v.flags ?? ''),
     time: Array.isArray(v.time) ? v.time : [v.time as string],
   }));
   return {
