@@ -1,10 +1,5 @@
-import {
-  DEFAULT_CONFIG,
-  parseConfig,
-  parseConfigText,
-  type Config,
-  type ConfigResult,
-} from '../engine/config.ts';
+import { DEFAULT_CONFIG, type Config, type ConfigResult } from '../engine/config.ts';
+import { ConfigChecker } from './config-check.ts';
 
 const STORAGE_KEY = 'loglens.config';
 const BACKUP_KEY = 'loglens.config.unreadable';
@@ -23,12 +18,27 @@ export interface Notice {
 export class Settings {
   config = $state.raw<Config>(DEFAULT_CONFIG);
   notice = $state<Notice | null>(null);
+  /** checks in progress (saved settings, a link, an import): the page shows them as being checked */
+  checking = $state(0);
+  /** settled once the saved settings have been checked (an analysis started before waits for it) */
+  readonly ready: Promise<void>;
+  readonly checker = new ConfigChecker();
 
   constructor(private readonly storage: Storage | null = safeStorage()) {
-    this.load();
+    this.ready = this.load();
   }
 
-  private load(): void {
+  /** Validates off the main thread (src/lib/config-check.ts), counting the check as in progress. */
+  private async checked(run: () => Promise<ConfigResult>): Promise<ConfigResult> {
+    this.checking++;
+    try {
+      return await run();
+    } finally {
+      this.checking--;
+    }
+  }
+
+  private async load(): Promise<void> {
     let text: string | null;
     try {
       text = this.storage?.getItem(STORAGE_KEY) ?? null;
@@ -40,7 +50,9 @@ export class Settings {
       return;
     }
     if (text === null) return;
-    const result = parseConfigText(text);
+    this.notice = { kind: 'info', text: 'Checking your saved settings…' };
+    const result = await this.checked(() => this.checker.checkText(text));
+    if (this.notice?.text === 'Checking your saved settings…') this.notice = null;
     if (result.ok) {
       this.config = result.config;
       return;
@@ -66,23 +78,22 @@ export class Settings {
     }
   }
 
-  /** Applies a validated config and keeps it. */
-  set(config: Config): void {
+  /** Applies a validated config and keeps it; false when it could not be kept (it still applies in this tab). */
+  set(config: Config): boolean {
     this.config = config;
-    this.write(STORAGE_KEY, JSON.stringify(config));
+    return this.write(STORAGE_KEY, JSON.stringify(config));
   }
 
   reset(): void {
-    this.set(DEFAULT_CONFIG);
-    this.notice = { kind: 'info', text: 'Settings reset to the defaults.' };
+    if (this.set(DEFAULT_CONFIG)) this.notice = { kind: 'info', text: 'Settings reset to the defaults.' };
   }
 
   /** Applies a config file's text, or leaves everything as it was and says why. */
-  importText(text: string, source: string): ConfigResult {
-    const result = parseConfigText(text);
+  async importText(text: string, source: string): Promise<ConfigResult> {
+    this.notice = { kind: 'info', text: `Checking the settings in ${source}…` };
+    const result = await this.checked(() => this.checker.checkText(text));
     if (result.ok) {
-      this.set(result.config);
-      this.notice = { kind: 'info', text: `Settings imported from ${source}.` };
+      if (this.set(result.config)) this.notice = { kind: 'info', text: `Settings imported from ${source}.` };
     } else {
       this.notice = {
         kind: 'error',
@@ -101,7 +112,10 @@ export class Settings {
     return `${base.split('#')[0]}${HASH_PREFIX}${encodeBase64Url(JSON.stringify(this.config))}`;
   }
 
-  /** Applies settings from a share link's fragment; returns true when the fragment held some (valid or not). */
+  /**
+   * Applies settings from a share link's fragment; returns true when the fragment held some (valid or not).
+   * They are checked in the settings worker: the page shows them as being checked until then.
+   */
   loadFromHash(hash: string): boolean {
     if (!hash.startsWith(HASH_PREFIX)) return false;
     let value: unknown;
@@ -114,16 +128,29 @@ export class Settings {
       };
       return true;
     }
-    const result = parseConfig(value);
-    if (result.ok) {
-      this.set(result.config);
-      this.notice = { kind: 'info', text: 'Settings loaded from the link.' };
-    } else {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       this.notice = {
         kind: 'error',
-        text: `The link’s settings are not valid: ${result.errors.join('; ')}. Your settings are unchanged.`,
+        text: `The link holds no settings (${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value} instead of a settings document). Your settings are unchanged.`,
       };
+      return true;
     }
+    this.notice = { kind: 'info', text: 'Checking the link’s settings…' };
+    void this.checked(() => this.checker.check(value)).then((result) => {
+      if (result.ok) {
+        if (this.set(result.config)) this.notice = { kind: 'info', text: 'Settings loaded from the link.' };
+        else
+          this.notice = {
+            kind: 'error',
+            text: 'The link’s settings apply in this tab only: this browser could not save them (storage full or disabled), so a reload goes back to your previous settings.',
+          };
+      } else {
+        this.notice = {
+          kind: 'error',
+          text: `The link’s settings are not valid: ${result.errors.join('; ')}. Your settings are unchanged.`,
+        };
+      }
+    });
     return true;
   }
 }
