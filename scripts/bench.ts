@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { analyze } from '../src/engine/analyze.ts';
-import { DEFAULT_CONFIG } from '../src/engine/config.ts';
+import { DEFAULT_CONFIG, parseConfig, type Config } from '../src/engine/config.ts';
 import { fileInput } from '../src/cli/node-input.ts';
 
 const { values } = parseArgs({
@@ -16,8 +16,33 @@ const { values } = parseArgs({
     size: { type: 'string', default: '200MB' },
     file: { type: 'string' },
     runs: { type: 'string', default: '3' },
+    /** also time a custom format (a user's regex) on the proven-safe native path and on the linear engine */
+    custom: { type: 'boolean', default: false },
   },
 });
+
+/**
+ * The generator's lines as a user's custom format: the same regex twice, as written (proven safe, so it runs
+ * natively) and with `.*` wrapped as `(?:.*)*` — the same language, but unprovable, so it runs on re2js.
+ */
+const CUSTOM = String.raw`^(?<time>\S+) (?<level>[A-Z]+) (?<service>\S+) (?<message>MSG)$`;
+function customConfig(message: string): Config {
+  const r = parseConfig({
+    format: 'custom:bench',
+    customFormats: [{ name: 'bench', regex: CUSTOM.replace('MSG', message), time: 'iso' }],
+  });
+  if (!r.ok) throw new Error(r.errors.join('; '));
+  return r.config;
+}
+
+async function customRun(path: string, config: Config): Promise<number> {
+  const input = await fileInput(path);
+  const t0 = performance.now();
+  await analyze([input], config, { detectors: false, templates: false });
+  return performance.now() - t0;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function floor(path: string): Promise<{ ms: number; newlines: number }> {
   const input = await fileInput(path);
@@ -97,6 +122,22 @@ async function main(): Promise<void> {
   console.log(
     `bare          ${bareMBs.toFixed(0)} MB/s (${best.bare.toFixed(0)} ms): neither detectors nor templates; template mining costs ${(100 * (1 - best.bare / best.noDetectors)).toFixed(0)} % of the run without detectors`,
   );
+  if (values.custom) {
+    const native = customConfig('.*');
+    const linear = customConfig('(?:.*)*');
+    const n: number[] = [];
+    const l: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      n.push(await customRun(path, native));
+      l.push(await customRun(path, linear));
+    }
+    const at = (ms: number): string => `${(mb / (ms / 1000)).toFixed(0)} MB/s (${ms.toFixed(0)} ms)`;
+    console.log(`custom format, bare, median of ${runs}: a user's regex on the same lines`);
+    console.log(`  native      ${at(median(n))}  proven free of catastrophic backtracking: V8's engine`);
+    console.log(
+      `  linear      ${at(median(l))}  not proven: re2js; ${(median(l) / median(n)).toFixed(1)}× the native time`,
+    );
+  }
 }
 
 main().catch((e: unknown) => {
