@@ -1,28 +1,46 @@
 /**
  * The engine from the command line, the same code path as the page:
  *   npm run analyze -- <file...> [--config cfg.json] [--out report.json]
- * Without --out it prints a readable summary. Exit codes: 0 done, 1 analysis problems (a file not read),
- * 2 bad usage or config.
+ * Without --out it prints a readable summary. Exit codes (README "Command line"): 0 every file read, 1 some file
+ * not read (the others analyzed), 2 bad usage, an invalid config or an unwritable output, 3 a bug.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import type { Analysis } from '../engine/analysis.ts';
+import type { ByteInput } from '../engine/ingest/source.ts';
+import type { FileSummary } from '../engine/types.ts';
 import { exportRecords, templatesCsv } from '../engine/export.ts';
 import { parseArgs } from 'node:util';
 import { analyze } from '../engine/analyze.ts';
 import { DEFAULT_CONFIG, parseConfigText, type Config } from '../engine/config.ts';
 import { buildReport } from '../engine/report.ts';
 import { summaryText } from '../engine/summary.ts';
-import { fileInput } from './node-input.ts';
+import { fileInput, fsReason, unreadable } from './node-input.ts';
+import { unwritable } from './output-paths.ts';
+import { escapeDeep, jsonText, print, safe, status, warn, type Safe } from './terminal-text.ts';
 
-const USAGE = `usage: npm run analyze -- <file...> [--config cfg.json] [--out report.json] [--records out.csv|out.jsonl] [--templates t.csv]
+const USAGE = safe`usage: npm run analyze -- <file...> [--config cfg.json] [--out report.json] [--records out.csv|out.jsonl] [--templates t.csv]
 
   <file...>        log files to analyze together (plain or .gz; rotated sets are read oldest first)
   --config FILE    a loglens.config/1 document (see docs/config.md)
   --out FILE       write the loglens.report/1 JSON there (- for standard output)
   --records FILE   write every record, one row each, as CSV (.csv) or JSON Lines (.jsonl)
   --templates FILE write the message templates as CSV
-  --quiet          no progress on standard error`;
+  --quiet          no progress, notes or "wrote" lines on standard error (errors still are)
+
+exit codes: 0 every file read, 1 some file not read (the others analyzed), 2 bad usage, config or output path`;
+
+const OK = 0;
+const NOT_READ = 1;
+const USAGE_ERROR = 2;
+const BUG = 3;
+
+/** A file that could not even be opened: it is reported, and the others are analyzed. */
+interface NotRead {
+  path: string;
+  reason: string;
+}
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -40,49 +58,37 @@ async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (e) {
-    console.error(`analyze: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
+    warn(safe`analyze: ${(e as Error).message}\n`);
+    warn(USAGE);
+    return USAGE_ERROR;
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    console.log(USAGE);
-    return 0;
+    print(USAGE);
+    return OK;
   }
   if (positionals.length === 0) {
-    console.error(`analyze: no file given\n\n${USAGE}`);
-    return 2;
-  }
-  let config: Config = DEFAULT_CONFIG;
-  if (values.config) {
-    let text: string;
-    try {
-      text = await readFile(values.config, 'utf8');
-    } catch (e) {
-      console.error(`analyze: cannot read the config ${values.config}: ${(e as Error).message}`);
-      return 2;
-    }
-    const result = parseConfigText(text);
-    if (!result.ok) {
-      console.error(`analyze: the config ${values.config} is not valid:\n  ${result.errors.join('\n  ')}`);
-      return 2;
-    }
-    config = result.config;
-  }
-  const inputs = [];
-  for (const p of positionals) {
-    try {
-      inputs.push(await fileInput(p));
-    } catch (e) {
-      console.error(
-        `analyze: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? `${p}: no such file` : (e as Error).message}`,
-      );
-      return 2;
-    }
+    warn(safe`analyze: no file given\n`);
+    warn(USAGE);
+    return USAGE_ERROR;
   }
   if (values.records && !/\.(csv|jsonl)$/i.test(values.records)) {
-    console.error(`analyze: --records ${values.records}: the name must end in .csv or .jsonl`);
-    return 2;
+    warn(safe`analyze: --records ${values.records}: the name must end in .csv or .jsonl`);
+    return USAGE_ERROR;
   }
+  const config = await readConfig(values.config);
+  if (config === null) return USAGE_ERROR;
+  if (!(await outputsWritable(values, positionals))) return USAGE_ERROR;
+
+  const inputs: ByteInput[] = [];
+  const notRead: NotRead[] = [];
+  for (const path of positionals) {
+    const reason = await unreadable(path);
+    if (reason === null) inputs.push(await fileInput(path));
+    else notRead.push({ path, reason });
+  }
+  for (const f of notRead) warn(safe`analyze: ${f.path}: ${f.reason}`);
+
   const tty = process.stderr.isTTY && !values.quiet;
   let kept: Analysis | null = null;
   const snapshot = await analyze(inputs, config, {
@@ -91,49 +97,140 @@ async function main(argv: string[]): Promise<number> {
       ? (s) => {
           const p = s.progress;
           const pct = p.totalBytes > 0 ? ((100 * p.bytesRead) / p.totalBytes).toFixed(0) : '?';
-          process.stderr.write(`\r${pct}%  ${p.records.toLocaleString('en-US')} records  `);
+          status(safe`\r${pct}%  ${p.records.toLocaleString('en-US')} records  `);
         }
       : undefined,
   });
-  if (tty) process.stderr.write('\r\x1b[K');
-  const report = buildReport(snapshot, config);
-  if (values.out) {
-    const json = JSON.stringify(report, null, 2) + '\n';
-    if (values.out === '-') process.stdout.write(json);
-    else await writeFile(values.out, json);
-    if (values.out !== '-' && !values.quiet) console.error(`wrote ${values.out}`);
-  } else {
-    process.stdout.write(summaryText(report) + '\n');
+  if (tty) status(safe`\r\x1b[K`);
+  // the files that could not be opened stay in the report, after those that were read
+  snapshot.files.push(...notRead.map(notReadSummary));
+  for (const f of snapshot.files.slice(0, snapshot.files.length - notRead.length)) {
+    if (f.error !== null) warn(safe`analyze: ${f.name}: ${f.error}`);
+    if (!values.quiet) for (const w of f.warnings) warn(safe`analyze: ${f.name}: note: ${w}`);
   }
+  const report = buildReport(snapshot, config);
   const analysis = kept as Analysis | null;
+
+  const written = await writeTo(values.out, () => {
+    if (!values.out) {
+      // every string of the report escaped, so nothing the summary takes from it can reach the terminal raw
+      print(summaryText(escapeDeep(report)) as Safe);
+    } else if (values.out === '-') {
+      print(jsonText(report));
+    } else {
+      return writeFile(values.out, jsonText(report) + '\n');
+    }
+    return Promise.resolve();
+  });
+  if (!written) return USAGE_ERROR;
+  if (values.out && values.out !== '-' && !values.quiet) warn(safe`wrote ${values.out}`);
   if (values.templates && analysis) {
-    await writeFile(values.templates, templatesCsv(analysis.templates.snapshot().templates));
-    if (!values.quiet) console.error(`wrote ${values.templates}`);
+    const file = values.templates;
+    const ok = await writeTo(file, () =>
+      writeFile(file, templatesCsv(analysis.templates.snapshot().templates)),
+    );
+    if (!ok) return USAGE_ERROR;
+    if (!values.quiet) warn(safe`wrote ${file}`);
   }
   if (values.records && analysis) {
+    const file = values.records;
     // A second pass over the files, written in 1 MiB chunks: memory stays flat whatever the size.
-    const kind = values.records.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl';
-    const fd = openSync(values.records, 'w');
-    try {
-      const n = await exportRecords(
-        await Promise.all(positionals.map((p) => fileInput(p))),
-        config,
-        kind,
-        analysis.templates,
-        (chunk) => writeSync(fd, chunk),
-      );
-      if (!values.quiet) console.error(`wrote ${values.records}: ${n} records`);
-    } finally {
-      closeSync(fd);
-    }
+    const kind = file.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl';
+    let n = 0;
+    const ok = await writeTo(file, async () => {
+      const fd = openSync(file, 'w');
+      try {
+        // the record exports are data files: their content is the log's, exactly
+        n = await exportRecords(inputs, config, kind, analysis.templates, (chunk) => writeSync(fd, chunk));
+      } finally {
+        closeSync(fd);
+      }
+    });
+    if (!ok) return USAGE_ERROR;
+    if (!values.quiet) warn(safe`wrote ${file}: ${n} records`);
   }
-  return snapshot.files.some((f) => f.error !== null) ? 1 : 0;
+  return notRead.length > 0 || snapshot.files.some((f) => f.error !== null) ? NOT_READ : OK;
 }
+
+/** The config document, or DEFAULT_CONFIG; null (after saying why) when it cannot be read or is invalid. */
+async function readConfig(path: string | undefined): Promise<Config | null> {
+  if (!path) return DEFAULT_CONFIG;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    warn(safe`analyze: cannot read the config ${path}: ${fsReason(e)}`);
+    return null;
+  }
+  const result = parseConfigText(text);
+  if (!result.ok) {
+    warn(safe`analyze: the config ${path} is not valid:`);
+    for (const error of result.errors) warn(safe`  ${error}`);
+    return null;
+  }
+  return result.config;
+}
+
+type OutputFlags = { out?: string; records?: string; templates?: string };
+
+/** Every output path checked before any input is read; false (after saying why) when one cannot be written. */
+async function outputsWritable(values: OutputFlags, inputs: readonly string[]): Promise<boolean> {
+  const seen = new Map<string, string>();
+  for (const flag of ['out', 'records', 'templates'] as const) {
+    const path = values[flag];
+    if (path === undefined || (flag === 'out' && path === '-')) continue;
+    const same = seen.get(resolve(path));
+    const problem = same ? `also given to --${same}` : await unwritable(path, inputs);
+    if (problem !== null) {
+      warn(safe`analyze: --${flag} ${path}: ${problem}`);
+      return false;
+    }
+    seen.set(resolve(path), flag);
+  }
+  return true;
+}
+
+/** Runs a write; a file-system error (a full disk, a folder removed meanwhile) is one line, not a stack trace. */
+async function writeTo(path: string | undefined, write: () => Promise<void>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === undefined) throw e;
+    warn(safe`analyze: cannot write ${path ?? 'the output'}: ${fsReason(e)}`);
+    return false;
+  }
+}
+
+function notReadSummary(f: NotRead): FileSummary {
+  return {
+    name: basename(f.path),
+    bytes: 0,
+    bytesRead: 0,
+    gzip: false,
+    format: 'unknown',
+    formatName: 'not detected',
+    formatConfidence: 0,
+    records: 0,
+    lines: 0,
+    error: `Not read: ${f.reason}. Nothing of it was analyzed.`,
+    warnings: [],
+    relativeTime: false,
+  };
+}
+
+// `… | head` closes standard output early: that ends the command quietly, not with an EPIPE stack trace
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(OK);
+  throw e;
+});
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    console.error(`analyze: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    process.exit(1);
+    // a bug, not a user's mistake: the stack trace helps, escaped line by line like everything printed
+    const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    for (const line of `analyze: internal error: ${text}`.split('\n')) warn(safe`${line}`);
+    process.exit(BUG);
   },
 );

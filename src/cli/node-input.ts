@@ -5,6 +5,42 @@ import type { ByteInput } from '../engine/ingest/source.ts';
 /** 1 MiB reads, like the browser's File.stream() chunks, so the engine sees the same shape of input. */
 const CHUNK = 1024 * 1024;
 
+/**
+ * Why a path cannot be read as a log file, in a few words, or null when it can: checked before the analysis,
+ * so that one missing file is reported while the others are still analyzed.
+ */
+export async function unreadable(path: string): Promise<string | null> {
+  try {
+    if (!(await stat(path)).isFile()) return 'not a file (a folder or a device)';
+    await (await open(path, 'r')).close();
+    return null;
+  } catch (e) {
+    return fsReason(e);
+  }
+}
+
+/** A Node file-system error as words a user can act on (Node's own message as a fallback). */
+export function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'ENOTDIR':
+      return 'a part of the path is not a folder';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a folder';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    default:
+      return e instanceof Error ? e.message : String(e);
+  }
+}
+
 /** A file on disk as an engine input: a byte stream read with a file handle, 1 MiB at a time. */
 export async function fileInput(path: string): Promise<ByteInput> {
   const st = await stat(path);
