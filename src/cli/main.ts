@@ -27,9 +27,10 @@ const USAGE = safe`usage: npm run analyze -- <file...> [--config cfg.json] [--ou
   --out FILE       write the loglens.report/1 JSON there (- for standard output)
   --records FILE   write every record, one row each, as CSV (.csv) or JSON Lines (.jsonl)
   --templates FILE write the message templates as CSV
-  --quiet          no progress, notes or "wrote" lines on standard error (errors still are)
+  --quiet          no progress or "wrote" lines on standard error (why a file was not read still is)
 
-exit codes: 0 every file read, 1 some file not read (the others analyzed), 2 bad usage, config or output path`;
+exit codes: 0 every file read, 1 some file not read (the others analyzed), 2 bad usage, config or output
+path, 3 a bug in Loglens`;
 
 const OK = 0;
 const NOT_READ = 1;
@@ -106,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
   snapshot.files.push(...notRead.map(notReadSummary));
   for (const f of snapshot.files.slice(0, snapshot.files.length - notRead.length)) {
     if (f.error !== null) warn(safe`analyze: ${f.name}: ${f.error}`);
-    if (!values.quiet) for (const w of f.warnings) warn(safe`analyze: ${f.name}: note: ${w}`);
+    for (const w of f.warnings) warn(safe`analyze: ${f.name}: note: ${w}`);
   }
   const report = buildReport(snapshot, config);
   const analysis = kept as Analysis | null;

@@ -11,7 +11,9 @@ const CHUNK = 1024 * 1024;
  */
 export async function unreadable(path: string): Promise<string | null> {
   try {
-    if (!(await stat(path)).isFile()) return 'not a file (a folder or a device)';
+    const st = await stat(path);
+    if (st.isDirectory()) return 'is a folder (name the files in it, e.g. folder/*.log)';
+    if (!st.isFile()) return 'not a regular file';
     await (await open(path, 'r')).close();
     return null;
   } catch (e) {

@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeText, jsonText, safe } from '../../src/cli/terminal-text.ts';
 
@@ -13,13 +14,17 @@ const RLO = '\u202e';
 const HOSTILE = `a${ESC}[31m.log`; // a file name that would turn the terminal red
 let dir: string;
 
-function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 20_000,
+/** Runs the command line; the tests run side by side, each in its own process. */
+function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const at = (name: string): string => join(dir, name);
 /** No character a terminal would act on: C0 but the line feed, DEL, C1, bidi overrides and isolates. */
@@ -39,6 +44,7 @@ beforeAll(() => {
   );
   writeFileSync(at('bin.log'), Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 0, 0x0a]));
   writeFileSync(at('empty.log'), '');
+  mkdirSync(at('a-folder'));
   writeFileSync(
     at('cfg.json'),
     JSON.stringify({
@@ -69,9 +75,10 @@ describe('terminal text', () => {
   });
 });
 
-describe('command line', () => {
-  it('prints log text, file names and config names escaped, never raw', () => {
-    const r = cli(at(HOSTILE), '--config', at('cfg.json'));
+// each test spawns Node with tsx: seconds, not milliseconds, on a busy machine
+describe.concurrent('command line', { timeout: 30_000 }, () => {
+  it('prints log text, file names and config names escaped, never raw', async () => {
+    const r = await cli(at(HOSTILE), '--config', at('cfg.json'));
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(RAW);
     expect(r.stderr).not.toMatch(RAW);
@@ -85,8 +92,8 @@ describe('command line', () => {
     expect(lines).toContain('  up\\x1b]0;T\\x07: 1 match, first 2024-01-01T00:00:01.000Z, median 1.0 s');
   });
 
-  it('with --out -, writes the JSON with its controls as \\u escapes', () => {
-    const r = cli(at(HOSTILE), '--out', '-');
+  it('with --out -, writes the JSON with its controls as \\u escapes', async () => {
+    const r = await cli(at(HOSTILE), '--out', '-');
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(RAW);
     const report = JSON.parse(r.stdout) as { files: { name: string }[]; services: { name: string }[] };
@@ -94,54 +101,50 @@ describe('command line', () => {
     expect(report.services.map((s) => s.name)).toEqual([`svc${ESC}[2J:`, `${RLO}evil:`]);
   });
 
-  it('keeps the record export exact: it is a data file, not terminal output', () => {
-    const r = cli(at(HOSTILE), '--records', at('records.csv'), '--quiet');
+  it('keeps the record export exact: it is a data file, not terminal output', async () => {
+    const r = await cli(at(HOSTILE), '--records', at('records.csv'), '--quiet');
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(readFileSync(at('records.csv'), 'utf8')).toContain(`,boom ${ESC}]0;TITLE${BEL} done,`);
   });
 
-  it('fails on a missing output folder before reading anything: one line, exit 2, nothing written', () => {
+  it('fails on a missing output folder before reading anything: one line, exit 2, nothing written', async () => {
     const out = at('no-such-folder/report.json');
     // bin.log is not read: reading it would print why it is not a text log
-    const r = cli(at('bin.log'), '--out', out);
+    const r = await cli(at('bin.log'), '--out', out);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(`analyze: --out ${out}: the folder ${at('no-such-folder')} does not exist\n`);
     expect(existsSync(at('no-such-folder'))).toBe(false);
   });
 
-  it('refuses an output that is a folder, an input, or given twice, each in one line with exit 2', () => {
-    mkdirSync(at('a-folder'), { recursive: true });
-    expect(cli(at('ok.log'), '--templates', at('a-folder'))).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: `analyze: --templates ${at('a-folder')}: is a folder\n`,
-    });
-    expect(cli(at('ok.log'), '--records', at('records.txt'))).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: `analyze: --records ${at('records.txt')}: the name must end in .csv or .jsonl\n`,
-    });
-    expect(cli(at('ok.log'), '--out', at('ok.log'))).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: `analyze: --out ${at('ok.log')}: is one of the input files\n`,
-    });
-    expect(cli(at('ok.log'), '--out', at('same.csv'), '--templates', at('same.csv'))).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: `analyze: --templates ${at('same.csv')}: also given to --out\n`,
-    });
+  it('refuses an output that is a folder, an input, or given twice, each in one line with exit 2', async () => {
+    const runs = await Promise.all([
+      cli(at('ok.log'), '--templates', at('a-folder')),
+      cli(at('ok.log'), '--records', at('records.txt')),
+      cli(at('ok.log'), '--out', at('ok.log')),
+      cli(at('ok.log'), '--out', at('same.csv'), '--templates', at('same.csv')),
+    ]);
+    expect(runs).toEqual(
+      [
+        `--templates ${at('a-folder')}: is a folder`,
+        `--records ${at('records.txt')}: the name must end in .csv or .jsonl`,
+        `--out ${at('ok.log')}: is one of the input files`,
+        `--templates ${at('same.csv')}: also given to --out`,
+      ].map((line) => ({ code: 2, stdout: '', stderr: `analyze: ${line}\n` })),
+    );
     expect(readFileSync(at('ok.log'), 'utf8')).toContain('api: failed');
   });
 
-  it('analyzes the other files when one is missing, reports it, and exits 1', () => {
+  it('analyzes the other files when one is missing or a folder, reports them, and exits 1', async () => {
     const missing = at(`gone${ESC}[2J.log`);
-    const r = cli(missing, at('ok.log'), '--out', at('r.json'), '--quiet');
+    const r = await cli(missing, at('ok.log'), at('a-folder'), '--out', at('r.json'), '--quiet');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`analyze: ${at('gone\\x1b[2J.log')}: no such file\n`);
+    expect(r.stderr).toBe(
+      `analyze: ${at('gone\\x1b[2J.log')}: no such file\n` +
+        `analyze: ${at('a-folder')}: is a folder (name the files in it, e.g. folder/*.log)\n`,
+    );
     const report = JSON.parse(readFileSync(at('r.json'), 'utf8')) as {
       files: { name: string; records: number; error: string | null }[];
       totals: { records: number };
@@ -149,12 +152,17 @@ describe('command line', () => {
     expect(report.files.map((f) => [f.name, f.records, f.error])).toEqual([
       ['ok.log', 2, null],
       [`gone${ESC}[2J.log`, 0, 'Not read: no such file. Nothing of it was analyzed.'],
+      [
+        'a-folder',
+        0,
+        'Not read: is a folder (name the files in it, e.g. folder/*.log). Nothing of it was analyzed.',
+      ],
     ]);
     expect(report.totals.records).toBe(2);
   });
 
-  it('with --out, says on stderr why a binary file was not read, and notes an empty one', () => {
-    const r = cli(at('bin.log'), at('empty.log'), at('ok.log'), '--out', at('r2.json'));
+  it('with --out, says on stderr why a binary file was not read, and notes an empty one', async () => {
+    const r = await cli(at('bin.log'), at('empty.log'), at('ok.log'), '--out', at('r2.json'));
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n')).toEqual([
@@ -165,20 +173,40 @@ describe('command line', () => {
     ]);
   });
 
-  it.runIf(existsSync('/dev/full'))('says in one line when an output fails while written: exit 2', () => {
-    // /dev/full passes every check and then fails each write with ENOSPC, like a full disk
-    expect(cli(at('ok.log'), '--out', '/dev/full', '--quiet')).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: 'analyze: cannot write /dev/full: no space left on the device\n',
-    });
+  it('notes a truncated .gz on stderr, analyzed up to the damage: exit 0', async () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => `2024-01-01T00:00:00Z INFO api: request ${i}\n`);
+    const gz = gzipSync(lines.join(''));
+    writeFileSync(at('cut.log.gz'), gz.subarray(0, gz.length >> 1));
+    const r = await cli(at('cut.log.gz'), '--out', at('r3.json'), '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(
+      /^analyze: cut\.log\.gz: note: The gzip data is truncated or corrupt \(unexpected end of file\); the [\d.]+ KiB decompressed before that were analyzed\.\n$/,
+    );
   });
 
-  it('says in one line why a config cannot be read: exit 2, no stack trace', () => {
-    expect(cli(at('ok.log'), '--config', at('nope.json'))).toEqual({
+  it.runIf(existsSync('/dev/full'))(
+    'says in one line when an output fails while written: exit 2',
+    async () => {
+      // /dev/full passes every check and then fails each write with ENOSPC, like a full disk
+      expect(await cli(at('ok.log'), '--out', '/dev/full', '--quiet')).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: 'analyze: cannot write /dev/full: no space left on the device\n',
+      });
+    },
+  );
+
+  it('says in one line why a config cannot be read, a line per error when invalid: exit 2', async () => {
+    expect(await cli(at('ok.log'), '--config', at('nope.json'))).toEqual({
       code: 2,
       stdout: '',
       stderr: `analyze: cannot read the config ${at('nope.json')}: no such file\n`,
     });
+    writeFileSync(at('bad.json'), '{"maxLineBytes": 5}');
+    const r = await cli(at('ok.log'), '--config', at('bad.json'));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')[0]).toBe(`analyze: the config ${at('bad.json')} is not valid:`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
