@@ -226,12 +226,17 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    // a bug, not a user's mistake: the stack trace helps, escaped line by line like everything printed
-    const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
-    for (const line of `analyze: internal error: ${text}`.split('\n')) warn(safe`${line}`);
-    process.exit(BUG);
-  },
-);
+/**
+ * Exits once standard output and error are flushed: to a pipe they are written asynchronously, and a bare
+ * process.exit() cut a large `--out -` report at 64 KiB (a write's callback runs after those before it).
+ */
+function exit(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exit, (e: unknown) => {
+  // a bug, not a user's mistake: the stack trace helps, escaped line by line like everything printed
+  const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  for (const line of `analyze: internal error: ${text}`.split('\n')) warn(safe`${line}`);
+  exit(BUG);
+});

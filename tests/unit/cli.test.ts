@@ -101,6 +101,16 @@ describe.concurrent('command line', { timeout: 30_000 }, () => {
     expect(report.services.map((s) => s.name)).toEqual([`svc${ESC}[2J:`, `${RLO}evil:`]);
   });
 
+  it('with --out -, writes a report larger than a pipe buffer whole', async () => {
+    // 20,000 services make a report of ~750 KB; the process used to exit with only the first 64 KiB written
+    const lines = Array.from({ length: 20_000 }, (_, i) => `2024-01-01T00:00:00Z INFO svc${i}: hello\n`);
+    writeFileSync(at('services.log'), lines.join(''));
+    const r = await cli(at('services.log'), '--out', '-');
+    expect(r.code).toBe(0);
+    expect(r.stdout.length).toBeGreaterThan(128 * 1024);
+    expect((JSON.parse(r.stdout) as { totals: { records: number } }).totals.records).toBe(20_000);
+  });
+
   it('keeps the record export exact: it is a data file, not terminal output', async () => {
     const r = await cli(at(HOSTILE), '--records', at('records.csv'), '--quiet');
     expect(r.code).toBe(0);
