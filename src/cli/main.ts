@@ -4,21 +4,19 @@
  * Without --out it prints a readable summary. Exit codes (README "Command line"): 0 every file read, 1 some file
  * not read (the others analyzed), 2 bad usage, an invalid config or an unwritable output, 3 a bug.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { Analysis } from '../engine/analysis.ts';
 import type { ByteInput } from '../engine/ingest/source.ts';
 import type { FileSummary } from '../engine/types.ts';
-import { exportRecords, templatesCsv } from '../engine/export.ts';
-import { parseArgs } from 'node:util';
 import { analyze } from '../engine/analyze.ts';
 import { DEFAULT_CONFIG, parseConfigText, type Config } from '../engine/config.ts';
 import { buildReport } from '../engine/report.ts';
-import { summaryText } from '../engine/summary.ts';
-import { fileInput, fsReason, unreadable } from './node-input.ts';
-import { unwritable } from './output-paths.ts';
-import { escapeDeep, jsonText, print, safe, status, warn, type Safe } from './terminal-text.ts';
+import { fsReason, openInput } from './node-input.ts';
+import { outputsWritable } from './output-paths.ts';
+import { print, safe, status, warn } from './terminal-text.ts';
+import { writeOutputs } from './write-outputs.ts';
 
 const USAGE = safe`usage: npm run analyze -- <file...> [--config cfg.json] [--out report.json] [--records out.csv|out.jsonl] [--templates t.csv]
 
@@ -84,9 +82,9 @@ async function main(argv: string[]): Promise<number> {
   const inputs: ByteInput[] = [];
   const notRead: NotRead[] = [];
   for (const path of positionals) {
-    const reason = await unreadable(path);
-    if (reason === null) inputs.push(await fileInput(path));
-    else notRead.push({ path, reason });
+    const input = await openInput(path);
+    if (typeof input === 'string') notRead.push({ path, reason: input });
+    else inputs.push(input);
   }
   for (const f of notRead) warn(safe`analyze: ${f.path}: ${f.reason}`);
 
@@ -103,53 +101,16 @@ async function main(argv: string[]): Promise<number> {
       : undefined,
   });
   if (tty) status(safe`\r\x1b[K`);
-  // the files that could not be opened stay in the report, after those that were read
-  snapshot.files.push(...notRead.map(notReadSummary));
-  for (const f of snapshot.files.slice(0, snapshot.files.length - notRead.length)) {
+  for (const f of snapshot.files) {
     if (f.error !== null) warn(safe`analyze: ${f.name}: ${f.error}`);
     for (const w of f.warnings) warn(safe`analyze: ${f.name}: note: ${w}`);
   }
+  // the files that could not be opened stay in the report, after those that were read
+  snapshot.files.push(...notRead.map(notReadSummary));
   const report = buildReport(snapshot, config);
   const analysis = kept as Analysis | null;
 
-  const written = await writeTo(values.out, () => {
-    if (!values.out) {
-      // every string of the report escaped, so nothing the summary takes from it can reach the terminal raw
-      print(summaryText(escapeDeep(report)) as Safe);
-    } else if (values.out === '-') {
-      print(jsonText(report));
-    } else {
-      return writeFile(values.out, jsonText(report) + '\n');
-    }
-    return Promise.resolve();
-  });
-  if (!written) return USAGE_ERROR;
-  if (values.out && values.out !== '-' && !values.quiet) warn(safe`wrote ${values.out}`);
-  if (values.templates && analysis) {
-    const file = values.templates;
-    const ok = await writeTo(file, () =>
-      writeFile(file, templatesCsv(analysis.templates.snapshot().templates)),
-    );
-    if (!ok) return USAGE_ERROR;
-    if (!values.quiet) warn(safe`wrote ${file}`);
-  }
-  if (values.records && analysis) {
-    const file = values.records;
-    // A second pass over the files, written in 1 MiB chunks: memory stays flat whatever the size.
-    const kind = file.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl';
-    let n = 0;
-    const ok = await writeTo(file, async () => {
-      const fd = openSync(file, 'w');
-      try {
-        // the record exports are data files: their content is the log's, exactly
-        n = await exportRecords(inputs, config, kind, analysis.templates, (chunk) => writeSync(fd, chunk));
-      } finally {
-        closeSync(fd);
-      }
-    });
-    if (!ok) return USAGE_ERROR;
-    if (!values.quiet) warn(safe`wrote ${file}: ${n} records`);
-  }
+  if (!(await writeOutputs(values, report, analysis, inputs, config))) return USAGE_ERROR;
   return notRead.length > 0 || snapshot.files.some((f) => f.error !== null) ? NOT_READ : OK;
 }
 
@@ -170,37 +131,6 @@ async function readConfig(path: string | undefined): Promise<Config | null> {
     return null;
   }
   return result.config;
-}
-
-type OutputFlags = { out?: string; records?: string; templates?: string };
-
-/** Every output path checked before any input is read; false (after saying why) when one cannot be written. */
-async function outputsWritable(values: OutputFlags, inputs: readonly string[]): Promise<boolean> {
-  const seen = new Map<string, string>();
-  for (const flag of ['out', 'records', 'templates'] as const) {
-    const path = values[flag];
-    if (path === undefined || (flag === 'out' && path === '-')) continue;
-    const same = seen.get(resolve(path));
-    const problem = same ? `also given to --${same}` : await unwritable(path, inputs);
-    if (problem !== null) {
-      warn(safe`analyze: --${flag} ${path}: ${problem}`);
-      return false;
-    }
-    seen.set(resolve(path), flag);
-  }
-  return true;
-}
-
-/** Runs a write; a file-system error (a full disk, a folder removed meanwhile) is one line, not a stack trace. */
-async function writeTo(path: string | undefined, write: () => Promise<void>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === undefined) throw e;
-    warn(safe`analyze: cannot write ${path ?? 'the output'}: ${fsReason(e)}`);
-    return false;
-  }
 }
 
 function notReadSummary(f: NotRead): FileSummary {

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ByteInput } from '../engine/ingest/source.ts';
@@ -6,16 +7,16 @@ import type { ByteInput } from '../engine/ingest/source.ts';
 const CHUNK = 1024 * 1024;
 
 /**
- * Why a path cannot be read as a log file, in a few words, or null when it can: checked before the analysis,
- * so that one missing file is reported while the others are still analyzed.
+ * A path as an engine input, or why it cannot be read, in a few words: checked before the analysis, so that one
+ * missing file is reported while the others are still analyzed.
  */
-export async function unreadable(path: string): Promise<string | null> {
+export async function openInput(path: string): Promise<ByteInput | string> {
   try {
     const st = await stat(path);
     if (st.isDirectory()) return 'is a folder (name the files in it, e.g. folder/*.log)';
     if (!st.isFile()) return 'not a regular file';
     await (await open(path, 'r')).close();
-    return null;
+    return statInput(path, st);
   } catch (e) {
     return fsReason(e);
   }
@@ -47,6 +48,10 @@ export function fsReason(e: unknown): string {
 export async function fileInput(path: string): Promise<ByteInput> {
   const st = await stat(path);
   if (!st.isFile()) throw new Error(`${path}: not a file`);
+  return statInput(path, st);
+}
+
+function statInput(path: string, st: Stats): ByteInput {
   return {
     name: basename(path),
     size: st.size,

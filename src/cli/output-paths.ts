@@ -2,6 +2,25 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fsReason } from './node-input.ts';
+import { safe, warn } from './terminal-text.ts';
+import type { OutputFlags } from './write-outputs.ts';
+
+/** Every output path checked before any input is read; false (after saying why) when one cannot be written. */
+export async function outputsWritable(values: OutputFlags, inputs: readonly string[]): Promise<boolean> {
+  const seen = new Map<string, string>();
+  for (const flag of ['out', 'records', 'templates'] as const) {
+    const path = values[flag];
+    if (path === undefined || (flag === 'out' && path === '-')) continue;
+    const same = seen.get(resolve(path));
+    const problem = same ? `also given to --${same}` : await unwritable(path, inputs);
+    if (problem !== null) {
+      warn(safe`analyze: --${flag} ${path}: ${problem}`);
+      return false;
+    }
+    seen.set(resolve(path), flag);
+  }
+  return true;
+}
 
 /**
  * Why an output path cannot be written, or null when it can. Checked before any input is read, so a typo in a
