@@ -1,28 +1,45 @@
 /**
  * The engine from the command line, the same code path as the page:
  *   npm run analyze -- <file...> [--config cfg.json] [--out report.json]
- * Without --out it prints a readable summary. Exit codes: 0 done, 1 analysis problems (a file not read),
- * 2 bad usage or config.
+ * Without --out it prints a readable summary. Exit codes (README "Command line"): 0 every file read, 1 some file
+ * not read (the others analyzed), 2 bad usage, an invalid config or an unwritable output, 3 a bug.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { closeSync, openSync, writeSync } from 'node:fs';
-import type { Analysis } from '../engine/analysis.ts';
-import { exportRecords, templatesCsv } from '../engine/export.ts';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Analysis } from '../engine/analysis.ts';
+import type { ByteInput } from '../engine/ingest/source.ts';
+import type { FileSummary } from '../engine/types.ts';
 import { analyze } from '../engine/analyze.ts';
 import { DEFAULT_CONFIG, parseConfigText, type Config } from '../engine/config.ts';
 import { buildReport } from '../engine/report.ts';
-import { summaryText } from '../engine/summary.ts';
-import { fileInput } from './node-input.ts';
+import { fsReason, openInput } from './node-input.ts';
+import { outputsWritable } from './output-paths.ts';
+import { print, safe, status, warn } from './terminal-text.ts';
+import { writeOutputs } from './write-outputs.ts';
 
-const USAGE = `usage: npm run analyze -- <file...> [--config cfg.json] [--out report.json] [--records out.csv|out.jsonl] [--templates t.csv]
+const USAGE = safe`usage: npm run analyze -- <file...> [--config cfg.json] [--out report.json] [--records out.csv|out.jsonl] [--templates t.csv]
 
   <file...>        log files to analyze together (plain or .gz; rotated sets are read oldest first)
   --config FILE    a loglens.config/1 document (see docs/config.md)
   --out FILE       write the loglens.report/1 JSON there (- for standard output)
   --records FILE   write every record, one row each, as CSV (.csv) or JSON Lines (.jsonl)
   --templates FILE write the message templates as CSV
-  --quiet          no progress on standard error`;
+  --quiet          no progress or "wrote" lines on standard error (why a file was not read still is)
+
+exit codes: 0 every file read, 1 some file not read (the others analyzed), 2 bad usage, config or output
+path, 3 a bug in Loglens`;
+
+const OK = 0;
+const NOT_READ = 1;
+const USAGE_ERROR = 2;
+const BUG = 3;
+
+/** A file that could not even be opened: it is reported, and the others are analyzed. */
+interface NotRead {
+  path: string;
+  reason: string;
+}
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -40,49 +57,37 @@ async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (e) {
-    console.error(`analyze: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
+    warn(safe`analyze: ${(e as Error).message}\n`);
+    warn(USAGE);
+    return USAGE_ERROR;
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    console.log(USAGE);
-    return 0;
+    print(USAGE);
+    return OK;
   }
   if (positionals.length === 0) {
-    console.error(`analyze: no file given\n\n${USAGE}`);
-    return 2;
-  }
-  let config: Config = DEFAULT_CONFIG;
-  if (values.config) {
-    let text: string;
-    try {
-      text = await readFile(values.config, 'utf8');
-    } catch (e) {
-      console.error(`analyze: cannot read the config ${values.config}: ${(e as Error).message}`);
-      return 2;
-    }
-    const result = parseConfigText(text);
-    if (!result.ok) {
-      console.error(`analyze: the config ${values.config} is not valid:\n  ${result.errors.join('\n  ')}`);
-      return 2;
-    }
-    config = result.config;
-  }
-  const inputs = [];
-  for (const p of positionals) {
-    try {
-      inputs.push(await fileInput(p));
-    } catch (e) {
-      console.error(
-        `analyze: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? `${p}: no such file` : (e as Error).message}`,
-      );
-      return 2;
-    }
+    warn(safe`analyze: no file given\n`);
+    warn(USAGE);
+    return USAGE_ERROR;
   }
   if (values.records && !/\.(csv|jsonl)$/i.test(values.records)) {
-    console.error(`analyze: --records ${values.records}: the name must end in .csv or .jsonl`);
-    return 2;
+    warn(safe`analyze: --records ${values.records}: the name must end in .csv or .jsonl`);
+    return USAGE_ERROR;
   }
+  const config = await readConfig(values.config);
+  if (config === null) return USAGE_ERROR;
+  if (!(await outputsWritable(values, positionals))) return USAGE_ERROR;
+
+  const inputs: ByteInput[] = [];
+  const notRead: NotRead[] = [];
+  for (const path of positionals) {
+    const input = await openInput(path);
+    if (typeof input === 'string') notRead.push({ path, reason: input });
+    else inputs.push(input);
+  }
+  for (const f of notRead) warn(safe`analyze: ${f.path}: ${f.reason}`);
+
   const tty = process.stderr.isTTY && !values.quiet;
   let kept: Analysis | null = null;
   const snapshot = await analyze(inputs, config, {
@@ -91,49 +96,77 @@ async function main(argv: string[]): Promise<number> {
       ? (s) => {
           const p = s.progress;
           const pct = p.totalBytes > 0 ? ((100 * p.bytesRead) / p.totalBytes).toFixed(0) : '?';
-          process.stderr.write(`\r${pct}%  ${p.records.toLocaleString('en-US')} records  `);
+          status(safe`\r${pct}%  ${p.records.toLocaleString('en-US')} records  `);
         }
       : undefined,
   });
-  if (tty) process.stderr.write('\r\x1b[K');
+  if (tty) status(safe`\r\x1b[K`);
+  for (const f of snapshot.files) {
+    if (f.error !== null) warn(safe`analyze: ${f.name}: ${f.error}`);
+    for (const w of f.warnings) warn(safe`analyze: ${f.name}: note: ${w}`);
+  }
+  // the files that could not be opened stay in the report, after those that were read
+  snapshot.files.push(...notRead.map(notReadSummary));
   const report = buildReport(snapshot, config);
-  if (values.out) {
-    const json = JSON.stringify(report, null, 2) + '\n';
-    if (values.out === '-') process.stdout.write(json);
-    else await writeFile(values.out, json);
-    if (values.out !== '-' && !values.quiet) console.error(`wrote ${values.out}`);
-  } else {
-    process.stdout.write(summaryText(report) + '\n');
-  }
   const analysis = kept as Analysis | null;
-  if (values.templates && analysis) {
-    await writeFile(values.templates, templatesCsv(analysis.templates.snapshot().templates));
-    if (!values.quiet) console.error(`wrote ${values.templates}`);
-  }
-  if (values.records && analysis) {
-    // A second pass over the files, written in 1 MiB chunks: memory stays flat whatever the size.
-    const kind = values.records.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl';
-    const fd = openSync(values.records, 'w');
-    try {
-      const n = await exportRecords(
-        await Promise.all(positionals.map((p) => fileInput(p))),
-        config,
-        kind,
-        analysis.templates,
-        (chunk) => writeSync(fd, chunk),
-      );
-      if (!values.quiet) console.error(`wrote ${values.records}: ${n} records`);
-    } finally {
-      closeSync(fd);
-    }
-  }
-  return snapshot.files.some((f) => f.error !== null) ? 1 : 0;
+
+  if (!(await writeOutputs(values, report, analysis, inputs, config))) return USAGE_ERROR;
+  return notRead.length > 0 || snapshot.files.some((f) => f.error !== null) ? NOT_READ : OK;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(`analyze: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    process.exit(1);
-  },
-);
+/** The config document, or DEFAULT_CONFIG; null (after saying why) when it cannot be read or is invalid. */
+async function readConfig(path: string | undefined): Promise<Config | null> {
+  if (!path) return DEFAULT_CONFIG;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    warn(safe`analyze: cannot read the config ${path}: ${fsReason(e)}`);
+    return null;
+  }
+  const result = parseConfigText(text);
+  if (!result.ok) {
+    warn(safe`analyze: the config ${path} is not valid:`);
+    for (const error of result.errors) warn(safe`  ${error}`);
+    return null;
+  }
+  return result.config;
+}
+
+function notReadSummary(f: NotRead): FileSummary {
+  return {
+    name: basename(f.path),
+    bytes: 0,
+    bytesRead: 0,
+    gzip: false,
+    format: 'unknown',
+    formatName: 'not detected',
+    formatConfidence: 0,
+    records: 0,
+    lines: 0,
+    error: `Not read: ${f.reason}. Nothing of it was analyzed.`,
+    warnings: [],
+    relativeTime: false,
+  };
+}
+
+// `… | head` closes standard output early: that ends the command quietly, not with an EPIPE stack trace
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(OK);
+  throw e;
+});
+
+/**
+ * Exits once standard output and error are flushed: to a pipe they are written asynchronously, and a bare
+ * process.exit() cut a large `--out -` report at 64 KiB (a write's callback runs after those before it).
+ */
+function exit(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exit, (e: unknown) => {
+  // a bug, not a user's mistake: the stack trace helps, escaped line by line like everything printed
+  const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  for (const line of `analyze: internal error: ${text}`.split('\n')) warn(safe`${line}`);
+  exit(BUG);
+});
