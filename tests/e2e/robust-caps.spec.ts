@@ -93,3 +93,16 @@ test('more shapes than "Templates at most": <overflow> is explained above the ta
     overflowErrors: 5,
   });
 });
+
+test('more anomaly buckets than the errors chart keeps: the chart says so instead of staying blank', async ({
+  page,
+}) => {
+  // 40 days of 1-minute buckets (the default) are 57,601 buckets, past the chart's 50,000
+  const text = '2025-01-01T00:00:00Z ERROR api start\n2025-02-10T00:00:00Z INFO api end\n';
+  await dropFiles(page, [{ name: 'long.log', text }]);
+  await waitDone(page);
+  await expect(page.getByTestId('errors-chart-capped')).toHaveText(
+    '57,601 buckets of 1 min: more than the 50,000 this chart draws. Every bucket was still tested (the anomalies table lists what was found); a wider anomaly bucket in Settings draws the band.',
+  );
+  expect(await cardValue(page, 'card-records')).toBe('2');
+});

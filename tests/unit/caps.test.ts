@@ -2,7 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { analyze } from '../../src/engine/analyze.ts';
 import { Analysis } from '../../src/engine/analysis.ts';
-import { buildReport } from '../../src/engine/report.ts';
+import { buildReport, type Report } from '../../src/engine/report.ts';
+import { summaryText } from '../../src/engine/summary.ts';
 import type { LogRecord } from '../../src/engine/types.ts';
 import { config, fileOf, rec } from './helpers.ts';
 
@@ -47,6 +48,15 @@ describe('capped service counts', () => {
     expect(r.services[0]).toEqual({ name: '(other services)', records: 50, errors: 5 });
     expect(r.services.some((s) => s.name === 'svc-9999')).toBe(true);
     expect(r.services.some((s) => s.name === 'svc-10000')).toBe(false);
+  });
+
+  it('the plain-text summary says "10,000+", and a report saved without caps still reads', async () => {
+    const snap = await analyze([fileOf(manyServices(10_050), 's.log')], cfg);
+    const lines = summaryText(buildReport(snap, cfg)).split('\n');
+    expect(lines).toContain('Services (10,000+)');
+    const old = buildReport(await analyze([fileOf(manyShapes(1, 1), 'c.log')], cfg), cfg);
+    delete (old as Partial<Report>).caps;
+    expect(summaryText(old).split('\n')).toContain('Services (1)');
   });
 
   it('exactly 10,000 services is the true count, not capped', async () => {
