@@ -17,6 +17,8 @@ export interface ReportCaps {
     /** records and errors of the names beyond the cap, the `(other services)` row */
     beyondRecords: number;
     beyondErrors: number;
+    /** when capped, a HyperLogLog estimate of all distinct names (±2.3 % standard error), else null */
+    estimate: number | null;
   };
   templates: {
     max: number;
@@ -37,7 +39,13 @@ export interface ReportCaps {
 
 export function capsOf(s: Snapshot, config: Config): ReportCaps {
   // Snapshots saved by a version without these fields (Recent) report "not capped" rather than throw.
-  const sc = s.servicesCap ?? { max: MAX_SERVICES, capped: false, beyondRecords: 0, beyondErrors: 0 };
+  const sc = s.servicesCap ?? {
+    max: MAX_SERVICES,
+    capped: false,
+    beyondRecords: 0,
+    beyondErrors: 0,
+    estimate: null,
+  };
   const t = s.templates;
   const d = s.detectors;
   return {
@@ -47,6 +55,7 @@ export function capsOf(s: Snapshot, config: Config): ReportCaps {
       counted: s.serviceCount,
       beyondRecords: sc.beyondRecords,
       beyondErrors: sc.beyondErrors,
+      estimate: sc.estimate ?? null,
     },
     templates: {
       max: t.max ?? config.templates.maxTemplates,

@@ -141,6 +141,8 @@ export interface ServicesCap {
   /** records and errors of the names beyond the cap */
   beyondRecords: number;
   beyondErrors: number;
+  /** when capped, a HyperLogLog estimate of all distinct names (±2.3 %), else null */
+  estimate: number | null;
 }
 
 export interface TimelineSnapshot {

@@ -55,10 +55,33 @@ test('10,050 services: the card says 10,000+, the table says what is beyond, the
     counted: 10_000,
     beyondRecords: 50,
     beyondErrors: 5,
+    estimate: 9948,
   });
   expect(report.caps.templates.capped).toBe(false);
   expect(report.services).toHaveLength(10_001);
   expect(report.services[0]).toEqual({ name: '(other services)', records: 50, errors: 5 });
+});
+
+test('30,000 services: the card adds an estimate of how many there were in all', async ({ page }) => {
+  await dropFiles(page, [{ name: 'more-services.log', text: manyServices(30_000) }]);
+  await waitDone(page);
+  expect(await cardValue(page, 'card-services')).toBe('10,000+');
+  // HyperLogLog, ±2.3 %: 29,895 for these 30,000 names (tests/unit/caps.test.ts checks the estimator)
+  await expect(page.getByTestId('services-capped')).toHaveText(
+    'about 29,895 in all (estimate) · 20,000 records beyond',
+  );
+  await expect(page.getByTestId('services-beyond-cap')).toHaveText(
+    'More services not listed (about 29,895 in all, an estimate): past the first 10,000 names, 20,000 records (2,000 errors) of other names are counted together as “(other services)”.',
+  );
+  const report = (await exportReport(page)) as { caps: { services: unknown } };
+  expect(report.caps.services).toEqual({
+    max: 10_000,
+    capped: true,
+    counted: 10_000,
+    beyondRecords: 20_000,
+    beyondErrors: 2000,
+    estimate: 29_895,
+  });
 });
 
 test('more shapes than "Templates at most": <overflow> is explained above the table and in its row', async ({

@@ -5,6 +5,9 @@ import { Analysis } from '../../src/engine/analysis.ts';
 import { buildReport, type Report } from '../../src/engine/report.ts';
 import { summaryText } from '../../src/engine/summary.ts';
 import type { LogRecord } from '../../src/engine/types.ts';
+import { ServiceCounts } from '../../src/engine/analyzers/services.ts';
+import { DistinctEstimate } from '../../src/engine/analyzers/distinct.ts';
+import { errorMask } from '../../src/engine/analyzers/analyzer.ts';
 import { config, fileOf, rec } from './helpers.ts';
 
 const T0 = Date.UTC(2025, 2, 14, 10);
@@ -35,7 +38,14 @@ describe('capped service counts', () => {
     const snap = await analyze([fileOf(manyServices(10_050), 's.log')], cfg);
     expect(snap.totals.records).toBe(10_050);
     expect(snap.serviceCount).toBe(10_000);
-    expect(snap.servicesCap).toEqual({ max: 10_000, capped: true, beyondRecords: 50, beyondErrors: 5 });
+    // the estimate (±2.3 %) of 10,050 names reads 9,948: below the lower bound, so the page shows "10,000+"
+    expect(snap.servicesCap).toEqual({
+      max: 10_000,
+      capped: true,
+      beyondRecords: 50,
+      beyondErrors: 5,
+      estimate: 9948,
+    });
     const r = buildReport(snap, cfg);
     expect(r.caps.services).toEqual({
       max: 10_000,
@@ -43,6 +53,7 @@ describe('capped service counts', () => {
       counted: 10_000,
       beyondRecords: 50,
       beyondErrors: 5,
+      estimate: 9948,
     });
     expect(r.services).toHaveLength(10_001);
     expect(r.services[0]).toEqual({ name: '(other services)', records: 50, errors: 5 });
@@ -62,7 +73,13 @@ describe('capped service counts', () => {
   it('exactly 10,000 services is the true count, not capped', async () => {
     const snap = await analyze([fileOf(manyServices(10_000), 's.log')], cfg);
     expect(snap.serviceCount).toBe(10_000);
-    expect(snap.servicesCap).toEqual({ max: 10_000, capped: false, beyondRecords: 0, beyondErrors: 0 });
+    expect(snap.servicesCap).toEqual({
+      max: 10_000,
+      capped: false,
+      beyondRecords: 0,
+      beyondErrors: 0,
+      estimate: null,
+    });
     expect(buildReport(snap, cfg).services.some((s) => s.name === '(other services)')).toBe(false);
   });
 
@@ -81,7 +98,15 @@ describe('capped service counts', () => {
     const s = a.snapshot();
     expect(s.serviceCount).toBe(10_000);
     // svc-10000 … svc-12049: 2,050 records, every tenth an error
-    expect(s.servicesCap).toEqual({ max: 10_000, capped: true, beyondRecords: 2050, beyondErrors: 205 });
+    // the estimate is the single pass's exactly: merging takes each register's max
+    expect(s.servicesCap).toEqual({
+      max: 10_000,
+      capped: true,
+      beyondRecords: 2050,
+      beyondErrors: 205,
+      estimate: part(0, 12_050).snapshot().servicesCap.estimate,
+    });
+    expect(s.servicesCap.estimate).toBe(12_298);
   });
 
   it('a capped part keeps the merge capped, even when the union fits', () => {
@@ -95,7 +120,37 @@ describe('capped service counts', () => {
       capped: true,
       beyondRecords: 1,
       beyondErrors: 0,
+      estimate: 9912,
     });
+  });
+});
+
+describe('the distinct-name estimate beyond the service cap', () => {
+  it('200,000 names: about 196,666 (1.7 % under), the same for any split merged in any order', () => {
+    const names = Array.from({ length: 200_000 }, (_, i) => `svc-${i}`);
+    const counts = (list: readonly string[]): ServiceCounts => {
+      const sc = new ServiceCounts(errorMask(['ERROR']));
+      for (const n of list) sc.push(rec(T0, 'INFO', n));
+      return sc;
+    };
+    const whole = counts(names).cap();
+    expect(whole.estimate).toBe(196_666);
+    expect(Math.abs(whole.estimate! / 200_000 - 1)).toBeLessThan(0.03);
+    // four slices, merged backwards, through structured clones: the same estimate and the same flags
+    const parts = [0, 1, 2, 3].map((k) => counts(names.slice(k * 50_000, (k + 1) * 50_000)));
+    const merged = parts[3]!;
+    for (const p of [parts[2]!, parts[1]!, parts[0]!]) merged.merge(structuredClone(p));
+    expect(merged.cap()).toMatchObject({ capped: true, estimate: 196_666, beyondRecords: 190_000 });
+    expect(merged.size).toBe(10_000);
+  });
+
+  it('estimates 0 for nothing and counts small sets nearly exactly', () => {
+    const d = new DistinctEstimate();
+    expect(d.estimate()).toBe(0);
+    for (let i = 0; i < 100; i++) d.add(`svc-${i % 50}`);
+    // the 50 names fill 47 of the 2,048 registers (some share one): linear counting reads 47.5
+    expect(d.estimate()).toBe(48);
+    expect(Math.abs(d.estimate() / 50 - 1)).toBeLessThan(0.05);
   });
 });
 
@@ -155,7 +210,7 @@ describe('the other caps in the report', () => {
   it('nothing capped in a small clean file', async () => {
     const snap = await analyze([fileOf(manyShapes(3, 2), 'c.log')], cfg);
     expect(buildReport(snap, cfg).caps).toEqual({
-      services: { max: 10_000, capped: false, counted: 1, beyondRecords: 0, beyondErrors: 0 },
+      services: { max: 10_000, capped: false, counted: 1, beyondRecords: 0, beyondErrors: 0, estimate: null },
       templates: { max: 5000, capped: false, kept: 3, overflowRecords: 0, overflowErrors: 0 },
       alerts: { max: 500, capped: false, total: 0 },
       sequenceExamples: { max: 20, capped: false },

@@ -1,5 +1,6 @@
 import type { LogRecord, ServiceCount, ServicesCap } from '../types.ts';
 import { levelIndex, type Analyzer } from './analyzer.ts';
+import { DistinctEstimate } from './distinct.ts';
 
 /** Name under which records without a service are counted. */
 export const NO_SERVICE = '(none)';
@@ -19,6 +20,8 @@ export class ServiceCounts implements Analyzer<ServiceCount[]> {
   private last: ServiceCount | null = null;
   /** a name was refused for the cap (here or in a merged part) */
   private capped = false;
+  /** every distinct name (each hashed once while under the cap): about how many there were when capped */
+  private readonly distinct = new DistinctEstimate();
 
   constructor(
     private readonly isError: readonly boolean[],
@@ -44,6 +47,7 @@ export class ServiceCounts implements Analyzer<ServiceCount[]> {
   private entry(name: string): ServiceCount {
     let e = this.map.get(name);
     if (e === undefined) {
+      if (name !== OTHER_SERVICES) this.distinct.add(name);
       if (this.map.size >= this.maxServices && name !== OTHER_SERVICES) {
         this.capped = true;
         return this.entry(OTHER_SERVICES);
@@ -72,12 +76,14 @@ export class ServiceCounts implements Analyzer<ServiceCount[]> {
       capped: this.capped,
       beyondRecords: beyond?.records ?? 0,
       beyondErrors: beyond?.errors ?? 0,
+      estimate: this.capped ? this.distinct.estimate() : null,
     };
   }
 
   merge(other: ServiceCounts): void {
     // A structured clone of another worker's instance has the fields but not the getters: read fields only.
     if (other.capped) this.capped = true;
+    this.distinct.merge(other.distinct);
     for (const o of other.map.values()) {
       const e = this.entry(o.name);
       e.records += o.records;
