@@ -1,5 +1,12 @@
 import type { Config } from './config.ts';
-import type { DetectorsSnapshot, IngestTotals, LogRecord, ServiceCount, TimelineSnapshot } from './types.ts';
+import type {
+  DetectorsSnapshot,
+  IngestTotals,
+  LogRecord,
+  ServiceCount,
+  ServicesCap,
+  TimelineSnapshot,
+} from './types.ts';
 import { errorMask, type Analyzer } from './analyzers/analyzer.ts';
 import { Totals } from './analyzers/totals.ts';
 import { LevelCounts } from './analyzers/levels.ts';
@@ -17,6 +24,7 @@ export interface AnalysisState {
   levels: number[];
   services: ServiceCount[];
   serviceCount: number;
+  servicesCap: ServicesCap;
   timeRange: { start: number; end: number } | null;
   timeline: TimelineSnapshot;
   detectors: DetectorsSnapshot;
@@ -76,6 +84,7 @@ export class Analysis implements Analyzer<AnalysisState> {
       levels: this.levels.snapshot(),
       services: this.services.snapshot(limit),
       serviceCount: this.services.size,
+      servicesCap: this.services.cap(),
       timeRange: this.range.snapshot(),
       timeline: this.timeline.snapshot(),
       detectors: {
@@ -107,6 +116,7 @@ export class Analysis implements Analyzer<AnalysisState> {
       levels: this.levels.snapshot(),
       services: [],
       serviceCount: this.services.size,
+      servicesCap: this.services.cap(),
       timeRange: this.range.snapshot(),
       timeline: { bucketMs: this.timeline.bucketMs, start: null, counts: [] },
       detectors: {
@@ -121,7 +131,7 @@ export class Analysis implements Analyzer<AnalysisState> {
         alertsTotal: 0,
         untimed: 0,
       },
-      templates: { templates: [], total: 0, overflow: 0 },
+      templates: this.templates.emptySnapshot(),
     };
   }
 

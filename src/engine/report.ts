@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
 import { LEVELS_AND_NONE, type LevelOrNone, type Snapshot } from './types.ts';
+import { capsOf, type ReportCaps } from './report-caps.ts';
 
 /**
  * The report, `loglens.report/1`: what "Export report (JSON)" downloads and `npm run analyze --out` writes.
@@ -82,6 +83,8 @@ export interface Report {
   }[];
   config: Config;
   analysis: { durationMs: number };
+  /** every cap that cut a count or a list, and what fell beyond it (docs/report.md, "Caps") */
+  caps: ReportCaps;
 }
 
 export const GENERATOR = 'loglens 0.1.0';
@@ -169,6 +172,7 @@ export function buildReport(s: Snapshot, config: Config, now = Date.now()): Repo
     })),
     config,
     analysis: { durationMs: Math.round(s.progress.elapsedMs) },
+    caps: capsOf(s, config),
   };
 }
 

@@ -33,7 +33,8 @@ export function summaryText(r: Report): string {
   for (const l of LEVELS_AND_NONE)
     if (r.levels[l] > 0) out.push(`  ${l.padEnd(6)} ${n(r.levels[l]).padStart(12)}`);
   out.push('');
-  out.push(`Services (${r.services.length})`);
+  // Reports saved before `caps` existed (Recent) have none; a capped count is a lower bound: "10,000+".
+  out.push(`Services (${r.caps?.services.capped ? `${n(r.caps.services.counted)}+` : r.services.length})`);
   for (const s of r.services.slice(0, 15)) {
     out.push(
       `  ${s.name.padEnd(28)} ${n(s.records).padStart(12)} records ${n(s.errors).padStart(10)} errors`,

@@ -132,6 +132,19 @@ export interface ServiceCount {
   errors: number;
 }
 
+/** The cap on distinct service names, and what it left out (counted under "(other services)"). */
+export interface ServicesCap {
+  /** distinct names kept */
+  max: number;
+  /** more names came than are kept: serviceCount is a lower bound ("10,000+") */
+  capped: boolean;
+  /** records and errors of the names beyond the cap */
+  beyondRecords: number;
+  beyondErrors: number;
+  /** when capped, a HyperLogLog estimate of all distinct names (±2.3 %), else null */
+  estimate: number | null;
+}
+
 export interface TimelineSnapshot {
   /** bucket width in ms */
   bucketMs: number;
@@ -161,8 +174,10 @@ export interface Snapshot {
   levels: number[];
   /** sorted by records, descending; progress snapshots carry the top ones only */
   services: ServiceCount[];
-  /** distinct services seen (may exceed services.length in progress snapshots) */
+  /** distinct services seen (may exceed services.length in progress snapshots); a lower bound when capped */
   serviceCount: number;
+  /** whether serviceCount hit the cap; absent in snapshots saved by versions before it (Recent) */
+  servicesCap: ServicesCap;
   timeRange: { start: number; end: number } | null;
   timeline: TimelineSnapshot;
   detectors: DetectorsSnapshot;

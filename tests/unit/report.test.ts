@@ -100,6 +100,7 @@ describe('buildReport', () => {
       'templates',
       'config',
       'analysis',
+      'caps',
     ]);
     // the default detectors find nothing in four records
     expect(r.spikes).toEqual([]);

@@ -88,10 +88,16 @@ export interface TemplateInfo {
 
 export interface TemplatesSnapshot {
   templates: TemplateInfo[];
-  /** distinct templates (the list may be cut) */
+  /** distinct templates (the list may be cut), the overflow template included once it has records */
   total: number;
   /** records counted under the overflow template */
   overflow: number;
+  /** errors among them */
+  overflowErrors: number;
+  /** the cap on templates (config templates.maxTemplates) */
+  max: number;
+  /** records went to the overflow for the cap: each of them is in no mined template */
+  capped: boolean;
 }
 
 /** The variable-part marker, in masked messages and in templates. */
@@ -807,7 +813,20 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
     const live = this.clusters.filter((c) => c.count > 0);
     live.sort((a, b) => b.count - a.count || a.id - b.id);
     const listed = limit < live.length ? live.slice(0, Math.max(0, limit)) : live;
-    return { templates: listed.map((c) => c.info()), total: live.length, overflow: this.clusters[0]!.count };
+    return { ...this.emptySnapshot(), templates: listed.map((c) => c.info()), total: live.length };
+  }
+
+  /** The overflow's counts and the cap, without the list (a progress snapshot that shows counts only). */
+  emptySnapshot(): TemplatesSnapshot {
+    const o = this.clusters[0]!;
+    return {
+      templates: [],
+      total: 0,
+      overflow: o.count,
+      overflowErrors: o.errors,
+      max: this.params.maxTemplates,
+      capped: o.count > 0,
+    };
   }
 
   /**
