@@ -316,7 +316,10 @@ describe('analyze: damaged and odd inputs', () => {
 
   it('refuses a binary file (control bytes, invalid UTF-8) with an error and analyzes nothing of it', async () => {
     // a text line, then bytes of every value: 154 of the 285 judged (54 %) are control bytes or not UTF-8
-    const bin = bytesOf('2025-03-14T10:00:00Z INFO a b\n', Array.from({ length: 256 }, (_, i) => i));
+    const bin = bytesOf(
+      '2025-03-14T10:00:00Z INFO a b\n',
+      Array.from({ length: 256 }, (_, i) => i),
+    );
     const { snap, records } = await run([
       fileOf(bin, 'image.bin'),
       fileOf('2025-03-14T10:00:00Z INFO a ok\n', 'ok.log'),

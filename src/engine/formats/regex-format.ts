@@ -1,6 +1,12 @@
 import type { FieldValue, Level } from '../types.ts';
 import { guessLevel, levelFromLetter, levelFromString } from '../levels.ts';
-import { MAX_BAD_TIME_CHARS, newFields, type LineFormat, type ParseContext, type RecordDraft } from './types.ts';
+import {
+  MAX_BAD_TIME_CHARS,
+  newFields,
+  type LineFormat,
+  type ParseContext,
+  type RecordDraft,
+} from './types.ts';
 
 /**
  * Formats as data: one or more regex variants with named groups, each with a time pattern

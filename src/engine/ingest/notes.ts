@@ -59,8 +59,8 @@ export function ingestNotes(f: Facts): string[] {
   if (bad !== undefined) {
     notes.push(
       bad.count === 1
-        ? `1 record had an impossible time (line ${num(bad.line)}: ${bad.time}); it is counted without a time.`
-        : `${num(bad.count)} records had an impossible time (e.g. line ${num(bad.line)}: ${bad.time}); they are counted without a time.`,
+        ? `1 record had an impossible time (line ${bad.line}: ${bad.time}); it is counted without a time.`
+        : `${num(bad.count)} records had an impossible time (e.g. line ${bad.line}: ${bad.time}); they are counted without a time.`,
     );
   }
   return notes;

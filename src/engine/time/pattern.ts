@@ -190,7 +190,8 @@ export function compileTimePattern(pattern: string, ctx: TimeContext): TimeFn {
     // trailing spaces are fine, anything else is not
     for (let i = end; i < str.length; i++) if (str.charCodeAt(i) !== 32) return NaN;
     // the string has the pattern's shape: from here a NaN is an impossible time, not "no time"
-    if (f.mo < 1 || f.mo > 12 || f.d < 1 || f.d > 31 || f.h > 23 || f.mi > 59 || f.s > 60) return impossible();
+    if (f.mo < 1 || f.mo > 12 || f.d < 1 || f.d > 31 || f.h > 23 || f.mi > 59 || f.s > 60)
+      return impossible();
     const timeOfDay = f.h * 3_600_000 + f.mi * 60_000 + f.s * 1000 + f.ms;
     const toUtc = (wall: number): number =>
       Number.isNaN(f.off) ? ctx.zone.toUtc(wall) : wall - f.off * 60_000;
