@@ -9,6 +9,8 @@ import { Interner } from './ingest/interner.ts';
 import { LineSplitter } from './ingest/lines.ts';
 import { RecordBuilder } from './ingest/records.ts';
 import { openBytes, type ByteInput } from './ingest/source.ts';
+import { NotTextError, TextGate } from './ingest/text-check.ts';
+import { ingestFacts, ingestNotes, isIngestNote, mergeIngestFacts } from './ingest/notes.ts';
 import { IsoTimeParser } from './time/iso.ts';
 import { ZoneResolver } from './time/zone.ts';
 
@@ -41,11 +43,15 @@ export interface AnalyzeOptions {
   keep?: (analysis: Analysis) => void;
 }
 
-const BINARY_SCAN_BYTES = 64 * 1024;
-const NO_LINES = { lines: 0, continuationLines: 0, emptyLines: 0, invalidUtf8: 0, truncatedLines: 0 };
-
-/** Thrown inside a file's read when it is not text; caught per file. */
-class NotTextError extends Error {}
+const NO_LINES = {
+  lines: 0,
+  continuationLines: 0,
+  emptyLines: 0,
+  invalidUtf8: 0,
+  truncatedLines: 0,
+  invalidTimes: 0,
+  nulBytes: 0,
+};
 
 /**
  * The pipeline: for each input, bytes → (gunzip) → lines → format detection → records → analyzers.
@@ -97,7 +103,7 @@ export async function analyze(
   };
 
   // The file being read: its line counts join the totals when it ends, and progress snapshots add them.
-  let current: { builder: RecordBuilder | null; splitter: LineSplitter } | null = null;
+  let current: { builder: RecordBuilder | null; bytes: number } | null = null;
   const snapshot = (done: boolean): Snapshot => {
     const state =
       !done && opts.lightProgress
@@ -106,13 +112,15 @@ export async function analyze(
     const totals = { ...state.totals };
     if (current !== null) {
       const c = current.builder?.counts;
-      totals.bytes += current.splitter.bytes;
+      totals.bytes += current.bytes;
       if (c) {
         totals.lines += c.lines;
         totals.continuationLines += c.continuationLines;
         totals.emptyLines += c.emptyLines;
         totals.invalidUtf8 += c.invalidUtf8;
         totals.truncatedLines += c.truncatedLines;
+        totals.invalidTimes += c.invalidTimes;
+        totals.nulBytesSkipped += c.nulBytes;
       }
     }
     return {
@@ -157,39 +165,42 @@ export async function analyze(
     });
     const splitter = new LineSplitter(detecting, config.maxLineBytes);
     if (from > 0) splitter.skip(from); // offsets stay the file's
+    // the file's own start decides whether it is text; a later slice does not judge the file
+    const gate = from === 0 ? new TextGate() : null;
     current = {
       get builder() {
         return builder;
       },
-      splitter,
+      // bytes read: the ones held until the file is judged text too
+      get bytes() {
+        return splitter.bytes + (gate?.heldBytes ?? 0);
+      },
     };
-    let scanned = 0;
     let bom = 0;
+    let first = true;
     try {
       const opened = await openBytes(input, (n) => (rawRead += n));
       summary.gzip = opened.gzip;
       for await (let chunk of opened.chunks) {
-        if (scanned < BINARY_SCAN_BYTES) {
-          if (scanned === 0 && from === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
-            chunk = chunk.subarray(3); // a UTF-8 byte order mark: counted, not part of the first line
-            splitter.skip(3);
-            scanned = 3;
-            bom = 3;
-          }
-          // the file's own first 64 KiB decide whether it is text; a later slice does not judge the file
-          if (from === 0) checkText(chunk.subarray(0, BINARY_SCAN_BYTES - scanned), scanned);
-          scanned += chunk.length;
+        if (first && from === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+          chunk = chunk.subarray(3); // a UTF-8 byte order mark: counted, not part of the first line
+          splitter.skip(3);
+          bom = 3;
         }
-        splitter.push(chunk);
+        first = false;
+        if (gate === null) splitter.push(chunk);
+        else for (const c of gate.push(chunk)) splitter.push(c);
         if ((builder as RecordBuilder | null)?.stopped) break; // the rest is the next slice's
         const now = performance.now();
         if (opts.onSnapshot && now - lastSnap >= interval) {
           lastSnap = now;
-          summary.bytesRead = splitter.bytes;
+          summary.bytesRead = current.bytes;
           opts.onSnapshot(snapshot(false));
         }
       }
-    } catch (e) {
+      if (gate !== null) for (const c of gate.end()) splitter.push(c);
+    } catch (caught) {
+      const e = gate === null || caught instanceof NotTextError ? caught : flushGate(gate, splitter, caught);
       if (e instanceof NotTextError) {
         summary.error = e.message;
         summary.bytesRead = splitter.bytes;
@@ -219,6 +230,10 @@ export async function analyze(
       done,
       bytes,
     );
+    if (done !== null) {
+      Object.assign(summary, ingestFacts(done.counts, done.firstInvalidTime));
+      summary.warnings.push(...ingestNotes(summary));
+    }
     if (done !== null) analysis.totals.addLines(done.counts, bytes);
     else analysis.totals.addLines(NO_LINES, bytes);
     current = null;
@@ -263,16 +278,17 @@ function describeFile(
   }
 }
 
-/** NUL bytes do not occur in text logs; UTF-16 files have them on every other byte. */
-function checkText(head: Uint8Array, scannedBefore: number): void {
-  if (head.indexOf(0) === -1) return;
-  const utf16 =
-    scannedBefore === 0 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff));
-  throw new NotTextError(
-    utf16
-      ? 'This file is UTF-16 text; Loglens reads UTF-8 (and ASCII). Convert it first, e.g. `iconv -f UTF-16 -t UTF-8`.'
-      : 'This is not a text log: it holds NUL bytes in its first 64 KiB, as binary files do. Nothing was analyzed.',
-  );
+/**
+ * After a read failed (a truncated gzip): what the text gate still held was read before the failure, and is
+ * analyzed like the rest. Returns the error to report: the failure, or NotTextError when that start is binary.
+ */
+function flushGate(gate: TextGate, splitter: LineSplitter, failure: unknown): unknown {
+  try {
+    for (const c of gate.end()) splitter.push(c);
+    return failure;
+  } catch (e) {
+    return e;
+  }
 }
 
 export function formatBytes(n: number): string {
@@ -312,11 +328,18 @@ export function mergedSnapshot(
         parts
           .flatMap((p) => p.warnings)
           .filter(
-            (w) => !w.startsWith('The file is empty') && !/^\d+ line\(s\) (longer than|held invalid)/.test(w),
+            (w) =>
+              !w.startsWith('The file is empty') &&
+              !/^\d+ line\(s\) (longer than|held invalid)/.test(w) &&
+              !isIngestNote(w),
           ),
       ),
     ],
   };
+  const facts = mergeIngestFacts(parts);
+  delete file.nulPadding;
+  delete file.invalidTimes;
+  Object.assign(file, facts);
   const state = analysis.snapshot(Infinity);
   if (state.totals.truncatedLines > 0) {
     file.warnings.push(
@@ -326,6 +349,7 @@ export function mergedSnapshot(
   if (state.totals.invalidUtf8 > 0) {
     file.warnings.push(`${state.totals.invalidUtf8} line(s) held invalid UTF-8, shown with U+FFFD (�).`);
   }
+  file.warnings.push(...ingestNotes(facts));
   return {
     jobId,
     progress: {

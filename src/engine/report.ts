@@ -36,6 +36,8 @@ export interface Report {
     invalidUtf8: number;
     truncatedLines: number;
     untimed: number;
+    invalidTimes: number;
+    nulBytesSkipped: number;
   };
   timeRange: { start: string; end: string } | null;
   levels: Record<LevelOrNone, number>;

@@ -102,6 +102,10 @@ export interface IngestTotals {
   truncatedLines: number;
   /** records without a time */
   untimed: number;
+  /** records whose time had the format's shape but impossible values (30 February, month 13): kept, untimed */
+  invalidTimes: number;
+  /** NUL bytes skipped at the start of the file or of a line (the padding copytruncate rotation leaves) */
+  nulBytesSkipped: number;
 }
 
 export interface FileSummary {
@@ -124,6 +128,10 @@ export interface FileSummary {
   warnings: string[];
   /** times are relative to boot (dmesg), kept as ms since 0: shown on a relative axis */
   relativeTime: boolean;
+  /** NUL padding skipped at line starts, when there was any: bytes, of which at the file's start, later lines */
+  nulPadding?: { bytes: number; atStart: number; lines: number };
+  /** records with an impossible time, when there were any: how many, and the first one's line and time text */
+  invalidTimes?: { count: number; line: number; time: string };
 }
 
 export interface ServiceCount {

@@ -52,6 +52,8 @@ const MIXED_TOTALS = {
   invalidUtf8: 0,
   truncatedLines: 0,
   untimed: 0,
+  invalidTimes: 0,
+  nulBytesSkipped: 0,
 };
 
 describe('analyze: one realistic file', () => {
@@ -158,6 +160,8 @@ describe('analyze: one realistic file', () => {
       records: 6,
       unparsed: 1,
       untimed: 1,
+      invalidTimes: 0,
+      nulBytesSkipped: 0,
     });
     expect(snap.levels).toEqual([0, 1, 1, 1, 1, 1, 1]);
     expect(snap.services.find((s) => s.name === 'app.log')).toEqual({
@@ -231,6 +235,8 @@ describe('analyze: one realistic file', () => {
       invalidUtf8: 0,
       truncatedLines: 0,
       untimed: 2,
+      invalidTimes: 0,
+      nulBytesSkipped: 0,
     });
     expect(records.map((r) => [r.message, r.continuation, r.service, r.parsed])).toEqual([
       ['hello', null, 'notes.txt', false],
@@ -308,8 +314,12 @@ describe('analyze: damaged and odd inputs', () => {
     expect(f.format).toBe('iso-level-service');
   });
 
-  it('refuses a binary file (NUL bytes) with an error and analyzes nothing of it', async () => {
-    const bin = bytesOf('2025-03-14T10:00:00Z INFO a b\n', [0, 1, 2, 0, 255], '\n');
+  it('refuses a binary file (control bytes, invalid UTF-8) with an error and analyzes nothing of it', async () => {
+    // a text line, then bytes of every value: 154 of the 285 judged (54 %) are control bytes or not UTF-8
+    const bin = bytesOf(
+      '2025-03-14T10:00:00Z INFO a b\n',
+      Array.from({ length: 256 }, (_, i) => i),
+    );
     const { snap, records } = await run([
       fileOf(bin, 'image.bin'),
       fileOf('2025-03-14T10:00:00Z INFO a ok\n', 'ok.log'),
@@ -344,6 +354,8 @@ describe('analyze: damaged and odd inputs', () => {
       invalidUtf8: 0,
       truncatedLines: 0,
       untimed: 0,
+      invalidTimes: 0,
+      nulBytesSkipped: 0,
     });
     expect(snap.progress).toMatchObject({ bytesRead: 0, totalBytes: 0, done: true });
   });

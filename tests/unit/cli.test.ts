@@ -176,7 +176,7 @@ describe.concurrent('command line', { timeout: 30_000 }, () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n')).toEqual([
-      'analyze: bin.log: This is not a text log: it holds NUL bytes in its first 64 KiB, as binary files do. Nothing was analyzed.',
+      'analyze: bin.log: This is not a text log: 56 % of its first 9 bytes are control bytes or invalid UTF-8, as in binary files. Nothing was analyzed.',
       'analyze: empty.log: note: The file is empty: there is nothing to analyze.',
       `wrote ${at('r2.json')}`,
       '',

@@ -34,6 +34,7 @@ export function lineInfo(n: number, overrides: Partial<LineInfo> = {}): LineInfo
   return {
     offset: 0,
     rawLength: n,
+    padding: 0,
     lineNo: 1,
     truncated: false,
     ascii: false,

@@ -124,6 +124,8 @@ describe('the merge property on a generated sample', () => {
       invalidUtf8: 0,
       truncatedLines: 0,
       untimed,
+      invalidTimes: 0,
+      nulBytesSkipped: 0,
     });
   });
 

@@ -80,6 +80,8 @@ describe("continuation rule: a line that does not parse in the file's format con
       invalidUtf8: 0,
       truncatedLines: 0,
       untimed: 0,
+      invalidTimes: 0,
+      nulBytesSkipped: 0,
     });
     expect(records[0]).toEqual({
       time: L4(47, 978),
@@ -363,6 +365,8 @@ describe('lines that start no record', () => {
       invalidUtf8: 0,
       truncatedLines: 0,
       untimed: 3,
+      invalidTimes: 0,
+      nulBytesSkipped: 0,
     });
     expect(records.map((r) => [r.line, r.lineEnd, r.message, r.continuation, r.service, r.parsed])).toEqual([
       [1, 1, 'Deploy checklist', null, 'checklist.txt', false],

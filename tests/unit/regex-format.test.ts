@@ -261,7 +261,16 @@ describe('regexFormat', () => {
   });
 
   it('rejects a line whose time does not read, and a line whose level is a "continuation" word', () => {
-    expect(parse(f, '2024-02-30 10:30:45 INFO [main] bad day')).toBeNull();
+    expect(parse(f, '2024-0X-15 10:30:45 INFO [main] no time')).toBeNull();
+    // a time of the pattern's shape with impossible values: the line is the format's, without a time
+    expect(parse(f, '2024-02-30 10:30:45 INFO [main] bad day')).toEqual(
+      draft({
+        level: 'INFO',
+        message: 'bad day',
+        fields: { thread: 'main' },
+        badTime: '2024-02-30 10:30:45',
+      }),
+    );
     const pg = regexFormat(
       spec({
         variants: [{ regex: String.raw`^(?<time>\S+ \S+) (?<level>[A-Z]+): +(?<message>.*)$`, time: 'iso' }],

@@ -52,6 +52,8 @@ describe('buildReport', () => {
       invalidUtf8: 0,
       truncatedLines: 0,
       untimed: 1,
+      invalidTimes: 0,
+      nulBytesSkipped: 0,
     });
     expect(r.timeRange).toEqual({ start: '2025-03-14T10:00:00.250Z', end: '2025-03-14T10:00:03.000Z' });
     expect(r.levels).toEqual({ TRACE: 0, DEBUG: 0, INFO: 1, WARN: 1, ERROR: 1, FATAL: 0, NONE: 1 });

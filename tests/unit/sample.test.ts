@@ -57,6 +57,8 @@ describe('generateSample', () => {
         invalidUtf8: 0,
         truncatedLines: 0,
         untimed: 0,
+        invalidTimes: 0,
+        nulBytesSkipped: 0,
       });
       expect(snap.levels).toEqual([...LEVELS.map((l) => truth.levels[l]), 0]);
       const services = Object.fromEntries(

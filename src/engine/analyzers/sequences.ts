@@ -182,7 +182,9 @@ function keyOf(r: LogRecord, key: string): string | null {
     case 'level':
       return r.level;
     default: {
-      const v = r.fields?.[key];
+      // own keys only: a key named "__proto__" or "constructor" is a field, not Object.prototype's
+      const f = r.fields;
+      const v = f !== null && Object.hasOwn(f, key) ? f[key] : undefined;
       return v === undefined || v === null ? null : String(v);
     }
   }

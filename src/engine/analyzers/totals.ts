@@ -12,6 +12,8 @@ export function emptyTotals(): IngestTotals {
     invalidUtf8: 0,
     truncatedLines: 0,
     untimed: 0,
+    invalidTimes: 0,
+    nulBytesSkipped: 0,
   };
 }
 
@@ -37,6 +39,8 @@ export class Totals implements Analyzer<IngestTotals> {
       emptyLines: number;
       invalidUtf8: number;
       truncatedLines: number;
+      invalidTimes: number;
+      nulBytes: number;
     },
     bytes: number,
   ): void {
@@ -47,6 +51,8 @@ export class Totals implements Analyzer<IngestTotals> {
     t.emptyLines += c.emptyLines;
     t.invalidUtf8 += c.invalidUtf8;
     t.truncatedLines += c.truncatedLines;
+    t.invalidTimes += c.invalidTimes;
+    t.nulBytesSkipped += c.nulBytes;
   }
 
   snapshot(): IngestTotals {

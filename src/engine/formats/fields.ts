@@ -1,7 +1,7 @@
 import { guessLevel, levelFromValue } from '../levels.ts';
 import { parseIsoString, type IsoTimeParser } from '../time/iso.ts';
 import type { FieldValue } from '../types.ts';
-import type { RecordDraft } from './types.ts';
+import { MAX_BAD_TIME_CHARS, newFields, type RecordDraft } from './types.ts';
 
 /**
  * Maps the common field names of structured logs (JSON lines, logfmt) onto the record. The first name
@@ -88,8 +88,12 @@ export function draftFromObject(obj: Record<string, unknown>, out: RecordDraft, 
   const serviceV = pick(SERVICE_KEYS);
   const messageV = pick(MESSAGE_KEYS) ?? pick(MESSAGE_KEYS, true); // an object message, as a last resort
   if (timeV === undefined && levelV === undefined && messageV === undefined) return false;
+  iso.impossible = false;
   const time = timeV === undefined ? NaN : timeFromValue(timeV, iso);
   out.time = Number.isNaN(time) ? null : time;
+  // an ISO time with impossible values (2025-02-30T…) is counted as such; other unreadable times stay silent
+  if (Number.isNaN(time) && iso.impossible && typeof timeV === 'string')
+    out.badTime = timeV.slice(0, MAX_BAD_TIME_CHARS);
   out.level = levelFromValue(levelV);
   // Docker's json-file driver wraps the app's own line in "log": its level is in there, if anywhere
   if (out.level === null && levelV === undefined && typeof obj.log === 'string' && 'stream' in obj) {
@@ -104,8 +108,8 @@ export function draftFromObject(obj: Record<string, unknown>, out: RecordDraft, 
         : String(toFieldValue(messageV));
   let fields: Record<string, FieldValue> | null = null;
   for (const k in obj) {
-    if (used.has(k)) continue;
-    fields ??= {};
+    if (used.has(k) || !Object.hasOwn(obj, k)) continue;
+    fields ??= newFields();
     fields[k] = toFieldValue(obj[k]);
   }
   out.fields = fields;

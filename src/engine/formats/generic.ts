@@ -40,8 +40,11 @@ export const generic: LineFormat = {
     if (m === null || m.index > 40 || m.groups === undefined) return false;
     const kind = Object.keys(PATTERNS).find((k) => m.groups![k] !== undefined);
     if (kind === undefined) return false;
+    ctx.iso.impossible = false; // the epoch pattern never sets it
     const t = ctx.timeFn(PATTERNS[kind]!)(m[0]);
-    if (Number.isNaN(t)) return false;
+    // a timestamp of the right shape with impossible values still makes a record (without a time)
+    const bad = Number.isNaN(t);
+    if (bad && !ctx.iso.impossible) return false;
     // a level word among the next four tokens after the timestamp
     let p = m.index + m[0].length;
     for (let k = 0; k < 4; k++) {
@@ -53,7 +56,8 @@ export const generic: LineFormat = {
       if (level !== null) {
         let r = q;
         while (r < line.length && ' \t|-:]'.includes(line[r]!)) r++;
-        out.time = t;
+        out.time = bad ? null : t;
+        if (bad) out.badTime = m[0];
         out.level = level;
         out.service = null;
         out.message = (end - start > 4096 ? ctx.text(b, start, end, info) : line)

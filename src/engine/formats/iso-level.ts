@@ -18,7 +18,9 @@ export const isoLevelService: LineFormat = {
   ],
   parse(b, start, end, info, out, ctx) {
     const time = ctx.iso.parse(b, start, end);
-    if (Number.isNaN(time)) return false;
+    // a time of the right shape with impossible values still starts a record (without a time)
+    const bad = Number.isNaN(time);
+    if (bad && !ctx.iso.impossible) return false;
     let p = ctx.iso.end;
     if (p >= end || (b[p] !== 32 && b[p] !== 9)) return false;
     p = skipSpaces(b, p, end);
@@ -37,7 +39,8 @@ export const isoLevelService: LineFormat = {
     q = nextSpace(b, p, end);
     const service = ctx.names.get(b, p, q);
     p = skipSpaces(b, q, end);
-    out.time = time;
+    out.time = bad ? null : time;
+    if (bad) out.badTime = ctx.text(b, start, ctx.iso.end, info);
     out.level = level;
     out.service = service;
     out.message = p < end ? ctx.text(b, p, end, info) : '';

@@ -43,7 +43,8 @@ const KNOWN = new Set(['time', 'ts', 'timestamp', 't', 'level', 'lvl', 'severity
 
 /** Parses a logfmt line into an object, or null when the line is not logfmt. */
 export function parseLogfmt(s: string): Record<string, string | boolean> | null {
-  const obj: Record<string, string | boolean> = {};
+  // keys come from the line: no prototype, so `__proto__=x` is a pair like any other
+  const obj = Object.create(null) as Record<string, string | boolean>;
   let pairs = 0;
   let known = false;
   let i = 0;

@@ -1,6 +1,12 @@
 import type { FieldValue, Level } from '../types.ts';
 import { guessLevel, levelFromLetter, levelFromString } from '../levels.ts';
-import type { LineFormat, ParseContext, RecordDraft } from './types.ts';
+import {
+  MAX_BAD_TIME_CHARS,
+  newFields,
+  type LineFormat,
+  type ParseContext,
+  type RecordDraft,
+} from './types.ts';
 import { compileUserRegex, type UserMatch } from '../user-regex.ts';
 
 /**
@@ -86,15 +92,28 @@ export function regexFormat(spec: RegexFormatSpec): LineFormat {
     relative: spec.relative ?? false,
     parse(b, start, end, info, out, ctx) {
       const line = ctx.text(b, start, end, info);
+      // a variant that reads the line but finds its time impossible stands only if no other reads it whole
+      // (a failed fill leaves the draft alone, so the last such variant's draft is still there)
+      let impossible = false;
       for (const v of variants) {
         const m = v.re.exec(line);
         if (m === null || m.groups === undefined) continue;
-        if (fill(spec, v, m.groups, out, ctx)) return true;
+        const filled = fill(spec, v, m.groups, out, ctx);
+        if (filled === FILLED) {
+          if (impossible) out.badTime = null;
+          return true;
+        }
+        if (filled === IMPOSSIBLE_TIME) impossible = true;
       }
-      return false;
+      return impossible;
     },
   };
 }
+
+const NOT_FILLED = 0;
+const FILLED = 1;
+/** filled, with time null: the time has the pattern's shape but impossible values (out.badTime says which) */
+const IMPOSSIBLE_TIME = 2;
 
 function fill(
   spec: RegexFormatSpec,
@@ -102,24 +121,33 @@ function fill(
   g: Record<string, string | undefined>,
   out: RecordDraft,
   ctx: ParseContext,
-): boolean {
+): number {
   let time: number | null = null;
+  let badTime: string | null = null;
   const ts = g.time;
   if (ts !== undefined && ts !== '-' && ts !== '') {
     let t = NaN;
+    let impossible = false;
     for (const pattern of v.time) {
+      ctx.iso.impossible = false; // epoch and relative patterns never set it
       t = ctx.timeFn(pattern)(ts);
       if (!Number.isNaN(t)) break;
+      impossible ||= ctx.iso.impossible;
     }
-    if (Number.isNaN(t)) return false; // a time that does not parse: not this format's line
-    time = t;
+    if (Number.isNaN(t)) {
+      // a time of the pattern's shape with impossible values: a record without a time; else not this format's
+      if (!impossible) return NOT_FILLED;
+      badTime = ts.length > MAX_BAD_TIME_CHARS ? ts.slice(0, MAX_BAD_TIME_CHARS) + '…' : ts;
+    } else {
+      time = t;
+    }
   }
   let level: Level | null = null;
   if (g.level !== undefined) {
     const l = normalizeLevel(g.level, spec.levels);
     if (l === 'continuation') {
       out.continues = true;
-      return false;
+      return NOT_FILLED;
     }
     level = l;
   } else if (g.pri !== undefined) {
@@ -135,15 +163,16 @@ function fill(
     if (SPECIAL.has(k)) continue;
     const val = g[k];
     if (val === undefined) continue;
-    fields ??= {};
+    fields ??= newFields();
     fields[k] = val;
   }
   const service = g.service;
   out.time = time;
+  if (badTime !== null) out.badTime = badTime;
   out.level = level;
   out.service = service === undefined || service === '' || service === '-' ? null : service;
   out.message = message;
   out.fields = fields;
   out.partial = g.partial === 'P';
-  return true;
+  return badTime === null ? FILLED : IMPOSSIBLE_TIME;
 }

@@ -16,7 +16,24 @@ export interface RecordDraft {
   partial: boolean;
   /** set by a format that refused the line because it continues a record (PostgreSQL DETAIL:, HINT: …) */
   continues?: boolean;
+  /**
+   * set by a format to the text of a time that has the format's shape but impossible values (2025-02-30,
+   * month 13, hour 25): the line is still the format's record, with time null; counted and shown in the file's
+   * notes. Like `continues`, the caller resets it before each parse.
+   */
+  badTime?: string | null;
 }
+
+/**
+ * Fields keyed by names from log text: an object without a prototype, so that "__proto__", "constructor" or
+ * "toString" is a key like any other (on a plain object, `fields.__proto__ = v` would set its prototype).
+ */
+export function newFields(): Record<string, FieldValue> {
+  return Object.create(null) as Record<string, FieldValue>;
+}
+
+/** Longest text of an impossible time kept for the file's notes. */
+export const MAX_BAD_TIME_CHARS = 64;
 
 /** Per-file parsing state shared by formats: the time parser's day cache, the name interner. */
 export class ParseContext {

@@ -27,6 +27,7 @@ export function detectFormat(
     message: '',
     fields: null,
     partial: false,
+    badTime: null,
   };
   const scores: Record<string, number> = {};
   let best: LineFormat | null = null;
@@ -43,8 +44,12 @@ export function detectFormat(
     let cont = 0;
     for (const { bytes, info } of starts) {
       draft.continues = false;
-      if (f.parse(bytes, 0, bytes.length, info, draft, ctx)) n++;
-      else if (draft.continues) cont++;
+      draft.badTime = null;
+      // a line whose time is impossible is the format's record, but no evidence for the format: a format that
+      // misreads every day as a month must not win on such lines
+      if (f.parse(bytes, 0, bytes.length, info, draft, ctx)) {
+        if (draft.badTime === null) n++;
+      } else if (draft.continues) cont++;
     }
     scores[f.id] = n;
     declared[f.id] = cont;

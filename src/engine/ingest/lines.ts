@@ -11,10 +11,15 @@ export interface LineSink {
 
 /** Facts about the current line, updated in place before each `line()` call (no allocation per line). */
 export interface LineInfo {
-  /** byte offset of the line's first byte in the stream */
+  /** byte offset of the line's first byte in the stream (its NUL padding included) */
   offset: number;
-  /** bytes the line took in the stream, its terminator included (more than end - start when truncated) */
+  /** bytes the line took in the stream, its padding and terminator included (more than end - start when truncated) */
   rawLength: number;
+  /**
+   * NUL bytes skipped at the line's start, before the bytes handed to the sink: the padding `copytruncate`
+   * log rotation leaves at the start of a file, or of a line when a writer keeps its offset. 0 almost always.
+   */
+  padding: number;
   /** 1-based line number */
   lineNo: number;
   truncated: boolean;
@@ -37,6 +42,7 @@ export class LineSplitter {
   private readonly info: LineInfo = {
     offset: 0,
     rawLength: 0,
+    padding: 0,
     lineNo: 0,
     truncated: false,
     ascii: false,
@@ -53,6 +59,11 @@ export class LineSplitter {
   private pendingStart = 0;
   private pos = 0;
   private carryAscii = true;
+  /** NUL bytes skipped at the start of the line not yet begun, and the stream offset where that line begins */
+  private padBytes = 0;
+  private padStart = 0;
+  /** NUL padding of the line being carried */
+  private pendingPad = 0;
 
   constructor(
     private readonly sink: LineSink,
@@ -98,19 +109,33 @@ export class LineSplitter {
     info.ascii = ascii;
     const cap = this.maxLineBytes;
     while (p < len) {
+      // NUL padding at a line start is skipped (and counted by the sink); one byte compare per line otherwise
+      if (chunk[p] === 0) {
+        let q = p + 1;
+        while (q < len && chunk[q] === 0) q++;
+        if (this.padBytes === 0) this.padStart = base + p;
+        this.padBytes += q - p;
+        p = q;
+        if (p === len) break; // the padding goes on in the next chunk
+      }
+      const pad = this.padBytes;
+      const lineStart = pad === 0 ? base + p : this.padStart;
+      this.padBytes = 0;
       const nl = chunk.indexOf(10, p);
       if (nl === -1) {
         // The line goes on in the next chunk.
-        this.pendingStart = base + p;
-        this.pendingRaw = len - p;
+        this.pendingStart = lineStart;
+        this.pendingRaw = len - p + pad;
+        this.pendingPad = pad;
         this.carryAscii = ascii;
         this.appendCarry(chunk, p, len);
         break;
       }
       let end = nl;
       if (end > p && chunk[end - 1] === 13) end--;
-      info.offset = base + p;
-      info.rawLength = nl + 1 - p;
+      info.offset = lineStart;
+      info.rawLength = nl + 1 - p + pad;
+      info.padding = pad;
       info.lineNo++;
       if (end - p > cap) {
         info.truncated = true;
@@ -124,9 +149,22 @@ export class LineSplitter {
     this.pos += len;
   }
 
-  /** Flushes a last line that had no newline. */
+  /** Flushes a last line that had no newline (or only NUL padding: an empty line that holds it). */
   end(): void {
-    if (this.carryLen > 0 || this.skipping) this.emitCarry();
+    if (this.carryLen > 0 || this.skipping) {
+      this.emitCarry();
+    } else if (this.padBytes > 0) {
+      const info = this.info;
+      info.offset = this.padStart;
+      info.rawLength = info.padding = this.padBytes;
+      info.lineNo++;
+      info.truncated = false;
+      info.ascii = true;
+      info.text = null;
+      info.textBase = 0;
+      this.padBytes = 0;
+      this.sink.line(this.carry, 0, 0, info);
+    }
   }
 
   private appendCarry(chunk: Uint8Array, from: number, to: number): void {
@@ -162,6 +200,7 @@ export class LineSplitter {
     }
     info.offset = this.pendingStart;
     info.rawLength = this.pendingRaw;
+    info.padding = this.pendingPad;
     info.lineNo++;
     info.truncated = truncated;
     info.ascii = this.carryAscii;

@@ -13,6 +13,13 @@ export interface LineCounts {
   emptyLines: number;
   invalidUtf8: number;
   truncatedLines: number;
+  /** records whose time had the format's shape but impossible values (kept, with time null) */
+  invalidTimes: number;
+  /** NUL bytes of padding skipped at line starts (copytruncate), of which `nulAtStart` at the file's start */
+  nulBytes: number;
+  nulAtStart: number;
+  /** lines after the file's first that began with NUL padding */
+  nulLines: number;
 }
 
 /** Caps the text kept from joined continuation lines, so one 100,000-line trace stays bounded. */
@@ -30,7 +37,13 @@ export class RecordBuilder implements LineSink {
     emptyLines: 0,
     invalidUtf8: 0,
     truncatedLines: 0,
+    invalidTimes: 0,
+    nulBytes: 0,
+    nulAtStart: 0,
+    nulLines: 0,
   };
+  /** the first record with an impossible time: its line and the time's text, for the file's notes */
+  firstInvalidTime: { line: number; time: string } | null = null;
   private readonly draft: RecordDraft = {
     time: null,
     level: null,
@@ -38,6 +51,7 @@ export class RecordBuilder implements LineSink {
     message: '',
     fields: null,
     partial: false,
+    badTime: null,
   };
   // The record being assembled: it is emitted when the next record starts, or at the end.
   private has = false;
@@ -89,6 +103,7 @@ export class RecordBuilder implements LineSink {
     const blank = isBlank(buf, start, end);
     const d = this.draft;
     d.partial = false;
+    d.badTime = null;
     const parses = !blank && this.format !== null && this.format.parse(buf, start, end, info, d, this.ctx);
     if (this.waitForRecord) {
       // a slice read in parallel begins at its first record: the lines before belong to the slice before
@@ -104,6 +119,11 @@ export class RecordBuilder implements LineSink {
     c.lines++;
     this.countedBytes += info.rawLength;
     if (info.truncated) c.truncatedLines++;
+    if (info.padding > 0) {
+      c.nulBytes += info.padding;
+      if (info.offset === 0) c.nulAtStart += info.padding;
+      else c.nulLines++;
+    }
     if (!info.ascii && hasHighBytes(buf, start, end) && !isValidUtf8(buf, start, end)) c.invalidUtf8++;
     if (blank) {
       c.emptyLines++;
@@ -134,6 +154,10 @@ export class RecordBuilder implements LineSink {
       }
       this.flush();
       this.begin(info, true);
+      if (d.badTime != null) {
+        c.invalidTimes++;
+        this.firstInvalidTime ??= { line: this.pLine, time: d.badTime };
+      }
       this.pTime = d.time;
       this.pLevel = d.level;
       this.pService = d.service;
@@ -166,8 +190,9 @@ export class RecordBuilder implements LineSink {
     this.pParsed = parsed;
     this.pLine = info.lineNo - this.lineBase;
     this.pLineEnd = info.lineNo - this.lineBase;
-    this.pOffset = info.offset;
-    this.pLength = info.rawLength;
+    // the record starts after its line's NUL padding
+    this.pOffset = info.offset + info.padding;
+    this.pLength = info.rawLength - info.padding;
     this.pCont = null;
     this.pTime = null;
     this.pLevel = null;

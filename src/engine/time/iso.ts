@@ -7,28 +7,38 @@ import type { ZoneResolver } from './zone.ts';
 export class IsoTimeParser {
   private dayKey = -1;
   private dayMs = 0;
-  /** index just past the last parsed timestamp */
+  /** index just past the last parsed timestamp (also past a well-formed but impossible one) */
   end = 0;
+  /**
+   * The last parse returned NaN for a well-formed time whose values cannot be (30 February, month 13, hour 25):
+   * the line has a time's shape, so it is a record without a time rather than "not a time at all". Time
+   * patterns of the same file (pattern.ts) set it too.
+   */
+  impossible = false;
 
   constructor(readonly zone: ZoneResolver) {}
 
   /** Parses a timestamp starting at `p`; returns ms since epoch, or NaN (and `end` is then meaningless). */
   parse(b: Uint8Array | ArrayLike<number>, p: number, limit: number): number {
+    this.impossible = false;
     if (limit - p < 19) return NaN;
+    // the shape first (digits and separators), then the values: a wrong value is an impossible time
     const y = d4(b, p);
     if (y < 0 || b[p + 4] !== 45) return NaN; // '-'
     const mo = d2(b, p + 5);
-    if (mo < 1 || mo > 12 || b[p + 7] !== 45) return NaN;
+    if (mo < 0 || b[p + 7] !== 45) return NaN;
     const d = d2(b, p + 8);
-    if (d < 1 || d > 31) return NaN;
+    if (d < 0) return NaN;
     const sep = b[p + 10];
     if (sep !== 84 && sep !== 32 && sep !== 116) return NaN; // 'T', ' ', 't'
     const h = d2(b, p + 11);
-    if (h < 0 || h > 23 || b[p + 13] !== 58) return NaN; // ':'
+    if (h < 0 || b[p + 13] !== 58) return NaN; // ':'
     const mi = d2(b, p + 14);
-    if (mi < 0 || mi > 59 || b[p + 16] !== 58) return NaN;
+    if (mi < 0 || b[p + 16] !== 58) return NaN;
     const s = d2(b, p + 17);
-    if (s < 0 || s > 60) return NaN; // 60: a leap second, folded into the next minute by the arithmetic
+    if (s < 0) return NaN;
+    // 60: a leap second, folded into the next minute by the arithmetic
+    let bad = mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60;
     let i = p + 19;
     let ms = 0;
     const c = b[i];
@@ -46,22 +56,26 @@ export class IsoTimeParser {
       if (i === fracStart) return NaN;
     }
     const key = y * 10000 + mo * 100 + d;
-    if (key !== this.dayKey) {
+    if (!bad && key !== this.dayKey) {
       const dayMs = Date.UTC(y, mo - 1, d);
-      if (new Date(dayMs).getUTCDate() !== d) return NaN; // 30 February and the like
-      this.dayKey = key;
-      this.dayMs = dayMs;
+      if (new Date(dayMs).getUTCDate() !== d) {
+        bad = true; // 30 February and the like
+      } else {
+        this.dayKey = key;
+        this.dayMs = dayMs;
+      }
     }
-    const wall = this.dayMs + h * 3_600_000 + mi * 60_000 + s * 1000 + ms;
-    // Zone designator
+    // Zone designator: `zoned` false leaves the wall time to the configured zone
+    let zoned = false;
+    let off = 0;
+    let e = i;
     if (i < limit) {
       const z = b[i];
       if (z === 90 || z === 122) {
         // 'Z'
-        this.end = i + 1;
-        return wall;
-      }
-      if (z === 43 || z === 45) {
+        zoned = true;
+        e = i + 1;
+      } else if (z === 43 || z === 45) {
         // '+' or '-'
         const oh = d2(b, i + 1);
         if (oh >= 0 && oh <= 23 && i + 3 <= limit) {
@@ -78,14 +92,19 @@ export class IsoTimeParser {
               j += 2;
             }
           }
-          this.end = j;
-          const off = (oh * 60 + om) * 60_000;
-          return z === 43 ? wall - off : wall + off;
+          zoned = true;
+          e = j;
+          off = (z === 43 ? 1 : -1) * (oh * 60 + om) * 60_000;
         }
       }
     }
-    this.end = i;
-    return this.zone.toUtc(wall);
+    this.end = e;
+    if (bad) {
+      this.impossible = true;
+      return NaN;
+    }
+    const wall = this.dayMs + h * 3_600_000 + mi * 60_000 + s * 1000 + ms;
+    return zoned ? wall - off : this.zone.toUtc(wall);
   }
 }
 
@@ -110,6 +129,7 @@ const scratch = new Uint8Array(64);
 /** Parses an ISO timestamp held in a string (JSON, logfmt values). */
 export function parseIsoString(parser: IsoTimeParser, s: string): number {
   const n = s.length;
+  parser.impossible = false;
   if (n > scratch.length) return NaN;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
@@ -117,6 +137,9 @@ export function parseIsoString(parser: IsoTimeParser, s: string): number {
   }
   const t = parser.parse(scratch, 0, n);
   // Anything after the timestamp (even a space) means the string was not one.
-  if (Number.isNaN(t) || parser.end !== n) return NaN;
+  if (parser.end !== n) {
+    parser.impossible = false;
+    return NaN;
+  }
   return t;
 }

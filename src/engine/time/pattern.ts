@@ -16,6 +16,8 @@ import { type IsoTimeParser, parseIsoString } from './iso.ts';
  * 'relative' (seconds since boot, as dmesg writes them: kept as ms since 0).
  * Without a year, the year is the file's last-modified year, or the year before when that would put the time
  * more than a day after the file was last modified (a log that crosses a New Year).
+ * A string of the pattern's shape whose values cannot be (month 13, 30 February, hour 25) gives NaN and sets
+ * `ctx.iso.impossible`, so that a format can keep its line as a record without a time.
  */
 export interface TimeContext {
   zone: ZoneResolver;
@@ -166,6 +168,10 @@ export function compileTimePattern(pattern: string, ctx: TimeContext): TimeFn {
     );
   }
   const hasYear = flat.includes('YYYY') || flat.includes('YY');
+  const impossible = (): number => {
+    ctx.iso.impossible = true;
+    return NaN;
+  };
   let dayKey = -1;
   let dayMs = 0;
   const f: Fields = { y: 0, mo: 0, d: 0, h: 0, mi: 0, s: 0, ms: 0, off: NaN };
@@ -178,11 +184,14 @@ export function compileTimePattern(pattern: string, ctx: TimeContext): TimeFn {
     f.s = 0;
     f.ms = 0;
     f.off = NaN;
+    ctx.iso.impossible = false;
     const end = run(tokens, str, 0, f);
     if (end < 0) return NaN;
     // trailing spaces are fine, anything else is not
     for (let i = end; i < str.length; i++) if (str.charCodeAt(i) !== 32) return NaN;
-    if (f.mo < 1 || f.mo > 12 || f.d < 1 || f.d > 31 || f.h > 23 || f.mi > 59 || f.s > 60) return NaN;
+    // the string has the pattern's shape: from here a NaN is an impossible time, not "no time"
+    if (f.mo < 1 || f.mo > 12 || f.d < 1 || f.d > 31 || f.h > 23 || f.mi > 59 || f.s > 60)
+      return impossible();
     const timeOfDay = f.h * 3_600_000 + f.mi * 60_000 + f.s * 1000 + f.ms;
     const toUtc = (wall: number): number =>
       Number.isNaN(f.off) ? ctx.zone.toUtc(wall) : wall - f.off * 60_000;
@@ -190,7 +199,7 @@ export function compileTimePattern(pattern: string, ctx: TimeContext): TimeFn {
       const key = f.y * 10000 + f.mo * 100 + f.d;
       if (key !== dayKey) {
         const ms = Date.UTC(f.y, f.mo - 1, f.d);
-        if (new Date(ms).getUTCDate() !== f.d) return NaN;
+        if (new Date(ms).getUTCDate() !== f.d) return impossible();
         dayKey = key;
         dayMs = ms;
       }
@@ -215,7 +224,7 @@ export function compileTimePattern(pattern: string, ctx: TimeContext): TimeFn {
       }
       return t;
     }
-    return NaN;
+    return impossible(); // 30 February, or 29 February in none of the years tried
   };
 }
 

@@ -1,0 +1,162 @@
+/**
+ * Is this file a text log? Judged on its first 64 KiB of content — NUL padding at line starts left out (the
+ * padding `copytruncate` rotation leaves, which the line splitter skips and counts) — by the share of bytes
+ * that are not text:
+ *   control bytes: C0 controls other than TAB, LF, VT, FF, CR and ESC (colour codes), and DEL;
+ *   bytes that are not part of a valid UTF-8 sequence.
+ * Binary: more than BINARY_SHARE of the bytes are not text AND more than CONTROL_MIN_SHARE are control bytes.
+ * Executables, images, archives and random bytes have both (random bytes: ~10 % control, ~60 % not text);
+ * a text log with a stray NUL has neither; text in a legacy 8-bit encoding (Latin-1, CP1251) has many bytes
+ * that are not UTF-8 but no control bytes, and is read (with U+FFFD) as before; a FIX log (SOH between fields,
+ * ~15 %) stays text.
+ */
+
+export const TEXT_SCAN_BYTES = 64 * 1024;
+export const BINARY_SHARE = 0.3;
+export const CONTROL_MIN_SHARE = 0.01;
+
+/** Thrown inside a file's read when it is not text; caught per file. */
+export class NotTextError extends Error {}
+
+export interface TextVerdict {
+  /** bytes judged (line-start NUL padding left out) */
+  judged: number;
+  control: number;
+  /** bytes that are not part of a valid UTF-8 sequence */
+  invalid: number;
+  nul: number;
+  binary: boolean;
+}
+
+/** Counts the kinds of bytes in `s[0, n)` (the sample, padding already left out). */
+export function judgeText(s: Uint8Array, n: number): TextVerdict {
+  let control = 0;
+  let invalid = 0;
+  let nul = 0;
+  let i = 0;
+  while (i < n) {
+    const c = s[i]!;
+    if (c < 0x80) {
+      if (c === 0) nul++;
+      if ((c < 32 && (c < 9 || c > 13) && c !== 27) || c === 127) control++;
+      i++;
+      continue;
+    }
+    const k = utf8Length(s, i, n);
+    if (k === 0) {
+      invalid++;
+      i++;
+    } else {
+      i += k;
+    }
+  }
+  const binary = control + invalid > BINARY_SHARE * n && control > CONTROL_MIN_SHARE * n;
+  return { judged: n, control, invalid, nul, binary };
+}
+
+/**
+ * Length of the valid UTF-8 sequence at i, or 0. A sequence cut by the end of the sample counts as valid
+ * (the sample ends where it ends, not the text).
+ */
+function utf8Length(s: Uint8Array, i: number, n: number): number {
+  const b = s[i]!;
+  let need: number;
+  let min: number;
+  let cp: number;
+  if (b >= 0xc2 && b <= 0xdf) {
+    need = 1;
+    min = 0x80;
+    cp = b & 0x1f;
+  } else if (b >= 0xe0 && b <= 0xef) {
+    need = 2;
+    min = 0x800;
+    cp = b & 0x0f;
+  } else if (b >= 0xf0 && b <= 0xf4) {
+    need = 3;
+    min = 0x10000;
+    cp = b & 0x07;
+  } else {
+    return 0;
+  }
+  for (let k = 1; k <= need; k++) {
+    if (i + k >= n) return n - i;
+    const c = s[i + k]!;
+    if ((c & 0xc0) !== 0x80) return 0;
+    cp = (cp << 6) | (c & 0x3f);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return need + 1;
+}
+
+/**
+ * Holds the start of a file until it is judged (TEXT_SCAN_BYTES of content, or the end of the file), then
+ * lets it through; throws NotTextError for a binary file, before any of it became a record. Chunks that are
+ * nothing but leading padding pass at once: a file may start with gigabytes of NUL bytes.
+ */
+export class TextGate {
+  private readonly sample = new Uint8Array(TEXT_SCAN_BYTES);
+  private n = 0;
+  private atLineStart = true;
+  private held: Uint8Array[] = [];
+  /** bytes in `held`: read, not yet passed on */
+  heldBytes = 0;
+  private first = true;
+  private decided = false;
+
+  /** The chunks that may go on now (this one, and those held before it, once the file is judged). */
+  push(chunk: Uint8Array): Uint8Array[] {
+    if (this.decided) return [chunk];
+    if (this.first && chunk.length > 0) {
+      this.first = false;
+      if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) {
+        throw new NotTextError(UTF16_MESSAGE);
+      }
+    }
+    const s = this.sample;
+    let n = this.n;
+    let atLineStart = this.atLineStart;
+    const len = chunk.length;
+    let i = 0;
+    for (; i < len && n < TEXT_SCAN_BYTES; i++) {
+      const c = chunk[i]!;
+      if (c === 0 && atLineStart) continue; // padding: skipped by the splitter, not judged
+      atLineStart = c === 10;
+      s[n++] = c;
+    }
+    this.n = n;
+    this.atLineStart = atLineStart;
+    if (n === 0 && this.held.length === 0) return [chunk]; // leading padding only
+    this.held.push(chunk);
+    this.heldBytes += len;
+    if (n < TEXT_SCAN_BYTES) return [];
+    return this.decide();
+  }
+
+  /** At the end of the file: judges what there was (a short file) and lets it through. */
+  end(): Uint8Array[] {
+    return this.decided ? [] : this.decide();
+  }
+
+  private decide(): Uint8Array[] {
+    this.decided = true;
+    const v = judgeText(this.sample, this.n);
+    if (v.binary) {
+      // ASCII text in UTF-16 without a byte order mark: NUL on every other byte, the rest printable
+      const utf16 = v.nul > 0.3 * v.judged && v.control - v.nul + v.invalid < 0.05 * v.judged;
+      throw new NotTextError(utf16 ? UTF16_MESSAGE : binaryMessage(v));
+    }
+    const held = this.held;
+    this.held = [];
+    this.heldBytes = 0;
+    return held;
+  }
+}
+
+const UTF16_MESSAGE =
+  'This file is UTF-16 text; Loglens reads UTF-8 (and ASCII). Convert it first, e.g. `iconv -f UTF-16 -t UTF-8`.';
+
+function binaryMessage(v: TextVerdict): string {
+  const pct = Math.round((100 * (v.control + v.invalid)) / v.judged);
+  const size = v.judged >= 1024 ? `${Math.round(v.judged / 1024)} KiB` : `${v.judged} bytes`;
+  return `This is not a text log: ${pct} % of its first ${size} are control bytes or invalid UTF-8, as in binary files. Nothing was analyzed.`;
+}
