@@ -42,6 +42,8 @@ export interface AnalyzeOptions {
 }
 
 const BINARY_SCAN_BYTES = 64 * 1024;
+/** The most bytes split into lines between two looks at the clock (for progress snapshots). */
+const PUSH_BYTES = 1024 * 1024;
 const NO_LINES = { lines: 0, continuationLines: 0, emptyLines: 0, invalidUtf8: 0, truncatedLines: 0 };
 
 /** Thrown inside a file's read when it is not text; caught per file. */
@@ -67,7 +69,8 @@ export async function analyze(
     : orderRotated(given);
   const started = performance.now();
   const jobId = opts.jobId ?? 0;
-  const interval = opts.intervalMs ?? 200;
+  const baseInterval = opts.intervalMs ?? 200;
+  let interval = baseInterval;
   const analysis = new Analysis(config, opts.detectors ?? true, opts.templates ?? true);
   const files: FileSummary[] = inputs.map((f) => ({
     name: f.name,
@@ -180,14 +183,21 @@ export async function analyze(
           if (from === 0) checkText(chunk.subarray(0, BINARY_SCAN_BYTES - scanned), scanned);
           scanned += chunk.length;
         }
-        splitter.push(chunk);
-        if ((builder as RecordBuilder | null)?.stopped) break; // the rest is the next slice's
-        const now = performance.now();
-        if (opts.onSnapshot && now - lastSnap >= interval) {
-          lastSnap = now;
-          summary.bytesRead = splitter.bytes;
-          opts.onSnapshot(snapshot(false));
+        // pushed in bounded pieces, so a huge chunk (a decompressor may hand out hundreds of MB) still lets
+        // progress out on time
+        for (let at = 0; at < chunk.length; at += PUSH_BYTES) {
+          splitter.push(at === 0 && chunk.length <= PUSH_BYTES ? chunk : chunk.subarray(at, at + PUSH_BYTES));
+          if ((builder as RecordBuilder | null)?.stopped) break;
+          const now = performance.now();
+          if (opts.onSnapshot && now - lastSnap >= interval) {
+            summary.bytesRead = splitter.bytes;
+            opts.onSnapshot(snapshot(false));
+            // a snapshot that is slow to make (many templates) is made less often: at most a fifth of the time
+            lastSnap = performance.now();
+            interval = Math.max(baseInterval, 4 * (lastSnap - now));
+          }
         }
+        if ((builder as RecordBuilder | null)?.stopped) break; // the rest is the next slice's
       }
     } catch (e) {
       if (e instanceof NotTextError) {
