@@ -1,5 +1,5 @@
 import type { Config } from './config.ts';
-import type { FileSummary, LogRecord, Snapshot } from './types.ts';
+import type { FileSummary, LogRecord, Progress, Snapshot } from './types.ts';
 import { Analysis } from './analysis.ts';
 import { FORMATS, ParseContext, type LineFormat } from './formats/index.ts';
 import { customFormat } from './formats/custom.ts';
@@ -20,6 +20,12 @@ export interface AnalyzeOptions {
   /** called about every `intervalMs` while reading, with a progress snapshot */
   onSnapshot?: (s: Snapshot) => void;
   intervalMs?: number;
+  /**
+   * called about every `heartbeatMs` (default 1 s) with the bare progress, whenever the reader waits for bytes:
+   * proof of life between snapshots (a slow drive, a long gzip member) for a watchdog
+   */
+  onProgress?: (p: Progress) => void;
+  heartbeatMs?: number;
   /** called with every record, after the analyzers (exports, tests) */
   onRecord?: (r: LogRecord) => void;
   /** services listed in progress snapshots */
@@ -135,6 +141,23 @@ export async function analyze(
     };
   };
 
+  const onProgress = opts.onProgress;
+  // (each file's read errors are caught below, so the loop ends and the heartbeat stops)
+  const heartbeat = onProgress
+    ? setInterval(
+        () =>
+          onProgress({
+            bytesRead: rawRead,
+            totalBytes: Math.max(totalBytes, rawRead),
+            records: analysis.totals.t.records,
+            elapsedMs: performance.now() - started,
+            fileIndex,
+            done: false,
+          }),
+        opts.heartbeatMs ?? 1000,
+      )
+    : null;
+
   for (fileIndex = 0; fileIndex < inputs.length; fileIndex++) {
     const input = inputs[fileIndex]!;
     const summary = files[fileIndex]!;
@@ -233,6 +256,7 @@ export async function analyze(
     else analysis.totals.addLines(NO_LINES, bytes);
     current = null;
   }
+  if (heartbeat !== null) clearInterval(heartbeat);
   fileIndex = Math.max(0, inputs.length - 1);
   opts.keep?.(analysis);
   const final = snapshot(true);
