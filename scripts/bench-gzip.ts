@@ -26,7 +26,15 @@ function parseSize(s: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|KB|MB|GB)?$/i.exec(s);
   if (!m) throw new Error(`--size: "${s}" is not a size (e.g. 200MiB, 1GiB)`);
   const unit = (m[2] ?? 'B').toLowerCase();
-  const mult: Record<string, number> = { b: 1, kib: 1024, mib: 1 << 20, gib: 1 << 30, kb: 1e3, mb: 1e6, gb: 1e9 };
+  const mult: Record<string, number> = {
+    b: 1,
+    kib: 1024,
+    mib: 1 << 20,
+    gib: 1 << 30,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+  };
   return Math.round(Number(m[1]) * mult[unit]!);
 }
 
@@ -52,9 +60,14 @@ function descendantsRss(): Map<number, { rss: number; cmd: string }> {
     .trim()
     .split('\n')
     .map((l) => l.trim().split(/\s+/))
-    .map(([pid, ppid, rss, cmd]) => ({ pid: Number(pid), ppid: Number(ppid), rss: Number(rss), cmd: cmd ?? '' }));
+    .map(([pid, ppid, rss, cmd]) => ({
+      pid: Number(pid),
+      ppid: Number(ppid),
+      rss: Number(rss),
+      cmd: cmd ?? '',
+    }));
   const mine = new Set([process.pid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const r of rows)
       if (!mine.has(r.pid) && mine.has(r.ppid)) {
@@ -63,7 +76,8 @@ function descendantsRss(): Map<number, { rss: number; cmd: string }> {
       }
   }
   const res = new Map<number, { rss: number; cmd: string }>();
-  for (const r of rows) if (r.pid !== process.pid && mine.has(r.pid) && /chrom/i.test(r.cmd)) res.set(r.pid, r);
+  for (const r of rows)
+    if (r.pid !== process.pid && mine.has(r.pid) && /chrom/i.test(r.cmd)) res.set(r.pid, r);
   return res;
 }
 
