@@ -217,7 +217,9 @@ export async function analyze(
             opts.onSnapshot(snapshot(false));
             // a snapshot that is slow to make (many templates) is made less often: at most a fifth of the time
             lastSnap = performance.now();
-            interval = Math.max(baseInterval, 4 * (lastSnap - now));
+            const cost = lastSnap - now;
+            // (an interval of 0 asks for every chunk, and gets it)
+            interval = baseInterval > 0 && cost > 25 ? Math.max(baseInterval, 4 * cost) : baseInterval;
           }
         }
         if ((builder as RecordBuilder | null)?.stopped) break; // the rest is the next slice's
