@@ -1,5 +1,5 @@
 import type { Config } from './config.ts';
-import type { FileSummary, LogRecord, Snapshot } from './types.ts';
+import type { FileSummary, LogRecord, Progress, Snapshot } from './types.ts';
 import { Analysis } from './analysis.ts';
 import { FORMATS, ParseContext, type LineFormat } from './formats/index.ts';
 import { customFormat } from './formats/custom.ts';
@@ -22,6 +22,12 @@ export interface AnalyzeOptions {
   /** called about every `intervalMs` while reading, with a progress snapshot */
   onSnapshot?: (s: Snapshot) => void;
   intervalMs?: number;
+  /**
+   * called about every `heartbeatMs` (default 1 s) with the bare progress, whenever the reader waits for bytes:
+   * proof of life between snapshots (a slow drive, a long gzip member) for a watchdog
+   */
+  onProgress?: (p: Progress) => void;
+  heartbeatMs?: number;
   /** called with every record, after the analyzers (exports, tests) */
   onRecord?: (r: LogRecord) => void;
   /** services listed in progress snapshots */
@@ -43,6 +49,8 @@ export interface AnalyzeOptions {
   keep?: (analysis: Analysis) => void;
 }
 
+/** The most bytes split into lines between two looks at the clock (for progress snapshots). */
+const PUSH_BYTES = 1024 * 1024;
 const NO_LINES = {
   lines: 0,
   continuationLines: 0,
@@ -73,7 +81,8 @@ export async function analyze(
     : orderRotated(given);
   const started = performance.now();
   const jobId = opts.jobId ?? 0;
-  const interval = opts.intervalMs ?? 200;
+  const baseInterval = opts.intervalMs ?? 200;
+  let interval = baseInterval;
   const analysis = new Analysis(config, opts.detectors ?? true, opts.templates ?? true);
   const files: FileSummary[] = inputs.map((f) => ({
     name: f.name,
@@ -140,6 +149,23 @@ export async function analyze(
     };
   };
 
+  const onProgress = opts.onProgress;
+  // (each file's read errors are caught below, so the loop ends and the heartbeat stops)
+  const heartbeat = onProgress
+    ? setInterval(
+        () =>
+          onProgress({
+            bytesRead: rawRead,
+            totalBytes: Math.max(totalBytes, rawRead),
+            records: analysis.totals.t.records,
+            elapsedMs: performance.now() - started,
+            fileIndex,
+            done: false,
+          }),
+        opts.heartbeatMs ?? 1000,
+      )
+    : null;
+
   for (fileIndex = 0; fileIndex < inputs.length; fileIndex++) {
     const input = inputs[fileIndex]!;
     const summary = files[fileIndex]!;
@@ -178,6 +204,18 @@ export async function analyze(
     };
     let bom = 0;
     let first = true;
+    const reading = current;
+    /** A progress snapshot when one is due; one that is slow to make (many templates) is made less often. */
+    const progress = (): void => {
+      const now = performance.now();
+      if (!opts.onSnapshot || now - lastSnap < interval) return;
+      summary.bytesRead = reading.bytes;
+      opts.onSnapshot(snapshot(false));
+      lastSnap = performance.now();
+      const cost = lastSnap - now;
+      // at most a fifth of the time goes to snapshots (an interval of 0 asks for every chunk, and gets it)
+      interval = baseInterval > 0 && cost > 25 ? Math.max(baseInterval, 4 * cost) : baseInterval;
+    };
     try {
       const opened = await openBytes(input, (n) => (rawRead += n));
       summary.gzip = opened.gzip;
@@ -188,15 +226,19 @@ export async function analyze(
           bom = 3;
         }
         first = false;
-        if (gate === null) splitter.push(chunk);
-        else for (const c of gate.push(chunk)) splitter.push(c);
-        if ((builder as RecordBuilder | null)?.stopped) break; // the rest is the next slice's
-        const now = performance.now();
-        if (opts.onSnapshot && now - lastSnap >= interval) {
-          lastSnap = now;
-          summary.bytesRead = current.bytes;
-          opts.onSnapshot(snapshot(false));
+        // pushed in bounded pieces, so a huge chunk (a decompressor may hand out hundreds of MB) still lets
+        // progress out on time; the gate holds the file's start back until it is judged to be text
+        for (const piece of gate === null ? [chunk] : gate.push(chunk)) {
+          for (let at = 0; at < piece.length; at += PUSH_BYTES) {
+            const last = at + PUSH_BYTES >= piece.length;
+            splitter.push(at === 0 && last ? piece : piece.subarray(at, at + PUSH_BYTES));
+            if ((builder as RecordBuilder | null)?.stopped) break;
+            if (!last) progress();
+          }
+          if ((builder as RecordBuilder | null)?.stopped) break;
         }
+        progress();
+        if ((builder as RecordBuilder | null)?.stopped) break; // the rest is the next slice's
       }
       if (gate !== null) for (const c of gate.end()) splitter.push(c);
     } catch (caught) {
@@ -238,6 +280,7 @@ export async function analyze(
     else analysis.totals.addLines(NO_LINES, bytes);
     current = null;
   }
+  if (heartbeat !== null) clearInterval(heartbeat);
   fileIndex = Math.max(0, inputs.length - 1);
   opts.keep?.(analysis);
   const final = snapshot(true);

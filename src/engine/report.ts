@@ -84,9 +84,21 @@ export interface Report {
     lastSeen: string | null;
   }[];
   config: Config;
-  analysis: { durationMs: number };
+  analysis: {
+    durationMs: number;
+    /** false when the analysis was stopped before its end: the report holds what was read until then */
+    complete: boolean;
+    stopped: StoppedEarly | null;
+  };
   /** every cap that cut a count or a list, and what fell beyond it (docs/report.md, "Caps") */
   caps: ReportCaps;
+}
+
+/** Why and where an analysis ended early (Cancel, or the watchdog); bytes as stored (compressed for .gz). */
+export interface StoppedEarly {
+  reason: 'cancelled' | 'stalled';
+  bytesRead: number;
+  totalBytes: number;
 }
 
 export const GENERATOR = 'loglens 0.1.0';
@@ -95,7 +107,13 @@ export function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-export function buildReport(s: Snapshot, config: Config, now = Date.now()): Report {
+/** `stopped`: the analysis ended early and `s` is its last progress snapshot. */
+export function buildReport(
+  s: Snapshot,
+  config: Config,
+  now = Date.now(),
+  stopped: StoppedEarly | null = null,
+): Report {
   const d = s.detectors;
   const levels = {} as Record<LevelOrNone, number>;
   const series = {} as Record<LevelOrNone, number[]>;
@@ -173,7 +191,7 @@ export function buildReport(s: Snapshot, config: Config, now = Date.now()): Repo
       lastSeen: t.lastSeen === null ? null : iso(t.lastSeen),
     })),
     config,
-    analysis: { durationMs: Math.round(s.progress.elapsedMs) },
+    analysis: { durationMs: Math.round(s.progress.elapsedMs), complete: stopped === null, stopped },
     caps: capsOf(s, config),
   };
 }

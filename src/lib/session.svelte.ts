@@ -1,13 +1,18 @@
 import * as Comlink from 'comlink';
 import type { EngineApi, AnalysisResult } from '../worker/engine.worker.ts';
-import type { Snapshot } from '../engine/types.ts';
+import type { Progress, Snapshot } from '../engine/types.ts';
 import type { LineAt } from '../engine/lines-around.ts';
-import type { Report } from '../engine/report.ts';
+import { buildReport, type Report, type StoppedEarly } from '../engine/report.ts';
 import type { Config } from '../engine/config.ts';
-import { regexRisk } from '../engine/regex-risk.ts';
+import { Watchdog, stallMessage } from './watchdog.ts';
 
-/** An analysis that sends no snapshot for this long is stuck (snapshots come every 200 ms). */
+/**
+ * An analysis that sends nothing for this long (or 3× its longest gap so far) is stuck: snapshots come every
+ * 200 ms while it reads, heartbeats every second while it waits for bytes.
+ */
 export const STALL_MS = 5000;
+/** Messages that still come, but with no byte read and no record made for this long: the read is stuck. */
+export const IDLE_MS = 60_000;
 /** Files from this size are read by several workers (one per core, at most MAX_SLICES). */
 export const SLICE_MIN_BYTES = 32 * 1024 * 1024;
 const MAX_SLICES = 4;
@@ -35,7 +40,9 @@ export class AnalysisSession {
   private worker: Worker | null = null;
   private api: Comlink.Remote<EngineApi> | null = null;
   private watchdog: ReturnType<typeof setInterval> | null = null;
-  private lastSign = 0;
+  private dog: Watchdog | null = null;
+  /** the settings the current analysis runs with (for a partial report after Cancel) */
+  private config: Config | null = null;
 
   /**
    * A worker made ahead of need: it loads while the page is idle, so that starting an analysis costs no
@@ -76,10 +83,14 @@ export class AnalysisSession {
     // job is done, a late progress snapshot must not replace the final one.
     const onSnapshot = (s: Snapshot): void => {
       if (s.jobId !== this.jobId || this.status !== 'running') return;
-      this.lastSign = performance.now();
+      this.dog?.beat(performance.now(), s.progress);
       this.snapshot = s;
     };
-    this.arm(job, config);
+    const onProgress = (p: Progress): void => {
+      if (job === this.jobId && this.status === 'running') this.dog?.beat(performance.now(), p);
+    };
+    this.config = $state.snapshot(config) as Config;
+    this.arm(job);
     let result: AnalysisResult;
     try {
       const plain = $state.snapshot(config);
@@ -88,7 +99,7 @@ export class AnalysisSession {
       result =
         plan.slices > 1
           ? await this.analyzeInSlices(job, api, files[0]!, plain, plan.slices, plan.format)
-          : await api.analyze(job, files, plain, Comlink.proxy(onSnapshot));
+          : await api.analyze(job, files, plain, Comlink.proxy(onSnapshot), Comlink.proxy(onProgress));
     } catch (e) {
       if (job !== this.jobId) return;
       this.disarm();
@@ -183,8 +194,13 @@ export class AnalysisSession {
           { start: cut(i), end: i === n - 1 ? file.size : cut(i + 1) },
           Comlink.proxy((s: Snapshot) => {
             if (s.jobId !== this.jobId) return;
-            this.lastSign = performance.now();
             latest[i] = s;
+            // the watchdog judges the whole file: bytes and records summed over the slices
+            this.dog?.beat(performance.now(), {
+              bytesRead: latest.reduce((sum, x) => sum + (x?.progress.bytesRead ?? 0), 0),
+              records: latest.reduce((sum, x) => sum + (x?.progress.records ?? 0), 0),
+              fileIndex: 0,
+            });
             show();
           }),
           i > 0, // only the first slice's charts are shown while reading
@@ -221,29 +237,48 @@ export class AnalysisSession {
   }
 
   /**
-   * A worker stuck in a user's regex cannot be interrupted from inside: it sends no more snapshots. The
-   * watchdog notices the silence, terminates the worker and names the likely pattern.
+   * The last defence: a worker stuck in one synchronous task cannot be interrupted from inside, and sends
+   * nothing. The watchdog (src/lib/watchdog.ts) judges the progress the worker reports; when it fires, the
+   * worker is terminated, the message says what was last progressing, and what was read stays exportable.
    */
-  private arm(job: number, config: Config): void {
+  private arm(job: number): void {
     this.disarm();
-    this.lastSign = performance.now();
+    this.dog = new Watchdog(performance.now(), STALL_MS, IDLE_MS);
     this.watchdog = setInterval(() => {
       if (job !== this.jobId || this.status !== 'running') return this.disarm();
-      if (performance.now() - this.lastSign < STALL_MS) return;
-      this.disarm();
-      this.jobId++;
-      this.stopHelpers();
-      this.worker?.terminate();
-      this.worker = null;
-      this.api = null;
+      const stall = this.dog?.check(performance.now()) ?? null;
+      if (stall === null) return;
+      const snap = this.snapshot;
+      const total = snap?.progress.totalBytes ?? this.files.reduce((n, f) => n + f.size, 0);
+      this.stopWorker();
       this.status = 'error';
-      this.error = stallMessage(config);
+      this.error = stallMessage(stall, snap?.files ?? this.files, total);
+      this.report = this.partialReport('stalled');
     }, 500);
   }
 
   private disarm(): void {
     if (this.watchdog !== null) clearInterval(this.watchdog);
     this.watchdog = null;
+    this.dog = null;
+  }
+
+  /** Ends the running job: its workers go, anything late from them is dropped by the job id. */
+  private stopWorker(): void {
+    this.disarm();
+    this.stopHelpers();
+    this.jobId++;
+    this.worker?.terminate();
+    this.worker = null;
+    this.api = null;
+  }
+
+  /** The report of what was read before the analysis was stopped, marked as incomplete. */
+  private partialReport(reason: StoppedEarly['reason']): Report | null {
+    const snap = this.snapshot;
+    if (snap === null || this.config === null) return null;
+    const { bytesRead, totalBytes } = snap.progress;
+    return buildReport(snap, this.config, Date.now(), { reason, bytesRead, totalBytes });
   }
 
   /** Records of the finished analysis as CSV or JSON Lines (read again from the files, in the worker). */
@@ -268,10 +303,17 @@ export class AnalysisSession {
       throw new Error(
         'This is a saved report: the log itself was not kept. Drop the file again to read its lines.',
       );
-    if (this.api === null || (this.status !== 'done' && this.status !== 'cancelled')) {
-      throw new Error('The lines can be read once the analysis has finished.');
+    if (this.status === 'running') throw new Error('The lines can be read once the analysis has finished.');
+    if (this.status === 'done' && this.api !== null)
+      return this.abortable(this.api.linesAround(ref.fileIndex, ref.offset, ref.length));
+    if (this.files.length === 0) throw new Error('Nothing analyzed: open the file again.');
+    // stopped early (Cancel, the watchdog): the worker is gone, but the Files are here for a fresh one
+    if (this.api === null) {
+      this.worker = this.spare ?? makeWorker();
+      this.spare = null;
+      this.api = Comlink.wrap<EngineApi>(this.worker);
     }
-    return this.abortable(this.api.linesAround(ref.fileIndex, ref.offset, ref.length));
+    return this.abortable(this.api.linesIn(this.files, ref.fileIndex, ref.offset, ref.length));
   }
 
   /** A terminated worker never answers: pending calls are rejected when it goes (a new file, a reopened report). */
@@ -311,13 +353,9 @@ export class AnalysisSession {
 
   cancel(): void {
     if (this.status !== 'running') return;
-    this.disarm();
-    this.stopHelpers();
-    this.jobId++;
-    this.worker?.terminate();
-    this.worker = null;
-    this.api = null;
+    this.stopWorker();
     this.status = 'cancelled';
+    this.report = this.partialReport('cancelled');
   }
 
   private prewarmTimer: ReturnType<typeof setTimeout> | null = null;
@@ -333,30 +371,4 @@ export class AnalysisSession {
 
 function makeWorker(): Worker {
   return new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module' });
-}
-
-/** Names the user regex most likely to have stalled the analysis: a risky-looking one first, else all of them. */
-export function stallMessage(config: Config): string {
-  const regexes: { where: string; source: string; risk: string | null }[] = [];
-  config.sequences.forEach((seq) =>
-    seq.steps.forEach((st, j) => {
-      if (st.regex)
-        regexes.push({
-          where: `sequence "${seq.name}", step ${j + 1}`,
-          source: st.regex,
-          risk: regexRisk(st.regex),
-        });
-    }),
-  );
-  config.customFormats.forEach((f) =>
-    regexes.push({ where: `custom format "${f.name}"`, source: f.regex, risk: regexRisk(f.regex) }),
-  );
-
-  const head = `The analysis made no progress for ${STALL_MS / 1000} s and was stopped.`;
-  const risky = regexes.filter((r) => r.risk !== null);
-  const suspects = risky.length > 0 ? risky : regexes;
-  if (suspects.length === 0)
-    return `${head} None of your settings holds a regular expression; the file may be unusual (please report it).`;
-  const named = suspects.map((r) => `/${r.source}/ in ${r.where}${r.risk ? ` (${r.risk})` : ''}`).join('; ');
-  return `${head} The likely cause is the regular expression ${named}. Change it in Settings and the analysis runs again.`;
 }

@@ -11,7 +11,7 @@ import { exportRecords, templatesCsv, type RecordExportKind } from '../engine/ex
 import type { Analysis } from '../engine/analysis.ts';
 import { linesAround, type LineAt } from '../engine/lines-around.ts';
 import { orderRotated } from '../engine/ingest/rotation.ts';
-import type { Snapshot } from '../engine/types.ts';
+import type { Progress, Snapshot } from '../engine/types.ts';
 
 export interface AnalysisResult {
   snapshot: Snapshot;
@@ -27,6 +27,7 @@ const api = {
     files: File[],
     config: unknown,
     onSnapshot: (s: Snapshot) => void,
+    onProgress?: (p: Progress) => void,
   ): Promise<AnalysisResult> {
     const parsed = parseConfig(config);
     if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
@@ -36,6 +37,7 @@ const api = {
       jobId,
       onSnapshot,
       intervalMs: 200,
+      ...(onProgress ? { onProgress } : {}),
       keep: (a) => (kept = a),
     });
     if (kept !== null) last = { files, config: parsed.config, analysis: kept };
@@ -131,6 +133,16 @@ const api = {
   async linesAround(fileIndex: number, offset: number, length: number): Promise<LineAt[]> {
     if (last === null) throw new Error('Nothing analyzed: open the file again.');
     const file = orderRotated(last.files)[fileIndex];
+    if (file === undefined) throw new Error('That file is not part of this analysis any more.');
+    return linesAround(file, offset, length);
+  },
+
+  /**
+   * The same, from files given again: after Cancel the analysis' worker is gone, but the page still holds the
+   * Files, and a fresh worker can read lines of records already seen.
+   */
+  async linesIn(files: File[], fileIndex: number, offset: number, length: number): Promise<LineAt[]> {
+    const file = orderRotated(files)[fileIndex];
     if (file === undefined) throw new Error('That file is not part of this analysis any more.');
     return linesAround(file, offset, length);
   },

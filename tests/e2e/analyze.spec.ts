@@ -122,12 +122,16 @@ test('Cancel stops the analysis and nothing from it arrives afterwards', async (
   const cards = page.getByTestId('card-records');
   const shown = (await cards.count()) > 0 ? await cardValue(page, 'card-records') : null;
   await page.waitForTimeout(2500);
-  if (shown === null) await expect(cards).toHaveCount(0);
-  else {
+  // what was read can be exported (marked incomplete: tests/e2e/robust-session.spec.ts); nothing read, nothing
+  const exportButton = page.getByRole('button', { name: 'Export report (JSON)' });
+  if (shown === null) {
+    await expect(cards).toHaveCount(0);
+    await expect(exportButton).toBeDisabled();
+  } else {
     expect(await cardValue(page, 'card-records')).toBe(shown);
     expect(Number(shown.replace(/,/g, ''))).toBeLessThan(truth.records);
+    await expect(exportButton).toBeEnabled();
   }
-  await expect(page.getByRole('button', { name: 'Export report (JSON)' })).toBeDisabled();
 });
 
 test('a second drop during an analysis replaces the first, whose late results never show', async ({

@@ -80,7 +80,11 @@ describe('buildReport', () => {
     expect(Object.keys(r.timeline.levels)).toEqual([...LEVELS_AND_NONE]);
     LEVELS_AND_NONE.forEach((l, i) => expect(r.timeline.levels[l]).toEqual(snap.timeline.counts[i]));
     expect(r.config).toEqual(cfg);
-    expect(r.analysis).toEqual({ durationMs: Math.round(snap.progress.elapsedMs) });
+    expect(r.analysis).toEqual({
+      durationMs: Math.round(snap.progress.elapsedMs),
+      complete: true,
+      stopped: null,
+    });
     // it is plain data
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
     expect(Object.keys(r)).toEqual([
@@ -115,6 +119,21 @@ describe('buildReport', () => {
     ]);
     expect(r.alerts).toEqual([]);
     expect(r.alertsTotal).toBe(0);
+  });
+
+  it('marks the report of an analysis stopped early as incomplete, with what was read', async () => {
+    // the last progress snapshot of a cancelled run: 3 of its 4 records, 80 of 200 bytes
+    const snaps: Awaited<ReturnType<typeof analyze>>[] = [];
+    await analyze([fileOf(TEXT, 'r.log')], cfg, { intervalMs: 0, onSnapshot: (s) => snaps.push(s) });
+    const last = snaps[snaps.length - 1]!;
+    const stopped = { reason: 'cancelled' as const, bytesRead: 80, totalBytes: 200 };
+    const r = buildReport(last, cfg, NOW, stopped);
+    expect(r.analysis).toEqual({
+      durationMs: Math.round(last.progress.elapsedMs),
+      complete: false,
+      stopped: { reason: 'cancelled', bytesRead: 80, totalBytes: 200 },
+    });
+    expect(r.totals.records).toBe(last.totals.records);
   });
 
   it('reports the detectors: ISO times, z null when infinite, alerts in time order', async () => {

@@ -28,6 +28,9 @@ export function streamInput(name: string, stream: ReadableStream<Uint8Array>, si
   };
 }
 
+/** Compressed bytes written to the decompressor at a time (see openBytes). */
+export const FEED_BYTES = 16 * 1024;
+
 export interface OpenedBytes {
   gzip: boolean;
   chunks: AsyncIterable<Uint8Array>;
@@ -68,16 +71,24 @@ export async function openBytes(input: ByteInput, onRaw: (n: number) => void): P
   }
   const ds = new DecompressionStream('gzip');
   const writer = ds.writable.getWriter();
+  // Chromium inflates a whole written chunk at once and queues all of it, whatever the reader's pace: a 2 MB
+  // File.stream() chunk of repeated lines is 600 MB out. Fed in FEED_BYTES slices, each write waits for the
+  // reader, so at most one slice's output (≤ 1032 × 16 KiB, gzip's largest ratio) is queued.
+  const feed = async (bytes: Uint8Array): Promise<void> => {
+    for (let at = 0; at < bytes.length; at += FEED_BYTES) {
+      const part = bytes.subarray(at, at + FEED_BYTES);
+      await writer.write(part as Uint8Array<ArrayBuffer>);
+      onRaw(part.length);
+    }
+  };
   // Feed the compressed bytes in the background; errors surface on the readable side.
   void (async () => {
     try {
-      onRaw(first.length);
-      await writer.write(first as Uint8Array<ArrayBuffer>);
+      await feed(first);
       while (!done) {
         const r = await reader.read();
         if (r.done) break;
-        onRaw(r.value.length);
-        await writer.write(r.value as Uint8Array<ArrayBuffer>);
+        await feed(r.value);
       }
       await writer.close();
     } catch (e) {
