@@ -9,6 +9,15 @@ import type { LineFormat } from './types.ts';
 
 const MON = '[A-Z][a-z]{2}';
 const ISO_TIME = String.raw`\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?`;
+/**
+ * Every regex here runs on every line of files anyone may craft, so recheck's automaton checker proves each
+ * free of polynomial backtracking (tests/unit/catalog-redos.test.ts). Two rewrites keep them so:
+ * - a run of blanks before the message can no longer be message text (the message starts with NOT_BLANK):
+ *   the run still takes every blank, but a line that fails late cannot re-split it n ways;
+ * - where a repeated piece before the message could also be message text, the tail is `[\s\S]*` (or gone):
+ *   it cannot fail, so nothing is retried. On lines without CR, U+2028 or U+2029 this is exactly `.*$`.
+ */
+const NOT_BLANK = String.raw`[^ \n\r\u2028\u2029]`;
 
 export const SPECS: RegexFormatSpec[] = [
   {
@@ -17,7 +26,7 @@ export const SPECS: RegexFormatSpec[] = [
     specificity: 80,
     variants: [
       {
-        regex: String.raw`^<(?<pri>\d{1,3})>1 (?<time>\S+) (?<host>\S+) (?<service>\S+) (?<procid>\S+) (?<msgid>\S+) (?<sd>-|(?:\[(?:[^\]\\]|\\.)*\])+) ?(?<message>.*)$`,
+        regex: String.raw`^<(?<pri>\d{1,3})>1 (?<time>\S+) (?<host>\S+) (?<service>\S+) (?<procid>\S+) (?<msgid>\S+) (?<sd>-|(?:\[(?:[^\]\\]|\\.)*\])+) ?(?<message>[\s\S]*)$`,
         time: 'iso',
       },
     ],
@@ -51,7 +60,7 @@ export const SPECS: RegexFormatSpec[] = [
     specificity: 75,
     variants: [
       {
-        regex: String.raw`^(?<client>\S+) (?<ident>\S+) (?<user>\S+) \[(?<time>[^\]]+)\] "(?<message>(?:[^"\\]|\\.)*)" (?<status>\d{3}) (?<bytes>\d+|-)(?: "(?<referer>(?:[^"\\]|\\.)*)" "(?<agent>(?:[^"\\]|\\.)*)")?.*$`,
+        regex: String.raw`^(?<client>\S+) (?<ident>\S+) (?<user>\S+) \[(?<time>[^\]]+)\] "(?<message>(?:[^"\\]|\\.)*)" (?<status>\d{3}) (?<bytes>\d+|-)(?: "(?<referer>(?:[^"\\]|\\.)*)" "(?<agent>(?:[^"\\]|\\.)*)")?`,
         time: 'DD/MMM/YYYY:HH:mm:ss Z',
       },
     ],
@@ -68,7 +77,7 @@ export const SPECS: RegexFormatSpec[] = [
     specificity: 70,
     variants: [
       {
-        regex: String.raw`^\[(?<time>[A-Z][a-z]{2} ${MON} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)? \d{4})\] \[(?:(?<service>[\w-]*):)?(?<level>\w+)\](?: \[pid (?<pid>\d+)(?::tid (?<tid>\d+))?\])?(?: \[client (?<client>[^\]]+)\])? ?(?<message>.*)$`,
+        regex: String.raw`^\[(?<time>[A-Z][a-z]{2} ${MON} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)? \d{4})\] \[(?:(?<service>[\w-]*):)?(?<level>\w+)\](?: \[pid (?<pid>\d+)(?::tid (?<tid>\d+))?\])?(?: \[client (?<client>[^\]]+)\])? ?(?<message>[\s\S]*)$`,
         time: 'ddd MMM DD HH:mm:ss[.SSS] YYYY',
       },
     ],
@@ -152,7 +161,7 @@ export const SPECS: RegexFormatSpec[] = [
     specificity: 60,
     variants: [
       {
-        regex: String.raw`^(?<time>${ISO_TIME}) +(?<level>[A-Z]+) +(?<pid>\d+) --- (?:\[(?<app>[^\]]*)\] )?\[ *(?<thread>[^\]]*)\] (?<service>\S+) *: (?<message>.*)$`,
+        regex: String.raw`^(?<time>${ISO_TIME}) +(?<level>[A-Z]+) +(?<pid>\d+) --- (?:\[(?<app>[^\]]*)\] )?\[ *(?<thread>(?:[^\] ][^\]]*)?)\] (?<service>\S+) *: (?<message>.*)$`,
         time: 'iso',
       },
     ],
@@ -188,7 +197,7 @@ export const SPECS: RegexFormatSpec[] = [
     specificity: 60,
     variants: [
       {
-        regex: String.raw`^(?<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) - (?<level>[A-Z]+) +\[(?<thread>.*):(?<service>[\w$]+)@(?<srcline>\d+)\] - (?<message>.*)$`,
+        regex: String.raw`^(?<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) - (?<level>[A-Z]+) +\[(?<thread>.*):(?<service>[\w$]+)@(?<srcline>\d+)\] - (?<message>[\s\S]*)$`,
         time: 'iso',
       },
     ],
@@ -269,7 +278,7 @@ export const SPECS: RegexFormatSpec[] = [
     specificity: 60,
     variants: [
       {
-        regex: String.raw`^(?<time>\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) +(?<pid>\d+) +(?<tid>\d+) (?<level>[VDIWEFA]) (?<service>[^:]*?) *: (?<message>.*)$`,
+        regex: String.raw`^(?<time>\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) +(?<pid>\d+) +(?<tid>\d+) (?<level>[VDIWEFA]) (?<service>(?:[^:]*[^: ])?) *: (?<message>.*)$`,
         time: 'MM-DD HH:mm:ss.SSS',
       },
     ],
@@ -285,7 +294,7 @@ export const SPECS: RegexFormatSpec[] = [
     specificity: 65,
     variants: [
       {
-        regex: String.raw`^(?<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Z]{2,5}| [+-]\d\d(?::?\d\d)?)?) \[(?<pid>\d+)\](?:[:-] ?(?:\[\d+-\d+\] )?)? ?(?:(?<user>[\w.\[\]-]*)@(?<db>[\w.\[\]-]*) )?(?<level>LOG|DEBUG[1-5]?|INFO|NOTICE|WARNING|ERROR|FATAL|PANIC|DETAIL|HINT|STATEMENT|CONTEXT|QUERY|LOCATION): +(?<message>.*)$`,
+        regex: String.raw`^(?<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Z]{2,5}| [+-]\d\d(?::?\d\d)?)?) \[(?<pid>\d+)\](?:[:-] ?(?:\[\d+-\d+\] )?)? ?(?:(?<user>[\w.\[\]-]*)@(?<db>[\w.\[\]-]*) )?(?<level>LOG|DEBUG[1-5]?|INFO|NOTICE|WARNING|ERROR|FATAL|PANIC|DETAIL|HINT|STATEMENT|CONTEXT|QUERY|LOCATION): +(?<message>(?:${NOT_BLANK}.*)?)$`,
         time: 'YYYY-MM-DD HH:mm:ss[.SSS][ Z]',
       },
     ],
@@ -361,7 +370,7 @@ export const SPECS: RegexFormatSpec[] = [
     specificity: 65,
     variants: [
       {
-        regex: String.raw`^(?<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d), (?<level>[A-Za-z]+) +(?<service>[A-Za-z]+) +(?<message>.*)$`,
+        regex: String.raw`^(?<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d), (?<level>[A-Za-z]+) +(?<service>[A-Za-z]+) +(?<message>(?:${NOT_BLANK}.*)?)$`,
         time: 'YYYY-MM-DD HH:mm:ss',
       },
     ],
@@ -409,7 +418,7 @@ export const SPECS: RegexFormatSpec[] = [
     specificity: 20,
     variants: [
       {
-        regex: String.raw`^\[?(?<time>\d{10}(?:\.\d{1,9})?|\d{13}(?:\.\d+)?|\d{16}|\d{19})\]?[ \t]+(?:\[?(?<level>trace|debug|info|notice|warn|warning|error|err|crit|critical|fatal|severe)\]?:?[ \t]+)?(?<message>.*)$`,
+        regex: String.raw`^\[?(?<time>\d{10}(?:\.\d{1,9})?|\d{13}(?:\.\d+)?|\d{16}|\d{19})\]?[ \t]+(?:\[?(?<level>trace|debug|info|notice|warn|warning|error|err|crit|critical|fatal|severe)\]?:?[ \t]+)?(?<message>(?:[^ \t\n\r\u2028\u2029].*)?)$`,
         time: 'epoch',
         flags: 'i',
       },
