@@ -98,7 +98,7 @@ export function draftFromObject(obj: Record<string, unknown>, out: RecordDraft, 
   out.service = typeof serviceV === 'string' && serviceV !== '' ? serviceV : null;
   out.message =
     typeof messageV === 'string'
-      ? messageV.replace(/\s+$/, '')
+      ? messageV.trimEnd() // not /\s+$/: quadratic on a long run of blanks followed by text
       : messageV === undefined
         ? ''
         : String(toFieldValue(messageV));

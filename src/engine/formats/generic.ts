@@ -56,9 +56,8 @@ export const generic: LineFormat = {
         out.time = t;
         out.level = level;
         out.service = null;
-        out.message = (end - start > 4096 ? ctx.text(b, start, end, info) : line)
-          .slice(r)
-          .replace(/\s+$/, '');
+        // trimEnd, not /\s+$/: that regex is quadratic on a long run of blanks followed by text
+        out.message = (end - start > 4096 ? ctx.text(b, start, end, info) : line).slice(r).trimEnd();
         out.fields = null;
         return true;
       }

@@ -1,5 +1,5 @@
 import type { FieldValue, Level } from '../types.ts';
-import { guessLevel, levelFromLetter, levelFromString } from '../levels.ts';
+import { guessLevel, levelFromLetter, levelFromString, stripTrailingDigits } from '../levels.ts';
 import type { LineFormat, ParseContext, RecordDraft } from './types.ts';
 
 /**
@@ -47,7 +47,7 @@ export function normalizeLevel(
   if (w !== null) return w;
   const letter = levelFromLetter(t);
   if (letter !== null) return letter;
-  const stripped = lower.replace(/\d+$/, '');
+  const stripped = stripTrailingDigits(lower);
   if (stripped !== lower) return levelFromString(stripped);
   return null;
 }
@@ -119,8 +119,9 @@ function fill(
   } else if (g.status !== undefined) {
     level = levelFromStatus(Number(g.status));
   }
-  // a partial line's trailing space belongs to the text that the next line completes
-  const message = g.partial === 'P' ? (g.message ?? '') : (g.message ?? '').replace(/\s+$/, '');
+  // a partial line's trailing space belongs to the text that the next line completes; trimEnd strips what
+  // /\s+$/ did, without that regex's quadratic retries on a long run of blanks that does not end the line
+  const message = g.partial === 'P' ? (g.message ?? '') : (g.message ?? '').trimEnd();
   if (level === null && spec.guessLevel) level = guessLevel(message);
   let fields: Record<string, FieldValue> | null = null;
   for (const k in g) {
