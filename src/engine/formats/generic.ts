@@ -5,7 +5,7 @@ import type { LineFormat } from './types.ts';
  * The fallback: a timestamp somewhere near the start of the line (within its first 40 characters) and a level
  * word among the next few tokens. The least specific format: it only wins when nothing else parses the file.
  */
-const CANDIDATE = new RegExp(
+export const CANDIDATE = new RegExp(
   [
     String.raw`(?<iso>\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?)`,
     String.raw`(?<slash>\d{4}/\d\d/\d\d[ T-]\d\d:\d\d:\d\d(?:[.,]\d+)?)`,
@@ -14,7 +14,25 @@ const CANDIDATE = new RegExp(
     String.raw`(?<us>\d\d/\d\d/\d{4} \d\d:\d\d:\d\d(?:[.,]\d+)?)`,
     String.raw`(?<epoch>\b\d{10}(?:\.\d{1,9})?\b|\b\d{13}\b)`,
   ].join('|'),
+  'y',
 );
+
+/**
+ * The leftmost timestamp that starts within the first 41 characters: the sticky CANDIDATE tried where one can
+ * start (each begins with a digit or a capital). An unanchored search finds the same match, but recheck times
+ * out proving that regex linear; the sticky one it proves (tests/unit/catalog-redos.test.ts).
+ */
+export function findTimestamp(s: string): RegExpExecArray | null {
+  const last = Math.min(40, s.length - 1);
+  for (let p = 0; p <= last; p++) {
+    const c = s.charCodeAt(p);
+    if ((c < 48 || c > 57) && (c < 65 || c > 90)) continue;
+    CANDIDATE.lastIndex = p;
+    const m = CANDIDATE.exec(s);
+    if (m !== null) return m;
+  }
+  return null;
+}
 
 const PATTERNS: Record<string, string> = {
   iso: 'iso',
@@ -36,8 +54,8 @@ export const generic: LineFormat = {
   ],
   parse(b, start, end, info, out, ctx) {
     const line = ctx.text(b, start, Math.min(end, start + 4096), info);
-    const m = CANDIDATE.exec(line.length > 120 ? line.slice(0, 120) : line);
-    if (m === null || m.index > 40 || m.groups === undefined) return false;
+    const m = findTimestamp(line.length > 120 ? line.slice(0, 120) : line);
+    if (m === null || m.groups === undefined) return false;
     const kind = Object.keys(PATTERNS).find((k) => m.groups![k] !== undefined);
     if (kind === undefined) return false;
     const t = ctx.timeFn(PATTERNS[kind]!)(m[0]);

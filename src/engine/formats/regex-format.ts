@@ -60,7 +60,7 @@ export function levelFromStatus(status: number): Level {
   return status >= 500 ? 'ERROR' : status >= 400 ? 'WARN' : 'INFO';
 }
 
-interface CompiledVariant {
+export interface CompiledVariant {
   re: RegExp;
   time: readonly string[];
 }
@@ -88,7 +88,7 @@ export function regexFormat(spec: RegexFormatSpec): LineFormat {
   };
 }
 
-function fill(
+export function fill(
   spec: RegexFormatSpec,
   v: CompiledVariant,
   g: Record<string, string | undefined>,
