@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SPECS, TWO_STEP } from '../../src/engine/formats/catalog.ts';
 import { FORMATS } from '../../src/engine/formats/index.ts';
-import { CANDIDATE, findTimestamp } from '../../src/engine/formats/generic.ts';
+import { SHAPES, findTimestamp } from '../../src/engine/formats/generic.ts';
 import { EPOCH_DIGITS } from '../../src/engine/formats/fields.ts';
 import { normalizeLevel, regexFormat, type RegexFormatSpec } from '../../src/engine/formats/regex-format.ts';
 import type { LineFormat, RecordDraft } from '../../src/engine/formats/types.ts';
@@ -35,7 +35,7 @@ const PER_LINE: [string, string, string][] = [
     [`${s.id} head`, s.head.source, s.head.flags],
     [`${s.id} rest`, s.rest.source, s.rest.flags],
   ]),
-  ['generic CANDIDATE', CANDIDATE.source, CANDIDATE.flags],
+  ...SHAPES.map((re, i): [string, string, string] => [`generic shape #${i}`, re.source, re.flags]),
   ['JSON/logfmt EPOCH_DIGITS', EPOCH_DIGITS.source, EPOCH_DIGITS.flags],
 ];
 
@@ -44,17 +44,18 @@ describe('every regex that runs per line on log text is proven linear by recheck
     '%s',
     (_id, source, flags) => {
       const r = checkSync(source, flags, { checker: 'automaton', timeout: 60_000 });
-      expect({ status: r.status, checker: r.checker, complexity: r.complexity?.type }).toEqual({
-        status: 'safe',
-        checker: 'automaton',
-        complexity: 'linear',
-      });
+      expect({ status: r.status, checker: r.checker }).toEqual({ status: 'safe', checker: 'automaton' });
+      // 'safe' complexity: no unbounded repetition at all, even better than linear
+      expect(['linear', 'safe'], source).toContain(r.complexity?.type);
     },
     90_000,
   );
 });
 
-/** The sources before the fix: recheck 4.5 called the first eight polynomial and timed out on apache-error. */
+/**
+ * The sources before the fix: recheck 4.5 called the first eight polynomial and timed out on apache-error;
+ * syslog-3164 was linear but slow to prove, and is now split in two like the others.
+ */
 const OLD: Record<string, string> = {
   'syslog-5424': String.raw`^<(?<pri>\d{1,3})>1 (?<time>\S+) (?<host>\S+) (?<service>\S+) (?<procid>\S+) (?<msgid>\S+) (?<sd>-|(?:\[(?:[^\]\\]|\\.)*\])+) ?(?<message>.*)$`,
   'access-log': String.raw`^(?<client>\S+) (?<ident>\S+) (?<user>\S+) \[(?<time>[^\]]+)\] "(?<message>(?:[^"\\]|\\.)*)" (?<status>\d{3}) (?<bytes>\d+|-)(?: "(?<referer>(?:[^"\\]|\\.)*)" "(?<agent>(?:[^"\\]|\\.)*)")?.*$`,
@@ -64,6 +65,7 @@ const OLD: Record<string, string> = {
   postgresql: String.raw`^(?<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Z]{2,5}| [+-]\d\d(?::?\d\d)?)?) \[(?<pid>\d+)\](?:[:-] ?(?:\[\d+-\d+\] )?)? ?(?:(?<user>[\w.\[\]-]*)@(?<db>[\w.\[\]-]*) )?(?<level>LOG|DEBUG[1-5]?|INFO|NOTICE|WARNING|ERROR|FATAL|PANIC|DETAIL|HINT|STATEMENT|CONTEXT|QUERY|LOCATION): +(?<message>.*)$`,
   'windows-cbs': String.raw`^(?<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d), (?<level>[A-Za-z]+) +(?<service>[A-Za-z]+) +(?<message>.*)$`,
   epoch: String.raw`^\[?(?<time>\d{10}(?:\.\d{1,9})?|\d{13}(?:\.\d+)?|\d{16}|\d{19})\]?[ \t]+(?:\[?(?<level>trace|debug|info|notice|warn|warning|error|err|crit|critical|fatal|severe)\]?:?[ \t]+)?(?<message>.*)$`,
+  'syslog-3164': String.raw`^(?:<(?<pri>\d{1,3})>)?(?<time>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) (?<host>[^\s:]+) (?<service>[^\s:\[]+)(?:\[(?<pid>\d+)\])?: ?(?<message>.*)$`,
   'apache-error': String.raw`^\[(?<time>[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)? \d{4})\] \[(?:(?<service>[\w-]*):)?(?<level>\w+)\](?: \[pid (?<pid>\d+)(?::tid (?<tid>\d+))?\])?(?: \[client (?<client>[^\]]+)\])? ?(?<message>.*)$`,
 };
 
@@ -244,6 +246,13 @@ const EDGES: Record<string, string[]> = {
     '[1705314645123] CRITICAL   boom',
     '1705314645  \t ',
   ],
+  'syslog-3164': [
+    'Jun  1 09:00:55 host svc: m',
+    '<13>2024-01-15T10:30:45.1+01:00 h s[12]:no space',
+    'Jun 14 15:16:01 combo sshd(pam_unix)[19939]:',
+    'Jun 14 15:16:01 combo a:b: c',
+    'Jun 14 15:16:01  combo svc: double space',
+  ],
   'apache-error': [
     '[Sun Dec 04 04:47:44 2005] [error]',
     '[Sun Dec 04 04:47:44 2005] [mod-x:warn] [pid 1] [client 1.2.3.4:5]  two spaces',
@@ -324,8 +333,8 @@ describe('behaviour kept: the new regexes parse every line as the old ones did',
 });
 
 describe('generic: a sticky regex tried at each possible start finds what the unanchored search found', () => {
-  // the search before: unanchored, its match refused when it started after character 40
-  const before = new RegExp(CANDIDATE.source);
+  // the search before: one unanchored alternation of the shapes, its match refused after character 40
+  const before = new RegExp(SHAPES.map((re) => re.source).join('|'));
   const find = (s: string) => {
     const m = before.exec(s);
     return m === null || m.index > 40 ? null : { index: m.index, text: m[0], groups: { ...m.groups } };

@@ -5,31 +5,34 @@ import type { LineFormat } from './types.ts';
  * The fallback: a timestamp somewhere near the start of the line (within its first 40 characters) and a level
  * word among the next few tokens. The least specific format: it only wins when nothing else parses the file.
  */
-export const CANDIDATE = new RegExp(
-  [
-    String.raw`(?<iso>\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?)`,
-    String.raw`(?<slash>\d{4}/\d\d/\d\d[ T-]\d\d:\d\d:\d\d(?:[.,]\d+)?)`,
-    String.raw`(?<syslog>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d)`,
-    String.raw`(?<clf>\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d(?: [+-]\d{4})?)`,
-    String.raw`(?<us>\d\d/\d\d/\d{4} \d\d:\d\d:\d\d(?:[.,]\d+)?)`,
-    String.raw`(?<epoch>\b\d{10}(?:\.\d{1,9})?\b|\b\d{13}\b)`,
-  ].join('|'),
-  'y',
-);
+export const SHAPES: readonly RegExp[] = [
+  String.raw`(?<iso>\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?)`,
+  String.raw`(?<slash>\d{4}/\d\d/\d\d[ T-]\d\d:\d\d:\d\d(?:[.,]\d+)?)`,
+  String.raw`(?<syslog>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d)`,
+  String.raw`(?<clf>\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d(?: [+-]\d{4})?)`,
+  String.raw`(?<us>\d\d/\d\d/\d{4} \d\d:\d\d:\d\d(?:[.,]\d+)?)`,
+  String.raw`(?<epoch>\b\d{10}(?:\.\d{1,9})?\b|\b\d{13}\b)`,
+].map((source) => new RegExp(source, 'y'));
+/** the shapes that start with a digit, in the order the one alternation had; syslog starts with a capital */
+const DIGIT_SHAPES = SHAPES.filter((_, i) => i !== 2);
+const SYSLOG_ONLY = [SHAPES[2]!];
 
 /**
- * The leftmost timestamp that starts within the first 41 characters: the sticky CANDIDATE tried where one can
- * start (each begins with a digit or a capital). An unanchored search finds the same match, but recheck times
- * out proving that regex linear; the sticky one it proves (tests/unit/catalog-redos.test.ts).
+ * The leftmost timestamp that starts within the first 41 characters, each sticky shape tried in order where
+ * one can start: what one unanchored alternation of the shapes found, but recheck proves each shape linear in
+ * well under a second and timed out on the alternation (tests/unit/catalog-redos.test.ts).
  */
 export function findTimestamp(s: string): RegExpExecArray | null {
   const last = Math.min(40, s.length - 1);
   for (let p = 0; p <= last; p++) {
     const c = s.charCodeAt(p);
-    if ((c < 48 || c > 57) && (c < 65 || c > 90)) continue;
-    CANDIDATE.lastIndex = p;
-    const m = CANDIDATE.exec(s);
-    if (m !== null) return m;
+    const shapes = c >= 48 && c <= 57 ? DIGIT_SHAPES : c >= 65 && c <= 90 ? SYSLOG_ONLY : null;
+    if (shapes === null) continue;
+    for (const re of shapes) {
+      re.lastIndex = p;
+      const m = re.exec(s);
+      if (m !== null) return m;
+    }
   }
   return null;
 }
