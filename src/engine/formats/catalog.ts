@@ -43,14 +43,12 @@ const ALL: (RegexFormatSpec | TwoStepSpec)[] = [
     id: 'syslog-3164',
     name: 'syslog (RFC 3164, BSD)',
     specificity: 45,
-    head: new RegExp(
-      String.raw`^(?:<(?<pri>\d{1,3})>)?(?<time>${MON} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) `,
-    ),
-    rest: new RegExp(
-      String.raw`(?<host>[^\s:]+) (?<service>[^\s:\[]+)(?:\[(?<pid>\d+)\])?: ?(?<message>.*)$`,
-      'y',
-    ),
-    time: ['MMM DD HH:mm:ss', 'iso'],
+    variants: [
+      {
+        regex: String.raw`^(?:<(?<pri>\d{1,3})>)?(?<time>${MON} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) (?<host>[^\s:]+) (?<service>[^\s:\[]+)(?:\[(?<pid>\d+)\])?: ?(?<message>.*)$`,
+        time: ['MMM DD HH:mm:ss', 'iso'],
+      },
+    ],
     samples: [
       'Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=218.188.2.4',
       'Jun 15 04:06:18 combo su(pam_unix)[21416]: session opened for user cyrus by (uid=0)',
@@ -78,14 +76,12 @@ const ALL: (RegexFormatSpec | TwoStepSpec)[] = [
     id: 'apache-error',
     name: 'Apache error log',
     specificity: 70,
-    head: new RegExp(
-      String.raw`^\[(?<time>[A-Z][a-z]{2} ${MON} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)? \d{4})\] \[(?:(?<service>[\w-]*):)?(?<level>\w+)\]`,
-    ),
-    rest: new RegExp(
-      String.raw`(?: \[pid (?<pid>\d+)(?::tid (?<tid>\d+))?\])?(?: \[client (?<client>[^\]]+)\])? ?(?<message>[\s\S]*)$`,
-      'y',
-    ),
-    time: 'ddd MMM DD HH:mm:ss[.SSS] YYYY',
+    variants: [
+      {
+        regex: String.raw`^\[(?<time>[A-Z][a-z]{2} ${MON} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)? \d{4})\] \[(?:(?<service>[\w-]*):)?(?<level>\w+)\](?: \[pid (?<pid>\d+)(?::tid (?<tid>\d+))?\])?(?: \[client (?<client>[^\]]+)\])? ?(?<message>[\s\S]*)$`,
+        time: 'ddd MMM DD HH:mm:ss[.SSS] YYYY',
+      },
+    ],
     levels: { emerg: 'FATAL', alert: 'FATAL', crit: 'FATAL' },
     samples: [
       '[Sun Dec 04 04:47:44 2005] [error] [client 1.2.3.4] Directory index forbidden by rule: /var/www/html/',

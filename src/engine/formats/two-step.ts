@@ -33,7 +33,7 @@ export function twoStepFormat(spec: TwoStepSpec): LineFormat {
       rest.lastIndex = h[0].length;
       const r = rest.exec(line);
       if (r === null) return false;
-      return fill(asRegex, variant, { ...h.groups, ...r.groups }, out, ctx);
+      return fill(asRegex, variant, Object.assign(h.groups!, r.groups), out, ctx);
     },
   };
 }
