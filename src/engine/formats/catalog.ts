@@ -23,7 +23,7 @@ const NOT_BLANK = String.raw`[^ \n\r\u2028\u2029]`;
 /**
  * Formats whose one regex recheck could not prove linear in reasonable time are written as a head and a
  * sticky rest (two-step.ts): the head's words and fixed fields can match in one way only, so the split
- * changes nothing, and each half is proven in about a second.
+ * changes nothing, and each half is proven in a few seconds.
  */
 const ALL: (RegexFormatSpec | TwoStepSpec)[] = [
   {
