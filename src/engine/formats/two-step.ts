@@ -5,7 +5,7 @@ import type { LineFormat } from './types.ts';
  * A regex format matched in two steps: HEAD (anchored) takes the leading space-separated words, REST (sticky)
  * goes on exactly where HEAD ended. As one regex, free words before a structured piece and a free tail make
  * recheck's proof of linearity blow up (a lookahead automaton of 27,608 states for syslog 5424); split, each
- * half is proven linear in about a second (tests/unit/catalog-redos.test.ts). A `\S+ ` word cannot end
+ * half is proven linear in seconds (tests/unit/catalog-redos.test.ts). A `\S+ ` word cannot end
  * anywhere but at its space, so HEAD has one match and the pair finds what the one regex found.
  */
 export interface TwoStepSpec extends Omit<RegexFormatSpec, 'variants'> {
