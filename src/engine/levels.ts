@@ -101,11 +101,18 @@ export function levelFromLetter(s: string): Level | null {
   return Object.hasOwn(LETTERS, u) ? LETTERS[u]! : null;
 }
 
+/** `s` without its trailing ASCII digits: a loop, because V8 runs `/\d+$/` from every digit (quadratic). */
+export function stripTrailingDigits(s: string): string {
+  let e = s.length;
+  while (e > 0 && s.charCodeAt(e - 1) >= 48 && s.charCodeAt(e - 1) <= 57) e--;
+  return s.slice(0, e);
+}
+
 /** A level from a JSON or logfmt value: a word, a letter, or a number in any of the above schemes. */
 export function levelFromValue(v: unknown): Level | null {
   if (typeof v === 'string') {
     const t = v.trim();
-    const l = levelFromString(t) ?? levelFromLetter(t) ?? levelFromLetter(t.replace(/\d+$/, ''));
+    const l = levelFromString(t) ?? levelFromLetter(t) ?? levelFromLetter(stripTrailingDigits(t));
     if (l !== null) return l;
     const n = Number(v);
     return v.trim() !== '' && Number.isFinite(n) ? levelFromNumber(n) : null;

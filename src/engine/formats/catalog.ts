@@ -1,4 +1,5 @@
 import { regexFormat, type RegexFormatSpec } from './regex-format.ts';
+import { twoStepFormat, type TwoStepSpec } from './two-step.ts';
 import type { LineFormat } from './types.ts';
 
 /**
@@ -9,18 +10,29 @@ import type { LineFormat } from './types.ts';
 
 const MON = '[A-Z][a-z]{2}';
 const ISO_TIME = String.raw`\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?`;
+/**
+ * Every regex here runs on every line of files anyone may craft, so recheck's automaton checker proves each
+ * free of polynomial backtracking (tests/unit/catalog-redos.test.ts). Two rewrites keep them so:
+ * - a run of blanks before the message can no longer be message text (the message starts with NOT_BLANK):
+ *   the run still takes every blank, but a line that fails late cannot re-split it n ways;
+ * - where a repeated piece before the message could also be message text, the tail is `[\s\S]*` (or gone):
+ *   it cannot fail, so nothing is retried. On lines without CR, U+2028 or U+2029 this is exactly `.*$`.
+ */
+const NOT_BLANK = String.raw`[^ \n\r\u2028\u2029]`;
 
-export const SPECS: RegexFormatSpec[] = [
+/**
+ * Formats whose one regex recheck could not prove linear in reasonable time are written as a head and a
+ * sticky rest (two-step.ts): the head's words and fixed fields can match in one way only, so the split
+ * changes nothing, and each half is proven in a few seconds.
+ */
+const ALL: (RegexFormatSpec | TwoStepSpec)[] = [
   {
     id: 'syslog-5424',
     name: 'syslog (RFC 5424)',
     specificity: 80,
-    variants: [
-      {
-        regex: String.raw`^<(?<pri>\d{1,3})>1 (?<time>\S+) (?<host>\S+) (?<service>\S+) (?<procid>\S+) (?<msgid>\S+) (?<sd>-|(?:\[(?:[^\]\\]|\\.)*\])+) ?(?<message>.*)$`,
-        time: 'iso',
-      },
-    ],
+    head: /^<(?<pri>\d{1,3})>1 (?<time>\S+) (?<host>\S+) (?<service>\S+) (?<procid>\S+) (?<msgid>\S+) /,
+    rest: /(?<sd>-|(?:\[(?:[^\]\\]|\\.)*\])+) ?(?<message>[\s\S]*)/y,
+    time: 'iso',
     samples: [
       '<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut="3" eventSource="Application" eventID="1011"] An application event log entry',
       "<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - BOM'su root' failed for lonvick on /dev/pts/8",
@@ -49,12 +61,10 @@ export const SPECS: RegexFormatSpec[] = [
     id: 'access-log',
     name: 'access log (common / combined)',
     specificity: 75,
-    variants: [
-      {
-        regex: String.raw`^(?<client>\S+) (?<ident>\S+) (?<user>\S+) \[(?<time>[^\]]+)\] "(?<message>(?:[^"\\]|\\.)*)" (?<status>\d{3}) (?<bytes>\d+|-)(?: "(?<referer>(?:[^"\\]|\\.)*)" "(?<agent>(?:[^"\\]|\\.)*)")?.*$`,
-        time: 'DD/MMM/YYYY:HH:mm:ss Z',
-      },
-    ],
+    head: /^(?<client>\S+) (?<ident>\S+) (?<user>\S+) /,
+    // whatever follows the combined fields (rt=0.003 …) is not read, so it cannot fail the line
+    rest: /\[(?<time>[^\]]+)\] "(?<message>(?:[^"\\]|\\.)*)" (?<status>\d{3}) (?<bytes>\d+|-)(?: "(?<referer>(?:[^"\\]|\\.)*)" "(?<agent>(?:[^"\\]|\\.)*)")?/y,
+    time: 'DD/MMM/YYYY:HH:mm:ss Z',
     samples: [
       '10.1.2.3 - - [11/Feb/2013:06:43:36 +0000] "GET /x HTTP/1.1" 200 5778 "-" "Mozilla/5.0"',
       '127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326',
@@ -68,7 +78,7 @@ export const SPECS: RegexFormatSpec[] = [
     specificity: 70,
     variants: [
       {
-        regex: String.raw`^\[(?<time>[A-Z][a-z]{2} ${MON} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)? \d{4})\] \[(?:(?<service>[\w-]*):)?(?<level>\w+)\](?: \[pid (?<pid>\d+)(?::tid (?<tid>\d+))?\])?(?: \[client (?<client>[^\]]+)\])? ?(?<message>.*)$`,
+        regex: String.raw`^\[(?<time>[A-Z][a-z]{2} ${MON} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)? \d{4})\] \[(?:(?<service>[\w-]*):)?(?<level>\w+)\](?: \[pid (?<pid>\d+)(?::tid (?<tid>\d+))?\])?(?: \[client (?<client>[^\]]+)\])? ?(?<message>[\s\S]*)$`,
         time: 'ddd MMM DD HH:mm:ss[.SSS] YYYY',
       },
     ],
@@ -150,12 +160,12 @@ export const SPECS: RegexFormatSpec[] = [
     id: 'spring-boot',
     name: 'Spring Boot',
     specificity: 60,
-    variants: [
-      {
-        regex: String.raw`^(?<time>${ISO_TIME}) +(?<level>[A-Z]+) +(?<pid>\d+) --- (?:\[(?<app>[^\]]*)\] )?\[ *(?<thread>[^\]]*)\] (?<service>\S+) *: (?<message>.*)$`,
-        time: 'iso',
-      },
-    ],
+    head: new RegExp(String.raw`^(?<time>${ISO_TIME}) +(?<level>[A-Z]+) +(?<pid>\d+) --- `),
+    rest: new RegExp(
+      String.raw`(?:\[(?<app>[^\]]*)\] )?\[ *(?<thread>(?:[^\] ][^\]]*)?)\] (?<service>\S+) *: (?<message>.*)$`,
+      'y',
+    ),
+    time: 'iso',
     samples: [
       '2024-01-15T10:30:45.123+01:00  INFO 12345 --- [myapp] [           main] c.e.demo.DemoApplication                 : Started DemoApplication in 2.345 seconds (process running for 2.9)',
       '2024-01-15 10:30:45.123  INFO 12345 --- [           main] o.s.b.w.embedded.tomcat.TomcatWebServer  : Tomcat initialized with port 8080 (http)',
@@ -188,7 +198,7 @@ export const SPECS: RegexFormatSpec[] = [
     specificity: 60,
     variants: [
       {
-        regex: String.raw`^(?<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) - (?<level>[A-Z]+) +\[(?<thread>.*):(?<service>[\w$]+)@(?<srcline>\d+)\] - (?<message>.*)$`,
+        regex: String.raw`^(?<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) - (?<level>[A-Z]+) +\[(?<thread>.*):(?<service>[\w$]+)@(?<srcline>\d+)\] - (?<message>[\s\S]*)$`,
         time: 'iso',
       },
     ],
@@ -269,7 +279,7 @@ export const SPECS: RegexFormatSpec[] = [
     specificity: 60,
     variants: [
       {
-        regex: String.raw`^(?<time>\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) +(?<pid>\d+) +(?<tid>\d+) (?<level>[VDIWEFA]) (?<service>[^:]*?) *: (?<message>.*)$`,
+        regex: String.raw`^(?<time>\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) +(?<pid>\d+) +(?<tid>\d+) (?<level>[VDIWEFA]) (?<service>(?:[^:]*[^: ])?) *: (?<message>.*)$`,
         time: 'MM-DD HH:mm:ss.SSS',
       },
     ],
@@ -283,12 +293,14 @@ export const SPECS: RegexFormatSpec[] = [
     id: 'postgresql',
     name: 'PostgreSQL',
     specificity: 65,
-    variants: [
-      {
-        regex: String.raw`^(?<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Z]{2,5}| [+-]\d\d(?::?\d\d)?)?) \[(?<pid>\d+)\](?:[:-] ?(?:\[\d+-\d+\] )?)? ?(?:(?<user>[\w.\[\]-]*)@(?<db>[\w.\[\]-]*) )?(?<level>LOG|DEBUG[1-5]?|INFO|NOTICE|WARNING|ERROR|FATAL|PANIC|DETAIL|HINT|STATEMENT|CONTEXT|QUERY|LOCATION): +(?<message>.*)$`,
-        time: 'YYYY-MM-DD HH:mm:ss[.SSS][ Z]',
-      },
-    ],
+    head: new RegExp(
+      String.raw`^(?<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Z]{2,5}| [+-]\d\d(?::?\d\d)?)?) \[(?<pid>\d+)\]`,
+    ),
+    rest: new RegExp(
+      String.raw`(?:[:-] ?(?:\[\d+-\d+\] )?)? ?(?:(?<user>[\w.\[\]-]*)@(?<db>[\w.\[\]-]*) )?(?<level>LOG|DEBUG[1-5]?|INFO|NOTICE|WARNING|ERROR|FATAL|PANIC|DETAIL|HINT|STATEMENT|CONTEXT|QUERY|LOCATION): +(?<message>(?:${NOT_BLANK}.*)?)$`,
+      'y',
+    ),
+    time: 'YYYY-MM-DD HH:mm:ss[.SSS][ Z]',
     levels: {
       log: 'INFO',
       notice: 'INFO',
@@ -361,7 +373,7 @@ export const SPECS: RegexFormatSpec[] = [
     specificity: 65,
     variants: [
       {
-        regex: String.raw`^(?<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d), (?<level>[A-Za-z]+) +(?<service>[A-Za-z]+) +(?<message>.*)$`,
+        regex: String.raw`^(?<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d), (?<level>[A-Za-z]+) +(?<service>[A-Za-z]+) +(?<message>(?:${NOT_BLANK}.*)?)$`,
         time: 'YYYY-MM-DD HH:mm:ss',
       },
     ],
@@ -407,13 +419,12 @@ export const SPECS: RegexFormatSpec[] = [
     id: 'epoch',
     name: 'epoch timestamp first',
     specificity: 20,
-    variants: [
-      {
-        regex: String.raw`^\[?(?<time>\d{10}(?:\.\d{1,9})?|\d{13}(?:\.\d+)?|\d{16}|\d{19})\]?[ \t]+(?:\[?(?<level>trace|debug|info|notice|warn|warning|error|err|crit|critical|fatal|severe)\]?:?[ \t]+)?(?<message>.*)$`,
-        time: 'epoch',
-        flags: 'i',
-      },
-    ],
+    head: new RegExp(String.raw`^\[?(?<time>\d{10}(?:\.\d{1,9})?|\d{13}(?:\.\d+)?|\d{16}|\d{19})\]?[ \t]+`),
+    rest: new RegExp(
+      String.raw`(?:\[?(?<level>trace|debug|info|notice|warn|warning|error|err|crit|critical|fatal|severe)\]?:?[ \t]+)?(?<message>(?:[^ \t\n\r\u2028\u2029].*)?)$`,
+      'iy',
+    ),
+    time: 'epoch',
     samples: [
       '1705314645 INFO backup finished in 42s',
       '1705314645.123 [error] upstream timed out',
@@ -422,4 +433,10 @@ export const SPECS: RegexFormatSpec[] = [
   },
 ];
 
-export const CATALOG: readonly LineFormat[] = SPECS.map(regexFormat);
+const isTwoStep = (s: RegexFormatSpec | TwoStepSpec): s is TwoStepSpec => 'head' in s;
+export const SPECS: readonly RegexFormatSpec[] = ALL.filter((s): s is RegexFormatSpec => !isTwoStep(s));
+export const TWO_STEP: readonly TwoStepSpec[] = ALL.filter(isTwoStep);
+
+export const CATALOG: readonly LineFormat[] = ALL.map((s) =>
+  isTwoStep(s) ? twoStepFormat(s) : regexFormat(s),
+);

@@ -42,12 +42,15 @@ export function epochToMs(n: number): number {
   return Math.floor(n * 1000);
 }
 
+/** epoch seconds to nanoseconds as a string; exported for its linearity proof (catalog-redos.test.ts) */
+export const EPOCH_DIGITS = /^\d{9,19}(\.\d+)?$/;
+
 export function timeFromValue(v: unknown, iso: IsoTimeParser): number {
   if (typeof v === 'number') return epochToMs(v);
   if (typeof v === 'string') {
     const t = parseIsoString(iso, v);
     if (!Number.isNaN(t)) return t;
-    if (/^\d{9,19}(\.\d+)?$/.test(v)) return epochToMs(Number(v));
+    if (EPOCH_DIGITS.test(v)) return epochToMs(Number(v));
     return NaN;
   }
   if (v !== null && typeof v === 'object' && '$date' in v)
@@ -102,7 +105,7 @@ export function draftFromObject(obj: Record<string, unknown>, out: RecordDraft, 
   out.service = typeof serviceV === 'string' && serviceV !== '' ? serviceV : null;
   out.message =
     typeof messageV === 'string'
-      ? messageV.replace(/\s+$/, '')
+      ? messageV.trimEnd() // not /\s+$/: quadratic on a long run of blanks followed by text
       : messageV === undefined
         ? ''
         : String(toFieldValue(messageV));

@@ -5,16 +5,37 @@ import type { LineFormat } from './types.ts';
  * The fallback: a timestamp somewhere near the start of the line (within its first 40 characters) and a level
  * word among the next few tokens. The least specific format: it only wins when nothing else parses the file.
  */
-const CANDIDATE = new RegExp(
-  [
-    String.raw`(?<iso>\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?)`,
-    String.raw`(?<slash>\d{4}/\d\d/\d\d[ T-]\d\d:\d\d:\d\d(?:[.,]\d+)?)`,
-    String.raw`(?<syslog>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d)`,
-    String.raw`(?<clf>\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d(?: [+-]\d{4})?)`,
-    String.raw`(?<us>\d\d/\d\d/\d{4} \d\d:\d\d:\d\d(?:[.,]\d+)?)`,
-    String.raw`(?<epoch>\b\d{10}(?:\.\d{1,9})?\b|\b\d{13}\b)`,
-  ].join('|'),
-);
+export const SHAPES: readonly RegExp[] = [
+  String.raw`(?<iso>\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?)`,
+  String.raw`(?<slash>\d{4}/\d\d/\d\d[ T-]\d\d:\d\d:\d\d(?:[.,]\d+)?)`,
+  String.raw`(?<syslog>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d)`,
+  String.raw`(?<clf>\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d(?: [+-]\d{4})?)`,
+  String.raw`(?<us>\d\d/\d\d/\d{4} \d\d:\d\d:\d\d(?:[.,]\d+)?)`,
+  String.raw`(?<epoch>\b\d{10}(?:\.\d{1,9})?\b|\b\d{13}\b)`,
+].map((source) => new RegExp(source, 'y'));
+/** the shapes that start with a digit, in the order the one alternation had; syslog starts with a capital */
+const DIGIT_SHAPES = SHAPES.filter((_, i) => i !== 2);
+const SYSLOG_ONLY = [SHAPES[2]!];
+
+/**
+ * The leftmost timestamp that starts within the first 41 characters, each sticky shape tried in order where
+ * one can start: what one unanchored alternation of the shapes found, but recheck proves each shape linear in
+ * well under a second and timed out on the alternation (tests/unit/catalog-redos.test.ts).
+ */
+export function findTimestamp(s: string): RegExpExecArray | null {
+  const last = Math.min(40, s.length - 1);
+  for (let p = 0; p <= last; p++) {
+    const c = s.charCodeAt(p);
+    const shapes = c >= 48 && c <= 57 ? DIGIT_SHAPES : c >= 65 && c <= 90 ? SYSLOG_ONLY : null;
+    if (shapes === null) continue;
+    for (const re of shapes) {
+      re.lastIndex = p;
+      const m = re.exec(s);
+      if (m !== null) return m;
+    }
+  }
+  return null;
+}
 
 const PATTERNS: Record<string, string> = {
   iso: 'iso',
@@ -36,8 +57,8 @@ export const generic: LineFormat = {
   ],
   parse(b, start, end, info, out, ctx) {
     const line = ctx.text(b, start, Math.min(end, start + 4096), info);
-    const m = CANDIDATE.exec(line.length > 120 ? line.slice(0, 120) : line);
-    if (m === null || m.index > 40 || m.groups === undefined) return false;
+    const m = findTimestamp(line.length > 120 ? line.slice(0, 120) : line);
+    if (m === null || m.groups === undefined) return false;
     const kind = Object.keys(PATTERNS).find((k) => m.groups![k] !== undefined);
     if (kind === undefined) return false;
     ctx.iso.impossible = false; // the epoch pattern never sets it
@@ -60,9 +81,8 @@ export const generic: LineFormat = {
         if (bad) out.badTime = m[0];
         out.level = level;
         out.service = null;
-        out.message = (end - start > 4096 ? ctx.text(b, start, end, info) : line)
-          .slice(r)
-          .replace(/\s+$/, '');
+        // trimEnd, not /\s+$/: that regex is quadratic on a long run of blanks followed by text
+        out.message = (end - start > 4096 ? ctx.text(b, start, end, info) : line).slice(r).trimEnd();
         out.fields = null;
         return true;
       }

@@ -1,5 +1,5 @@
 import type { FieldValue, Level } from '../types.ts';
-import { guessLevel, levelFromLetter, levelFromString } from '../levels.ts';
+import { guessLevel, levelFromLetter, levelFromString, stripTrailingDigits } from '../levels.ts';
 import {
   MAX_BAD_TIME_CHARS,
   newFields,
@@ -59,7 +59,7 @@ export function normalizeLevel(
   if (w !== null) return w;
   const letter = levelFromLetter(t);
   if (letter !== null) return letter;
-  const stripped = lower.replace(/\d+$/, '');
+  const stripped = stripTrailingDigits(lower);
   if (stripped !== lower) return levelFromString(stripped);
   return null;
 }
@@ -72,7 +72,7 @@ export function levelFromStatus(status: number): Level {
   return status >= 500 ? 'ERROR' : status >= 400 ? 'WARN' : 'INFO';
 }
 
-interface CompiledVariant {
+export interface CompiledVariant {
   re: { exec(s: string): UserMatch | null };
   time: readonly string[];
 }
@@ -110,12 +110,12 @@ export function regexFormat(spec: RegexFormatSpec): LineFormat {
   };
 }
 
-const NOT_FILLED = 0;
-const FILLED = 1;
+export const NOT_FILLED = 0;
+export const FILLED = 1;
 /** filled, with time null: the time has the pattern's shape but impossible values (out.badTime says which) */
-const IMPOSSIBLE_TIME = 2;
+export const IMPOSSIBLE_TIME = 2;
 
-function fill(
+export function fill(
   spec: RegexFormatSpec,
   v: CompiledVariant,
   g: Record<string, string | undefined>,
@@ -155,8 +155,9 @@ function fill(
   } else if (g.status !== undefined) {
     level = levelFromStatus(Number(g.status));
   }
-  // a partial line's trailing space belongs to the text that the next line completes
-  const message = g.partial === 'P' ? (g.message ?? '') : (g.message ?? '').replace(/\s+$/, '');
+  // a partial line's trailing space belongs to the text that the next line completes; trimEnd strips what
+  // /\s+$/ did, without that regex's quadratic retries on a long run of blanks that does not end the line
+  const message = g.partial === 'P' ? (g.message ?? '') : (g.message ?? '').trimEnd();
   if (level === null && spec.guessLevel) level = guessLevel(message);
   let fields: Record<string, FieldValue> | null = null;
   for (const k in g) {
