@@ -101,6 +101,7 @@ async function main(argv: string[]): Promise<number> {
   const snapshot = await analyzeThreaded(inputs, config, {
     threads,
     keep: (a) => (kept = a),
+    ...(values.quiet ? {} : { onPlan: (plan: string) => warn(safe`analyze: ${plan}`) }),
     ...(tty
       ? {
           onProgress: (bytesRead: number, totalBytes: number, records: number) => {

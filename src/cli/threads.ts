@@ -43,6 +43,8 @@ export interface ThreadedOptions {
   /** the bytes read and records made so far, of all pieces */
   onProgress?: (bytesRead: number, totalBytes: number, records: number) => void;
   keep?: (analysis: Analysis) => void;
+  /** told how the files are shared out, when more than one thread reads them */
+  onPlan?: (plan: string) => void;
 }
 
 /**
@@ -73,6 +75,7 @@ export async function analyzeThreaded(
     });
   }
 
+  opts.onPlan?.(describePlan(pieces, inputs, opts.threads));
   const bytes = pieces.map(() => 0);
   const records = pieces.map(() => 0);
   const progress = (index: number, b: number, r: number): void => {
@@ -112,6 +115,16 @@ export async function analyzeThreaded(
     ...state,
     error: null,
   };
+}
+
+/** "read on 2 threads: x.log in 2 slices, y.log.1 whole" */
+function describePlan(pieces: readonly Piece[], inputs: readonly DiskInput[], threads: number): string {
+  const used = Math.min(threads, pieces.length);
+  const each = inputs.map((f, i) => {
+    const n = pieces.filter((p) => p.file === i).length;
+    return `${f.name} ${n > 1 ? `in ${n} slices` : 'whole'}`;
+  });
+  return `read on ${used} threads: ${each.join(', ')}`;
 }
 
 /** A file's summary: its one piece's, or its slices' joined. */
