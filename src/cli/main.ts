@@ -18,7 +18,7 @@ import { print, safe, status, warn } from './terminal-text.ts';
 import { analyzeThreaded } from './threads.ts';
 import { writeOutputs } from './write-outputs.ts';
 
-const USAGE = safe`usage: npm run analyze -- <file...> [--config cfg.json] [--out report.json] [--records out.csv|out.jsonl] [--templates t.csv]
+const USAGE = safe`usage: npm run analyze -- <file...> [--config cfg.json] [--out report.json] [--records out.csv|out.jsonl] [--templates t.csv] [--threads N]
 
   <file...>        log files to analyze together (plain or .gz; rotated sets are read oldest first)
   --config FILE    a loglens.config/1 document (see docs/config.md)
