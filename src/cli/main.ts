@@ -5,26 +5,28 @@
  * not read (the others analyzed), 2 bad usage, an invalid config or an unwritable output, 3 a bug.
  */
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Analysis } from '../engine/analysis.ts';
-import type { ByteInput } from '../engine/ingest/source.ts';
 import type { FileSummary } from '../engine/types.ts';
-import { analyze } from '../engine/analyze.ts';
 import { DEFAULT_CONFIG, parseConfigText, type Config } from '../engine/config.ts';
 import { buildReport } from '../engine/report.ts';
-import { fsReason, openInput } from './node-input.ts';
+import { fsReason, openInput, type DiskInput } from './node-input.ts';
 import { outputsWritable } from './output-paths.ts';
 import { print, safe, status, warn } from './terminal-text.ts';
+import { analyzeThreaded } from './threads.ts';
 import { writeOutputs } from './write-outputs.ts';
 
-const USAGE = safe`usage: npm run analyze -- <file...> [--config cfg.json] [--out report.json] [--records out.csv|out.jsonl] [--templates t.csv]
+const USAGE = safe`usage: npm run analyze -- <file...> [--config cfg.json] [--out report.json] [--records out.csv|out.jsonl] [--templates t.csv] [--threads N]
 
   <file...>        log files to analyze together (plain or .gz; rotated sets are read oldest first)
   --config FILE    a loglens.config/1 document (see docs/config.md)
   --out FILE       write the loglens.report/1 JSON there (- for standard output)
   --records FILE   write every record, one row each, as CSV (.csv) or JSON Lines (.jsonl)
   --templates FILE write the message templates as CSV
+  --threads N      read on N threads (default: the number of cores); big plain files are read in slices,
+                   several files side by side, and the report is the same; 1 reads on this thread alone
   --quiet          no progress or "wrote" lines on standard error (why a file was not read still is)
 
 exit codes: 0 every file read, 1 some file not read (the others analyzed), 2 bad usage, config or output
@@ -52,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
         out: { type: 'string' },
         records: { type: 'string' },
         templates: { type: 'string' },
+        threads: { type: 'string' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -75,11 +78,16 @@ async function main(argv: string[]): Promise<number> {
     warn(safe`analyze: --records ${values.records}: the name must end in .csv or .jsonl`);
     return USAGE_ERROR;
   }
+  const threads = values.threads === undefined ? availableParallelism() : Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+    warn(safe`analyze: --threads ${values.threads ?? ''}: expected a whole number from 1 to 256`);
+    return USAGE_ERROR;
+  }
   const config = await readConfig(values.config);
   if (config === null) return USAGE_ERROR;
   if (!(await outputsWritable(values, positionals))) return USAGE_ERROR;
 
-  const inputs: ByteInput[] = [];
+  const inputs: DiskInput[] = [];
   const notRead: NotRead[] = [];
   for (const path of positionals) {
     const input = await openInput(path);
@@ -90,15 +98,18 @@ async function main(argv: string[]): Promise<number> {
 
   const tty = process.stderr.isTTY && !values.quiet;
   let kept: Analysis | null = null;
-  const snapshot = await analyze(inputs, config, {
+  const snapshot = await analyzeThreaded(inputs, config, {
+    threads,
     keep: (a) => (kept = a),
-    onSnapshot: tty
-      ? (s) => {
-          const p = s.progress;
-          const pct = p.totalBytes > 0 ? ((100 * p.bytesRead) / p.totalBytes).toFixed(0) : '?';
-          status(safe`\r${pct}%  ${p.records.toLocaleString('en-US')} records  `);
+    ...(values.quiet ? {} : { onPlan: (plan: string) => warn(safe`analyze: ${plan}`) }),
+    ...(tty
+      ? {
+          onProgress: (bytesRead: number, totalBytes: number, records: number) => {
+            const pct = totalBytes > 0 ? ((100 * bytesRead) / totalBytes).toFixed(0) : '?';
+            status(safe`\r${pct}%  ${records.toLocaleString('en-US')} records  `);
+          },
         }
-      : undefined,
+      : {}),
   });
   if (tty) status(safe`\r\x1b[K`);
   for (const f of snapshot.files) {

@@ -10,7 +10,7 @@ const CHUNK = 1024 * 1024;
  * A path as an engine input, or why it cannot be read, in a few words: checked before the analysis, so that one
  * missing file is reported while the others are still analyzed.
  */
-export async function openInput(path: string): Promise<ByteInput | string> {
+export async function openInput(path: string): Promise<DiskInput | string> {
   try {
     const st = await stat(path);
     if (st.isDirectory()) return 'is a folder (name the files in it, e.g. folder/*.log)';
@@ -45,37 +45,57 @@ export function fsReason(e: unknown): string {
 }
 
 /** A file on disk as an engine input: a byte stream read with a file handle, 1 MiB at a time. */
-export async function fileInput(path: string): Promise<ByteInput> {
+export async function fileInput(path: string): Promise<DiskInput> {
   const st = await stat(path);
   if (!st.isFile()) throw new Error(`${path}: not a file`);
   return statInput(path, st);
 }
 
-function statInput(path: string, st: Stats): ByteInput {
+function statInput(path: string, st: Stats): DiskInput {
+  return diskInput(path, st.size, st.mtimeMs);
+}
+
+/** A file on disk as an engine input, with its path (for a worker thread to open it again). */
+export interface DiskInput extends ByteInput {
+  readonly path: string;
+  readonly size: number;
+  readonly lastModified: number;
+  /** the bytes from `from` on, as analyze()'s `range` reads a slice (a Blob's slice, in the page) */
+  slice(from: number): { stream(): ReadableStream<Uint8Array> };
+}
+
+/** A file read with a file handle, 1 MiB at a time (Node's own file Blob streams 64 KiB chunks). */
+export function diskInput(path: string, size: number, lastModified: number): DiskInput {
   return {
+    path,
     name: basename(path),
-    size: st.size,
-    lastModified: st.mtimeMs,
-    stream() {
-      let handle: Awaited<ReturnType<typeof open>> | null = null;
-      return new ReadableStream<Uint8Array>({
-        async start() {
-          handle = await open(path, 'r');
-        },
-        async pull(controller) {
-          const buf = new Uint8Array(CHUNK);
-          const { bytesRead } = await handle!.read(buf, 0, CHUNK, null);
-          if (bytesRead === 0) {
-            await handle!.close();
-            controller.close();
-            return;
-          }
-          controller.enqueue(bytesRead === CHUNK ? buf : buf.subarray(0, bytesRead));
-        },
-        async cancel() {
-          await handle?.close();
-        },
-      });
-    },
+    size,
+    lastModified,
+    stream: () => readFrom(path, 0),
+    slice: (from) => ({ stream: () => readFrom(path, from) }),
   };
+}
+
+function readFrom(path: string, from: number): ReadableStream<Uint8Array> {
+  let handle: Awaited<ReturnType<typeof open>> | null = null;
+  let position = from;
+  return new ReadableStream<Uint8Array>({
+    async start() {
+      handle = await open(path, 'r');
+    },
+    async pull(controller) {
+      const buf = new Uint8Array(CHUNK);
+      const { bytesRead } = await handle!.read(buf, 0, CHUNK, position);
+      position += bytesRead;
+      if (bytesRead === 0) {
+        await handle!.close();
+        controller.close();
+        return;
+      }
+      controller.enqueue(bytesRead === CHUNK ? buf : buf.subarray(0, bytesRead));
+    },
+    async cancel() {
+      await handle?.close();
+    },
+  });
 }

@@ -43,6 +43,11 @@ export interface AnalyzeOptions {
    * of a slice count from its first line; the merge adds the lines before it).
    */
   range?: { start: number; end: number };
+  /**
+   * The one input's place in a whole analysis' file order, when a set of files is read apart (the command line's
+   * threads): records carry it, so merged examples and sequence steps point at the right file.
+   */
+  fileIndex?: number;
   /** progress snapshots carry counts only (a slice whose charts nobody shows) */
   lightProgress?: boolean;
   /** receives the analysis at the end (its template miner serves exports afterwards) */
@@ -105,6 +110,8 @@ export async function analyze(
   let lastSnap = started;
   let fileIndex = 0;
   const onRecord = opts.onRecord;
+  const firstFile = opts.fileIndex ?? 0;
+  if (firstFile !== 0 && inputs.length !== 1) throw new Error('a fileIndex needs exactly one input');
   const emit = (r: LogRecord): void => {
     analysis.push(r);
     files[fileIndex]!.records++;
@@ -179,7 +186,7 @@ export async function analyze(
       const forced = config.format === 'auto' ? null : formats.find((f) => f.id === config.format);
       const detection = detectFormat(held, forced ? [forced] : formats, ctx);
       if (forced) detection.format = forced; // the user's word, even where it parses nothing
-      builder = new RecordBuilder(detection.format, ctx, input.name, fileIndex, emit);
+      builder = new RecordBuilder(detection.format, ctx, input.name, firstFile + fileIndex, emit);
       if (range) {
         if (range.start > 0) {
           builder.dropLines = 1;
@@ -357,6 +364,32 @@ export function mergedSnapshot(
   jobId: number,
   elapsedMs: number,
 ): Snapshot {
+  const state = analysis.snapshot(Infinity);
+  const file = mergedFileSummary(parts, state.totals);
+  return {
+    jobId,
+    progress: {
+      bytesRead: file.bytes,
+      totalBytes: file.bytes,
+      records: state.totals.records,
+      elapsedMs,
+      fileIndex: 0,
+      done: true,
+    },
+    files: [file],
+    ...state,
+    error: null,
+  };
+}
+
+/**
+ * One file's summary joined from its slices' (the first slice's detection stands for the file). `totals`: the
+ * file's line counts, summed over its slices, which rewrite the line-count notes.
+ */
+export function mergedFileSummary(
+  parts: readonly FileSummary[],
+  totals: { truncatedLines: number; invalidUtf8: number },
+): FileSummary {
   const first = parts[0]!;
   const file: FileSummary = {
     ...first,
@@ -383,28 +416,14 @@ export function mergedSnapshot(
   delete file.nulPadding;
   delete file.invalidTimes;
   Object.assign(file, facts);
-  const state = analysis.snapshot(Infinity);
-  if (state.totals.truncatedLines > 0) {
+  if (totals.truncatedLines > 0) {
     file.warnings.push(
-      `${state.totals.truncatedLines} line(s) longer than the line-length cap were cut at the cap.`,
+      `${totals.truncatedLines} line(s) longer than the line-length cap were cut at the cap.`,
     );
   }
-  if (state.totals.invalidUtf8 > 0) {
-    file.warnings.push(`${state.totals.invalidUtf8} line(s) held invalid UTF-8, shown with U+FFFD (�).`);
+  if (totals.invalidUtf8 > 0) {
+    file.warnings.push(`${totals.invalidUtf8} line(s) held invalid UTF-8, shown with U+FFFD (�).`);
   }
   file.warnings.push(...ingestNotes(facts));
-  return {
-    jobId,
-    progress: {
-      bytesRead: file.bytes,
-      totalBytes: file.bytes,
-      records: state.totals.records,
-      elapsedMs,
-      fileIndex: 0,
-      done: true,
-    },
-    files: [file],
-    ...state,
-    error: null,
-  };
+  return file;
 }

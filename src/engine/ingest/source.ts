@@ -60,11 +60,16 @@ export async function openBytes(input: ByteInput, onRaw: (n: number) => void): P
           yield first;
         }
         if (done) return;
-        for (;;) {
-          const r = await reader.read();
-          if (r.done) return;
-          onRaw(r.value.length);
-          yield r.value;
+        try {
+          for (;;) {
+            const r = await reader.read();
+            if (r.done) return;
+            onRaw(r.value.length);
+            yield r.value;
+          }
+        } finally {
+          // a slice stops reading before the end: cancelling lets the source close its file now, not at GC
+          await reader.cancel().catch(() => undefined);
         }
       })(),
     };
