@@ -18,6 +18,10 @@ import { AnomalyDetector } from './analyzers/anomalies.ts';
 import { SequenceMatcher } from './analyzers/sequences.ts';
 import { buildAlerts } from './alerts.ts';
 import { TemplateMiner, type TemplatesSnapshot } from './analyzers/templates.ts';
+import { thinSeries } from './analyzers/thin-series.ts';
+
+/** Points per rolling series in a progress snapshot: about what the errors chart draws undecimated. */
+export const PROGRESS_SERIES = 2000;
 
 export interface AnalysisState {
   totals: IngestTotals;
@@ -72,8 +76,12 @@ export class Analysis implements Analyzer<AnalysisState> {
     }
   }
 
-  /** `limit` keeps progress snapshots small (services, templates); the final one has them all. */
+  /**
+   * `limit` keeps progress snapshots small and bounded (services, templates, the rolling series cut to
+   * PROGRESS_SERIES points); the final one has them all.
+   */
   snapshot(limit = Infinity): AnalysisState {
+    const progress = Number.isFinite(limit);
     const totals = this.totals.snapshot();
     const spikes = this.spikes.snapshot();
     const anomalies = this.anomalies.snapshot();
@@ -92,8 +100,8 @@ export class Analysis implements Analyzer<AnalysisState> {
         windowsAnalyzed: spikes.windowsAnalyzed,
         anomalies: anomalies.anomalies,
         anomalyBuckets: anomalies.buckets,
-        errorSeries: anomalies.errors,
-        volumeSeries: anomalies.volume,
+        errorSeries: progress ? thinSeries(anomalies.errors, PROGRESS_SERIES) : anomalies.errors,
+        volumeSeries: progress ? thinSeries(anomalies.volume, PROGRESS_SERIES) : anomalies.volume,
         sequences,
         alerts,
         alertsTotal: total,

@@ -107,7 +107,8 @@ export async function analyze(
   // the user's formats first: at specificity 100 they win any tie
   const formats: LineFormat[] = [...config.customFormats.map(customFormat), ...FORMATS];
   let rawRead = 0;
-  let lastSnap = started;
+  // the first snapshot is due after half an interval: the page's first dashboard waits for it
+  let lastSnap = started - baseInterval / 2;
   let fileIndex = 0;
   const onRecord = opts.onRecord;
   const firstFile = opts.fileIndex ?? 0;

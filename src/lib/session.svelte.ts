@@ -16,6 +16,11 @@ export const IDLE_MS = 60_000;
 /** Files from this size are read by several workers (one per core, at most MAX_SLICES). */
 export const SLICE_MIN_BYTES = 32 * 1024 * 1024;
 const MAX_SLICES = 4;
+/**
+ * While reading, the dashboard takes a new snapshot at most this often (the first at once); the progress bar
+ * follows every one. Each dashboard update redraws charts and tables: on 2 busy cores, one was 50–200 ms.
+ */
+export const DASHBOARD_MS = 1000;
 
 /** 'stored': a past report reopened from the Recent list, without its files */
 export type Status = 'idle' | 'running' | 'done' | 'cancelled' | 'error' | 'stored';
@@ -27,8 +32,10 @@ export type Status = 'idle' | 'running' | 'done' | 'cancelled' | 'error' | 'stor
  */
 export class AnalysisSession {
   status = $state<Status>('idle');
-  /** latest snapshot, replaced whole (never mutated) */
+  /** the snapshot the dashboard shows, replaced whole (never mutated); while reading, at most every DASHBOARD_MS */
   snapshot = $state.raw<Snapshot | null>(null);
+  /** the latest progress (every snapshot), for the progress bar */
+  progress = $state.raw<Progress | null>(null);
   report = $state.raw<Report | null>(null);
   error = $state<string | null>(null);
   files = $state.raw<File[]>([]);
@@ -43,6 +50,39 @@ export class AnalysisSession {
   private dog: Watchdog | null = null;
   /** the settings the current analysis runs with (for a partial report after Cancel) */
   private config: Config | null = null;
+  /** the newest snapshot of the running job, shown or not: Cancel and the watchdog report from it */
+  private latest: Snapshot | null = null;
+  private shownAt = 0;
+  private showTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * Takes a progress snapshot: the progress bar at once, the dashboard at most every DASHBOARD_MS (a trailing
+   * timer shows the last one), so charts and tables redraw about once a second however often snapshots come.
+   */
+  private offer(s: Snapshot): void {
+    this.latest = s;
+    this.progress = s.progress;
+    if (this.showTimer !== null) return;
+    const wait = this.snapshot === null ? 0 : DASHBOARD_MS - (performance.now() - this.shownAt);
+    if (wait <= 0) this.show();
+    else this.showTimer = setTimeout(() => this.show(), wait);
+  }
+
+  private show(): void {
+    this.showTimer = null;
+    if (this.status !== 'running' || this.latest === null) return;
+    this.shownAt = performance.now();
+    this.snapshot = this.latest;
+  }
+
+  /** Sets what the dashboard shows now (a final or stored snapshot, or null), dropping any pending update. */
+  private setSnapshot(s: Snapshot | null): void {
+    if (this.showTimer !== null) clearTimeout(this.showTimer);
+    this.showTimer = null;
+    this.latest = s;
+    this.snapshot = s;
+    this.progress = s?.progress ?? null;
+  }
 
   /**
    * A worker made ahead of need: it loads while the page is idle, so that starting an analysis costs no
@@ -76,7 +116,7 @@ export class AnalysisSession {
     const api = this.spawn();
     this.files = files;
     this.status = 'running';
-    this.snapshot = null;
+    this.setSnapshot(null);
     this.report = null;
     this.error = null;
     // Progress arrives on the callback's own MessagePort, so it can land after the final result: once the
@@ -84,7 +124,7 @@ export class AnalysisSession {
     const onSnapshot = (s: Snapshot): void => {
       if (s.jobId !== this.jobId || this.status !== 'running') return;
       this.dog?.beat(performance.now(), s.progress);
-      this.snapshot = s;
+      this.offer(s);
     };
     const onProgress = (p: Progress): void => {
       if (job === this.jobId && this.status === 'running') this.dog?.beat(performance.now(), p);
@@ -113,7 +153,7 @@ export class AnalysisSession {
     // the next analysis' worker loads a little after this one is done, while the page is idle: an analysis
     // itself fetches nothing
     this.prewarmTimer = setTimeout(() => this.prewarm(), 1500);
-    this.snapshot = result.snapshot;
+    this.setSnapshot(result.snapshot);
     this.report = result.report;
     this.status = 'done';
   }
@@ -157,7 +197,7 @@ export class AnalysisSession {
     this.helpers = Array.from({ length: n - 1 }, () => makeWorker());
     const apis = [api, ...this.helpers.map((w) => Comlink.wrap<EngineApi>(w))];
     const latest: (Snapshot | null)[] = apis.map(() => null);
-    // the page redraws at most 4 times a second, whatever the number of workers reporting
+    // the slices' snapshots are summed at most 4 times a second, whatever the number of workers reporting
     let shown = 0;
     const show = (): void => {
       const first = latest[0];
@@ -171,7 +211,7 @@ export class AnalysisSession {
       for (const k of Object.keys(totals) as (keyof typeof totals)[]) {
         totals[k] = parts.reduce((sum, s) => sum + s.totals[k], 0);
       }
-      this.snapshot = {
+      this.offer({
         ...first,
         levels,
         totals,
@@ -182,7 +222,7 @@ export class AnalysisSession {
           records,
           elapsedMs: performance.now() - t0,
         },
-      };
+      });
     };
     const cut = (i: number): number => Math.floor((file.size * i) / n);
     const slices = await Promise.all(
@@ -219,7 +259,7 @@ export class AnalysisSession {
     const job = this.jobId + 1;
     this.jobId = job;
     this.status = 'running';
-    this.snapshot = null;
+    this.setSnapshot(null);
     this.report = null;
     this.error = null;
     const api = this.spawn();
@@ -248,9 +288,10 @@ export class AnalysisSession {
       if (job !== this.jobId || this.status !== 'running') return this.disarm();
       const stall = this.dog?.check(performance.now()) ?? null;
       if (stall === null) return;
-      const snap = this.snapshot;
+      const snap = this.latest;
       const total = snap?.progress.totalBytes ?? this.files.reduce((n, f) => n + f.size, 0);
       this.stopWorker();
+      this.setSnapshot(snap);
       this.status = 'error';
       this.error = stallMessage(stall, snap?.files ?? this.files, total);
       this.report = this.partialReport('stalled');
@@ -275,7 +316,7 @@ export class AnalysisSession {
 
   /** The report of what was read before the analysis was stopped, marked as incomplete. */
   private partialReport(reason: StoppedEarly['reason']): Report | null {
-    const snap = this.snapshot;
+    const snap = this.latest;
     if (snap === null || this.config === null) return null;
     const { bytesRead, totalBytes } = snap.progress;
     return buildReport(snap, this.config, Date.now(), { reason, bytesRead, totalBytes });
@@ -345,7 +386,7 @@ export class AnalysisSession {
     this.worker = null;
     this.api = null;
     this.files = [];
-    this.snapshot = snapshot;
+    this.setSnapshot(snapshot);
     this.report = report;
     this.error = null;
     this.status = 'stored';
@@ -354,6 +395,8 @@ export class AnalysisSession {
   cancel(): void {
     if (this.status !== 'running') return;
     this.stopWorker();
+    // the dashboard shows everything read up to now, as the partial report does
+    this.setSnapshot(this.latest);
     this.status = 'cancelled';
     this.report = this.partialReport('cancelled');
   }
@@ -362,6 +405,7 @@ export class AnalysisSession {
 
   dispose(): void {
     if (this.prewarmTimer !== null) clearTimeout(this.prewarmTimer);
+    if (this.showTimer !== null) clearTimeout(this.showTimer);
     this.disarm();
     this.stopHelpers();
     this.worker?.terminate();
