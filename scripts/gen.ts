@@ -9,6 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { generateSample, REALISTIC, type SampleOptions } from '../src/engine/sample.ts';
+import { parseSize } from './bench-lib.ts';
 
 const { values } = parseArgs({
   options: {
@@ -26,21 +27,6 @@ const { values } = parseArgs({
 export function genOptions(realistic: boolean, ascii: boolean): Partial<SampleOptions> {
   if (!realistic) return {};
   return ascii ? { ...REALISTIC, nonAscii: false } : { ...REALISTIC };
-}
-
-export function parseSize(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)?$/i.exec(s.trim());
-  if (!m) throw new Error(`--size: expected a size such as 200MB or 1GB, got "${s}"`);
-  const units: Record<string, number> = {
-    b: 1,
-    kb: 1e3,
-    mb: 1e6,
-    gb: 1e9,
-    kib: 1024,
-    mib: 1024 ** 2,
-    gib: 1024 ** 3,
-  };
-  return Math.round(Number(m[1]) * units[(m[2] ?? 'B').toLowerCase()]!);
 }
 
 function parseSpan(s: string): number {
