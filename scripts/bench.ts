@@ -146,7 +146,7 @@ async function main(): Promise<void> {
       2,
     );
   const pad = (s: string): string => s.padEnd(18);
-  console.log(`file            ${path} (${mb.toFixed(1)} MB, ${newlines.toLocaleString('en-US')} lines)`);
+  console.log(`file              ${path} (${mb.toFixed(1)} MB, ${newlines.toLocaleString('en-US')} lines)`);
   console.log(`runtime           Node ${process.version}; ${runs} runs: median (min–max)`);
   console.log(`${pad('floor')}${fmt(mbs(rows.floor))} MB/s  (read the same stream, count newline bytes)`);
   console.log(
