@@ -1,31 +1,59 @@
 /**
- * `npm run bench:browser [-- --size 1GB --file path]`: the engine's throughput in headless Chromium, on the
- * production build, beside the floor measured in the same browser (a worker reading the same File's stream and
- * counting newline bytes). Also checks the page's report against an independent count (awk) of the file, and
- * how responsive the page stayed (longest gap between animation frames, long tasks). Prints figures.
+ * `npm run bench:browser [-- --size 1GB|4GB] [--ascii | --sample | --file path] [--runs 3] [--skip-gzip]`: the
+ * page on the production build in headless Chromium, drop → final report, on issue 9's realistic log by default
+ * (--ascii its pure-ASCII twin, --sample `npm run gen`'s log), beside the floor measured in the same browser in the
+ * same run (two workers reading halves of the same File's stream, counting newline bytes), and the same file
+ * gzipped. Per run: MB/s, records/s, long tasks on the main thread, the first snapshot's time, and the peak
+ * resident memory of each Chromium process (ps every 200 ms); medians with min–max. An awk count of the file
+ * cross-checks the page's records, levels and services. Prints figures; asserts nothing.
  */
-import { spawn, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { chromium } from '@playwright/test';
+import { chromium, type Browser } from '@playwright/test';
+import {
+  benchFile,
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  fmt,
+  gzipOf,
+  kindOf,
+  rssPeaks,
+  spread,
+  startPreview,
+  type ProcessRss,
+} from './bench-lib.ts';
+import { FLOOR_IN_PAGE, PROBES, type Probes } from './bench-page.ts';
 
 const { values } = parseArgs({
   options: {
     size: { type: 'string', default: '1GB' },
     file: { type: 'string' },
+    ascii: { type: 'boolean', default: false },
+    sample: { type: 'boolean', default: false },
+    runs: { type: 'string', default: '3' },
+    'skip-gzip': { type: 'boolean', default: false },
     port: { type: 'string', default: '4179' },
     /** a loglens.config/1 file to run with (put in the page's local storage before it loads) */
     config: { type: 'string' },
   },
 });
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-];
+interface Report {
+  totals: { bytes: number; records: number };
+  levels: Record<string, number>;
+  services: { name: string; records: number }[];
+  analysis: { durationMs: number };
+}
+
+interface Run {
+  report: Report;
+  probes: Probes;
+  /** each process' peak RSS, KiB, largest first */
+  rss: ProcessRss[];
+  floor?: { ms: number; newlines: number };
+}
 
 /** grep/awk's view of the file: records are lines that start with a timestamp; fields 2 and 3 are level and service. */
 function awkCount(path: string): {
@@ -39,7 +67,7 @@ function awkCount(path: string): {
       '/^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T/ { n++; l[$2]++; s[$3]++ } END { print "records", n; for (k in l) print "level", k, l[k]; for (k in s) print "service", k, s[k] }',
       path,
     ],
-    { encoding: 'utf8', maxBuffer: 1 << 20 },
+    { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, LC_ALL: 'C' } },
   );
   const res = { records: 0, levels: {} as Record<string, number>, services: {} as Record<string, number> };
   for (const line of out.trim().split('\n')) {
@@ -51,35 +79,10 @@ function awkCount(path: string): {
   return res;
 }
 
-async function main(): Promise<void> {
-  let path = values.file;
-  if (!path) {
-    await mkdir('tmp', { recursive: true });
-    path = `tmp/bench-${values.size}.log`;
-    if (!existsSync(path)) {
-      console.log(`generating ${path} …`);
-      execFileSync('npx', ['tsx', 'scripts/gen.ts', '--size', values.size, '--out', path], {
-        stdio: 'inherit',
-      });
-    }
-  }
-  if (!existsSync('dist/index.html')) execFileSync('npx', ['vite', 'build'], { stdio: 'inherit' });
-  const server = spawn('npx', ['vite', 'preview', '--port', values.port, '--strictPort'], {
-    stdio: 'ignore',
-    detached: true,
-  });
-  const url = `http://localhost:${values.port}/`;
-  for (let i = 0; i < 50; i++) {
-    try {
-      await fetch(url);
-      break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-  const browser = await chromium.launch({
-    ...(executablePath ? { executablePath } : {}),
+/** One analysis in a fresh browser: drop → the Export button is on; then, for a plain file, the floor. */
+async function runOnce(url: string, path: string, withFloor: boolean): Promise<Run> {
+  const browser: Browser = await chromium.launch({
+    ...(CHROMIUM_PATH ? { executablePath: CHROMIUM_PATH } : {}),
     args: CHROMIUM_ARGS,
   });
   try {
@@ -89,95 +92,151 @@ async function main(): Promise<void> {
       await page.addInitScript((t) => localStorage.setItem('loglens.config', t), text);
     }
     await page.goto(url);
-    // Responsiveness probes: the longest gap between animation frames, and long tasks on the main thread.
     // A string, not a function: tsx's helpers (__name) do not exist in the page.
-    await page.evaluate(`(() => {
-      window.__gap = 0; window.__long = []; window.__stop = false;
-      let last = performance.now();
-      const tick = (t) => { window.__gap = Math.max(window.__gap, t - last); last = t; if (!window.__stop) requestAnimationFrame(tick); };
-      requestAnimationFrame(tick);
-      new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__long.push(e.duration))).observe({ entryTypes: ['longtask'] });
-    })()`);
-    const t0 = Date.now();
+    await page.evaluate(PROBES);
+    const memory = rssPeaks();
     await page.getByLabel('Open file').setInputFiles(path);
-    const exportButton = page.getByRole('button', { name: 'Export report (JSON)' });
-    await exportButton.waitFor();
     await page.waitForFunction(
       () => {
-        const b = [...document.querySelectorAll('button')].find((x) =>
-          x.textContent?.includes('Export report (JSON)'),
-        );
-        return b !== undefined && !b.disabled;
+        const b = (window as unknown as { __bench: Probes }).__bench;
+        return b.done > 0 || document.querySelector('[data-testid="analysis-error"]') !== null;
       },
       null,
-      { timeout: 600_000, polling: 100 },
+      { timeout: 3_600_000, polling: 500 },
     );
-    const wall = Date.now() - t0;
-    const probes = await page.evaluate(() => {
-      const w = window as unknown as { __gap: number; __long: number[]; __stop: boolean };
-      w.__stop = true;
-      return { gap: w.__gap, long: w.__long };
-    });
-    const [download] = await Promise.all([page.waitForEvent('download'), exportButton.click()]);
-    const report = JSON.parse(await readFile(await download.path(), 'utf8')) as {
-      totals: { bytes: number; records: number };
-      levels: Record<string, number>;
-      services: { name: string; records: number }[];
-      analysis: { durationMs: number };
-    };
-    // The floor: a worker in the same browser reads the same File's stream and counts newline bytes.
-    await page.evaluate(() => {
-      const input = document.createElement('input');
-      input.type = 'file';
-      input.id = 'bench-floor';
-      document.body.append(input);
-    });
-    await page.setInputFiles('#bench-floor', path);
-    const floor = await page.evaluate(async () => {
-      const file = (document.getElementById('bench-floor') as HTMLInputElement).files![0]!;
-      const src = `onmessage = async (e) => { const t = performance.now(); const r = e.data.stream().getReader(); let n = 0;
-        for (;;) { const { done, value } = await r.read(); if (done) break; let p = value.indexOf(10); while (p !== -1) { n++; p = value.indexOf(10, p + 1); } }
-        postMessage({ ms: performance.now() - t, newlines: n }); };`;
-      const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
-      const result = await new Promise<{ ms: number; newlines: number }>((resolve) => {
-        w.onmessage = (e) => resolve(e.data as { ms: number; newlines: number });
-        w.postMessage(file);
+    const rss = memory.stop();
+    const probes = await page.evaluate(() => (window as unknown as { __bench: Probes }).__bench);
+    const error = await page
+      .locator('[data-testid="analysis-error"]')
+      .textContent({ timeout: 100 })
+      .catch(() => null);
+    if (error) throw new Error(`the page says: ${error}`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export report (JSON)' }).click(),
+    ]);
+    const report = JSON.parse(await readFile(await download.path(), 'utf8')) as Report;
+    let floor: Run['floor'];
+    if (withFloor) {
+      await page.evaluate(() => {
+        const input = document.createElement('input');
+        input.type = 'file';
+        input.id = 'bench-floor';
+        document.body.append(input);
       });
-      w.terminate();
-      return result;
-    });
-    const mb = report.totals.bytes / 1e6;
-    const engineMBs = mb / (report.analysis.durationMs / 1000);
-    const floorMBs = mb / (floor.ms / 1000);
-    console.log(
-      `file          ${path} (${mb.toFixed(1)} MB, ${floor.newlines.toLocaleString('en-US')} lines)`,
-    );
-    console.log(`runtime       ${browser.version()} headless, engine worker`);
-    console.log(
-      `floor         ${floorMBs.toFixed(0)} MB/s  (worker reads File.stream(), counts newline bytes: ${floor.ms.toFixed(0)} ms)`,
-    );
-    console.log(
-      `engine        ${engineMBs.toFixed(0)} MB/s, ${(((report.totals.records / report.analysis.durationMs) * 1000) / 1e6).toFixed(2)} M records/s  (${report.analysis.durationMs} ms in the worker, ${wall} ms drop-to-done)`,
-    );
-    console.log(`ratio         ${(engineMBs / floorMBs).toFixed(2)} of the floor`);
-    console.log(
-      `responsive    longest frame gap ${probes.gap.toFixed(0)} ms, ${probes.long.length} long tasks (longest ${Math.max(0, ...probes.long).toFixed(0)} ms)`,
-    );
-    const awk = awkCount(path);
-    const pageServices = Object.fromEntries(report.services.map((s) => [s.name, s.records]));
-    const levelsOk = Object.entries(awk.levels).every(([k, v]) => report.levels[k] === v);
-    const servicesOk =
-      Object.keys(awk.services).length === report.services.length &&
-      Object.entries(awk.services).every(([k, v]) => pageServices[k] === v);
-    console.log(
-      `awk check     records ${awk.records === report.totals.records ? 'equal' : `DIFFER (awk ${awk.records}, page ${report.totals.records})`}, levels ${levelsOk ? 'equal' : 'DIFFER'}, services ${servicesOk ? 'equal' : 'DIFFER'}`,
-    );
-    if (!levelsOk || !servicesOk)
-      console.log(JSON.stringify({ awk, page: { levels: report.levels, services: pageServices } }));
+      await page.setInputFiles('#bench-floor', path);
+      floor = (await page.evaluate(FLOOR_IN_PAGE)) as { ms: number; newlines: number };
+    }
+    return { report, probes, rss, ...(floor ? { floor } : {}) };
   } finally {
     await browser.close();
-    if (server.pid) process.kill(-server.pid);
   }
+}
+
+const MiB = (kib: number): string => (kib / 1024).toFixed(0);
+
+/** The median of each process type's peak across runs, largest first: "renderer 310, browser 120 …" MiB. */
+function rssByType(runs: Run[]): string {
+  const byType = new Map<string, number[]>();
+  for (const r of runs) {
+    const peak = new Map<string, number>();
+    for (const p of r.rss) peak.set(p.type, Math.max(peak.get(p.type) ?? 0, p.rss));
+    for (const [t, v] of peak) byType.set(t, [...(byType.get(t) ?? []), v]);
+  }
+  return [...byType.entries()]
+    .map(([t, v]) => [t, spread(v).median] as const)
+    .sort((a, b) => b[1] - a[1])
+    .map(([t, v]) => `${t} ${MiB(v)}`)
+    .join(', ');
+}
+
+function printRuns(label: string, runs: Run[], mbOf: (r: Run) => number): void {
+  const sec = (r: Run): number => (r.probes.done - r.probes.t0) / 1000;
+  const mbs = runs.map((r) => mbOf(r) / sec(r));
+  const pad = (s: string): string => s.padEnd(24);
+  console.log(
+    `${pad(label)}${fmt(mbs)} MB/s, ${fmt(
+      runs.map((r) => r.report.totals.records / sec(r) / 1e6),
+      2,
+    )} M records/s (drop → final report; in the worker ${fmt(runs.map((r) => r.report.analysis.durationMs))} ms)`,
+  );
+  const long = runs.map((r) => r.probes.long.filter(([s]) => s >= r.probes.t0 && s <= r.probes.done));
+  console.log(
+    `${pad('  long tasks')}${fmt(long.map((l) => l.length))}, the longest ${fmt(
+      long.map((l) => Math.max(0, ...l.map(([, d]) => d))),
+    )} ms; longest frame gap ${fmt(runs.map((r) => r.probes.gap))} ms`,
+  );
+  console.log(
+    `${pad('  first snapshot shown')}${fmt(runs.map((r) => (r.probes.first || r.probes.done) - r.probes.t0))} ms after the drop`,
+  );
+  console.log(
+    `${pad('  largest RSS')}${fmt(runs.map((r) => (r.rss[0]?.rss ?? 0) / 1024))} MiB (${runs[0]?.rss[0]?.type ?? '?'}); by process, MiB: ${rssByType(runs)}`,
+  );
+}
+
+async function main(): Promise<void> {
+  const kind = kindOf(values);
+  const path = values.file ?? (await benchFile(kind, values.size));
+  // the floor reads the file as it is: on a .gz it would time compressed bytes
+  if (path.endsWith('.gz'))
+    throw new Error('--file: give the plain log; the bench gzips it and measures both');
+  const gz = values['skip-gzip'] ? null : await gzipOf(path);
+  const runs = Math.max(1, Number(values.runs));
+  const { url, server } = await startPreview(values.port);
+  const plain: Run[] = [];
+  const zipped: Run[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      // Plain and gzip in turn, each in a fresh browser: the load of the shared machine hits both alike.
+      plain.push(await runOnce(url, path, true));
+      if (gz) zipped.push(await runOnce(url, gz, false));
+      process.stdout.write(`run ${i + 1}/${runs} done\n`);
+    }
+  } finally {
+    if (server.pid) process.kill(-server.pid, 'SIGTERM');
+  }
+  const report = plain[0]!.report;
+  const mb = report.totals.bytes / 1e6;
+  const browser = execFileSync(CHROMIUM_PATH ?? 'chromium', ['--version'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }).trim();
+  console.log(
+    `file          ${path} (${mb.toFixed(1)} MB, ${plain[0]!.floor!.newlines.toLocaleString('en-US')} lines, ${report.totals.records.toLocaleString('en-US')} records)${gz ? ` and ${gz} (${(statSync(gz).size / 1e6).toFixed(1)} MB)` : ''}`,
+  );
+  console.log(`runtime       ${browser}, headless, production build; ${runs} runs: median (min–max)`);
+  const floorMBs = plain.map((r) => mb / (r.floor!.ms / 1000));
+  console.log(
+    `floor                   ${fmt(floorMBs)} MB/s (two workers read halves of File.stream(), count newline bytes)`,
+  );
+  printRuns('page', plain, () => mb);
+  const sec = (r: Run): number => (r.probes.done - r.probes.t0) / 1000;
+  const ratios = plain.map((r, i) => mb / sec(r) / floorMBs[i]!);
+  console.log(`ratio                   ${fmt(ratios, 2)} of the floor (each run's page / its own floor)`);
+  if (gz && zipped.length > 0) {
+    printRuns('gzip', zipped, (r) => r.report.totals.bytes / 1e6);
+    const gzRatio = zipped.map((r, i) => sec(plain[i]!) / sec(r));
+    const same = zipped.every(
+      (r) =>
+        r.report.totals.records === report.totals.records &&
+        JSON.stringify(r.report.levels) === JSON.stringify(report.levels),
+    );
+    console.log(
+      `  gzip / plain          ${fmt(gzRatio, 2)} of the plain run's speed (MB/s of decompressed bytes); records and levels ${same ? 'equal' : 'DIFFER'}`,
+    );
+  }
+  const awk = awkCount(path);
+  const pageServices = Object.fromEntries(report.services.map((s) => [s.name, s.records]));
+  const levelsOk = Object.entries(awk.levels).every(([k, v]) => report.levels[k] === v);
+  const servicesOk =
+    Object.keys(awk.services).length === report.services.length &&
+    Object.entries(awk.services).every(([k, v]) => pageServices[k] === v);
+  const runsAgree = plain.every((r) => JSON.stringify(r.report.levels) === JSON.stringify(report.levels));
+  console.log(
+    `awk check     records ${awk.records === report.totals.records ? 'equal' : `DIFFER (awk ${awk.records}, page ${report.totals.records})`}, levels ${levelsOk ? 'equal' : 'DIFFER'}, services ${servicesOk ? 'equal' : 'DIFFER'}; the runs ${runsAgree ? 'agree' : 'DISAGREE'}`,
+  );
+  if (!levelsOk || !servicesOk)
+    console.log(JSON.stringify({ awk, page: { levels: report.levels, services: pageServices } }));
 }
 
 main().catch((e: unknown) => {

@@ -1,16 +1,17 @@
 /**
- * `npx tsx scripts/bench-gzip.ts [-- --size 1GiB] [--file f.gz]`: a highly compressible .gz (one ISO line
+ * `npm run bench:gzip [-- --size 1GiB] [--file f.gz]`: a highly compressible .gz (one ISO line
  * repeated, gzip -9: ~300 to 1) analyzed in headless Chromium on the production build. Prints the page's record
  * count beside `zcat | wc -l`, the time, and the largest Chromium process' resident memory, sampled every
  * 200 ms with `ps -o rss` over this script's descendant processes (the browser and its renderers).
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { createGzip, constants } from 'node:zlib';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, parseSize, rssPeaks, startPreview } from './bench-lib.ts';
 
 const { values } = parseArgs({
   options: {
@@ -21,22 +22,6 @@ const { values } = parseArgs({
 });
 
 const LINE = '2025-03-14T00:48:00.123Z INFO api-gateway GET /health 200 in 3ms\n';
-
-function parseSize(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|KB|MB|GB)?$/i.exec(s);
-  if (!m) throw new Error(`--size: "${s}" is not a size (e.g. 200MiB, 1GiB)`);
-  const unit = (m[2] ?? 'B').toLowerCase();
-  const mult: Record<string, number> = {
-    b: 1,
-    kib: 1024,
-    mib: 1 << 20,
-    gib: 1 << 30,
-    kb: 1e3,
-    mb: 1e6,
-    gb: 1e9,
-  };
-  return Math.round(Number(m[1]) * mult[unit]!);
-}
 
 /** Writes `bytes` of the repeated line, gzip -9. */
 export async function makeRepeatedGzip(path: string, bytes: number): Promise<number> {
@@ -53,34 +38,6 @@ export async function makeRepeatedGzip(path: string, bytes: number): Promise<num
   return lines;
 }
 
-/** Resident memory (KiB) of every descendant of this process, by pid. */
-function descendantsRss(): Map<number, { rss: number; cmd: string }> {
-  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,comm='], { encoding: 'utf8' });
-  const rows = out
-    .trim()
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .map(([pid, ppid, rss, cmd]) => ({
-      pid: Number(pid),
-      ppid: Number(ppid),
-      rss: Number(rss),
-      cmd: cmd ?? '',
-    }));
-  const mine = new Set([process.pid]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const r of rows)
-      if (!mine.has(r.pid) && mine.has(r.ppid)) {
-        mine.add(r.pid);
-        grew = true;
-      }
-  }
-  const res = new Map<number, { rss: number; cmd: string }>();
-  for (const r of rows)
-    if (r.pid !== process.pid && mine.has(r.pid) && /chrom/i.test(r.cmd)) res.set(r.pid, r);
-  return res;
-}
-
 async function main(): Promise<void> {
   let path = values.file;
   if (!path) {
@@ -92,34 +49,12 @@ async function main(): Promise<void> {
     }
   }
   const expected = Number(execFileSync('sh', ['-c', `zcat '${path}' | wc -l`], { encoding: 'utf8' }).trim());
-  if (!existsSync('dist/index.html')) execFileSync('npx', ['vite', 'build'], { stdio: 'inherit' });
-  const server = spawn('npx', ['vite', 'preview', '--port', values.port, '--strictPort'], {
-    stdio: 'ignore',
-    detached: true,
-  });
-  const url = `http://localhost:${values.port}/`;
-  for (let i = 0; i < 50; i++) {
-    try {
-      await fetch(url);
-      break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+  const { url, server } = await startPreview(values.port);
   const browser = await chromium.launch({
-    ...(executablePath ? { executablePath } : {}),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+    ...(CHROMIUM_PATH ? { executablePath: CHROMIUM_PATH } : {}),
+    args: CHROMIUM_ARGS,
   });
-  let peak = 0;
-  let peakCmd = '';
-  const poll = setInterval(() => {
-    for (const p of descendantsRss().values())
-      if (p.rss > peak) {
-        peak = p.rss;
-        peakCmd = p.cmd;
-      }
-  }, 200);
+  const memory = rssPeaks();
   try {
     const page = await browser.newPage();
     const errors: string[] = [];
@@ -157,10 +92,13 @@ async function main(): Promise<void> {
     console.log(
       `records       page ${records.toLocaleString('en-US')}, zcat | wc -l ${expected.toLocaleString('en-US')}: ${records === expected ? 'equal' : 'DIFFER'}`,
     );
-    console.log(`largest RSS   ${(peak / 1024).toFixed(0)} MiB (${peakCmd}; ps -o rss every 200 ms)`);
+    const [largest] = memory.stop();
+    console.log(
+      `largest RSS   ${((largest?.rss ?? 0) / 1024).toFixed(0)} MiB (${largest?.type ?? '?'}; ps -o rss every 200 ms)`,
+    );
     if (errors.length > 0) console.log(`page errors   ${errors.join(' | ')}`);
   } finally {
-    clearInterval(poll);
+    memory.stop();
     await browser.close();
     if (server.pid) process.kill(-server.pid, 'SIGTERM');
   }

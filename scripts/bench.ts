@@ -1,21 +1,29 @@
 /**
- * `npm run bench [-- --size 200MB --file path --runs 3]`: the engine's throughput in Node on a generated
- * file, beside the floor measured in the same run on the same file — reading it through the same stream and
- * counting newline bytes — and their ratio. Prints figures; asserts nothing.
+ * `npm run bench [-- --size 1GB|4GB] [--ascii | --sample | --file path] [--runs 3] [--skip-gzip] [--custom]`: the
+ * engine's throughput in Node, one thread, on issue 9's realistic log by default (--ascii its pure-ASCII twin,
+ * --sample `npm run gen`'s log), beside the floor measured in the same run on the same file — the same stream,
+ * counting newline bytes — and their ratio; then bare (neither detectors nor templates), the same file gzipped,
+ * and the CLI's `--threads N` when it has that flag. Medians with min–max. Prints figures; asserts nothing.
  */
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { analyze } from '../src/engine/analyze.ts';
 import { DEFAULT_CONFIG, parseConfig, type Config } from '../src/engine/config.ts';
 import { fileInput } from '../src/cli/node-input.ts';
+import { benchFile, fmt, gzipOf, kindOf } from './bench-lib.ts';
 
 const { values } = parseArgs({
   options: {
-    size: { type: 'string', default: '200MB' },
+    size: { type: 'string', default: '1GB' },
     file: { type: 'string' },
+    ascii: { type: 'boolean', default: false },
+    sample: { type: 'boolean', default: false },
     runs: { type: 'string', default: '3' },
+    'skip-gzip': { type: 'boolean', default: false },
+    /** worker threads for the CLI row (when the CLI has --threads) */
+    threads: { type: 'string', default: String(cpus().length) },
     /** also time a custom format (a user's regex) on the proven-safe native path and on the linear engine */
     custom: { type: 'boolean', default: false },
   },
@@ -41,8 +49,6 @@ async function customRun(path: string, config: Config): Promise<number> {
   await analyze([input], config, { detectors: false, templates: false });
   return performance.now() - t0;
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function floor(path: string): Promise<{ ms: number; newlines: number }> {
   const input = await fileInput(path);
@@ -73,54 +79,102 @@ async function engine(
   return { ms: performance.now() - t0, records: s.totals.records, bytes: s.totals.bytes };
 }
 
+/** Whether the CLI in this checkout takes --threads (another part of issue 9 adds it). */
+async function cliHasThreads(): Promise<boolean> {
+  return /\bthreads\s*:/.test(await readFile('src/cli/main.ts', 'utf8'));
+}
+
+/** The CLI's wall time (tsx's start-up included) and its report without the timing fields. */
+async function cliRun(path: string, threads: string, out: string): Promise<{ ms: number; report: string }> {
+  const t0 = performance.now();
+  execFileSync('npx', ['tsx', 'src/cli/main.ts', path, '--threads', threads, '--out', out, '--quiet'], {
+    stdio: 'inherit',
+  });
+  const ms = performance.now() - t0;
+  const report = JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown>;
+  delete report.analysis;
+  delete report.generatedAt;
+  return { ms, report: JSON.stringify(report) };
+}
+
 async function main(): Promise<void> {
-  let path = values.file;
-  if (!path) {
-    await mkdir('tmp', { recursive: true });
-    path = `tmp/bench-${values.size}.log`;
-    if (!existsSync(path)) {
-      console.log(`generating ${path} …`);
-      execFileSync('npx', ['tsx', 'scripts/gen.ts', '--size', values.size, '--out', path], {
-        stdio: 'inherit',
-      });
-    }
-  }
+  const path = values.file ?? (await benchFile(kindOf(values), values.size));
+  // the floor reads the file as it is: on a .gz it would time compressed bytes
+  if (path.endsWith('.gz'))
+    throw new Error('--file: give the plain log; the bench gzips it and measures both');
+  const gz = values['skip-gzip'] ? null : await gzipOf(path);
+  const threads = (await cliHasThreads()) ? values.threads : null;
   const runs = Math.max(1, Number(values.runs));
-  const best = { floor: Infinity, engine: Infinity, noDetectors: Infinity, bare: Infinity };
+  const rows = {
+    floor: [] as number[],
+    full: [] as number[],
+    noDetectors: [] as number[],
+    bare: [] as number[],
+    gz: [] as number[],
+    one: [] as number[],
+    many: [] as number[],
+  };
   let records = 0;
   let bytes = 0;
   let newlines = 0;
+  let sameReport = true;
   for (let i = 0; i < runs; i++) {
+    // Every row once per run, in the same order: the shared machine's load hits them alike.
     const f = await floor(path);
     const e = await engine(path, true, true);
-    const noDetectors = await engine(path, false, true);
-    best.noDetectors = Math.min(best.noDetectors, noDetectors.ms);
-    const bare = await engine(path, false, false);
-    best.floor = Math.min(best.floor, f.ms);
-    best.engine = Math.min(best.engine, e.ms);
-    best.bare = Math.min(best.bare, bare.ms);
+    rows.floor.push(f.ms);
+    rows.full.push(e.ms);
+    rows.noDetectors.push((await engine(path, false, true)).ms);
+    rows.bare.push((await engine(path, false, false)).ms);
+    if (gz) rows.gz.push((await engine(gz, true, true)).ms);
+    if (threads) {
+      const one = await cliRun(path, '1', 'tmp/bench-threads-1.json');
+      const many = await cliRun(path, threads, `tmp/bench-threads-${threads}.json`);
+      rows.one.push(one.ms);
+      rows.many.push(many.ms);
+      sameReport &&= one.report === many.report;
+    }
     records = e.records;
     bytes = e.bytes;
     newlines = f.newlines;
+    process.stdout.write(`run ${i + 1}/${runs} done\n`);
   }
+  await rm('tmp/bench-threads-1.json', { force: true });
   const mb = bytes / 1e6;
-  const floorMBs = mb / (best.floor / 1000);
-  const engineMBs = mb / (best.engine / 1000);
-  console.log(`file          ${path} (${mb.toFixed(1)} MB, ${newlines.toLocaleString('en-US')} lines)`);
-  console.log(`runtime       Node ${process.version}, best of ${runs}`);
+  const mbs = (ms: number[]): number[] => ms.map((x) => mb / (x / 1000));
+  // each run's row against that run's floor: the ratio survives the load the other work puts on the machine
+  const ratio = (ms: number[], of: number[] = rows.floor): string =>
+    fmt(
+      ms.map((x, i) => of[i]! / x),
+      2,
+    );
+  const pad = (s: string): string => s.padEnd(18);
+  console.log(`file              ${path} (${mb.toFixed(1)} MB, ${newlines.toLocaleString('en-US')} lines)`);
+  console.log(`runtime           Node ${process.version}; ${runs} runs: median (min–max)`);
+  console.log(`${pad('floor')}${fmt(mbs(rows.floor))} MB/s  (read the same stream, count newline bytes)`);
   console.log(
-    `floor         ${floorMBs.toFixed(0)} MB/s  (read the same stream, count newline bytes: ${best.floor.toFixed(0)} ms)`,
+    `${pad('engine, 1 thread')}${fmt(mbs(rows.full))} MB/s, ${fmt(
+      rows.full.map((ms) => records / ms / 1e3),
+      2,
+    )} M records/s (${records.toLocaleString('en-US')} records); ratio ${ratio(rows.full)} of the floor`,
   );
   console.log(
-    `engine        ${engineMBs.toFixed(0)} MB/s, ${(((records / best.engine) * 1000) / 1e6).toFixed(2)} M records/s  (${best.engine.toFixed(0)} ms, ${records.toLocaleString('en-US')} records)`,
-  );
-  console.log(`ratio         ${(engineMBs / floorMBs).toFixed(2)} of the floor`);
-  const bareMBs = mb / (best.bare / 1000);
-  console.log(
-    `no detectors  ${(mb / (best.noDetectors / 1000)).toFixed(0)} MB/s (${best.noDetectors.toFixed(0)} ms): templates on; spikes, anomalies and the default sequences cost ${(100 * (1 - best.noDetectors / best.engine)).toFixed(0)} % of the full run`,
+    `${pad('no detectors')}${fmt(mbs(rows.noDetectors))} MB/s; ratio ${ratio(rows.noDetectors)}: templates on, spikes, anomalies and sequences off`,
   );
   console.log(
-    `bare          ${bareMBs.toFixed(0)} MB/s (${best.bare.toFixed(0)} ms): neither detectors nor templates; template mining costs ${(100 * (1 - best.bare / best.noDetectors)).toFixed(0)} % of the run without detectors`,
+    `${pad('bare')}${fmt(mbs(rows.bare))} MB/s; ratio ${ratio(rows.bare)}: neither detectors nor templates`,
+  );
+  if (gz)
+    console.log(
+      `${pad('gzip')}${fmt(mbs(rows.gz))} MB/s of decompressed bytes; ${ratio(rows.gz, rows.full)} of the plain run's speed`,
+    );
+  if (threads)
+    console.log(
+      `${pad(`CLI --threads ${threads}`)}${fmt(mbs(rows.many))} MB/s; ${ratio(rows.many, rows.one)}× the CLI's --threads 1 (${fmt(mbs(rows.one))} MB/s; wall time with tsx's start-up); reports ${sameReport ? 'equal' : 'DIFFER'}`,
+    );
+  else console.log(`${pad('CLI --threads')}not in this checkout's CLI yet`);
+  console.log(
+    `${pad('peak RSS')}${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (this process, over all rows)`,
   );
   if (values.custom) {
     const native = customConfig('.*');
@@ -131,11 +185,13 @@ async function main(): Promise<void> {
       n.push(await customRun(path, native));
       l.push(await customRun(path, linear));
     }
-    const at = (ms: number): string => `${(mb / (ms / 1000)).toFixed(0)} MB/s (${ms.toFixed(0)} ms)`;
-    console.log(`custom format, bare, median of ${runs}: a user's regex on the same lines`);
-    console.log(`  native      ${at(median(n))}  proven free of catastrophic backtracking: V8's engine`);
+    console.log(`custom format, bare: a user's regex on the same lines`);
+    console.log(`  native        ${fmt(mbs(n))} MB/s  proven free of catastrophic backtracking: V8's engine`);
     console.log(
-      `  linear      ${at(median(l))}  not proven: re2js; ${(median(l) / median(n)).toFixed(1)}× the native time`,
+      `  linear        ${fmt(mbs(l))} MB/s  not proven: re2js; ${fmt(
+        l.map((x, i) => x / n[i]!),
+        1,
+      )}× the native time`,
     );
   }
 }

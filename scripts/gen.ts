@@ -1,12 +1,15 @@
 /**
- * Writes the sample log: `npm run gen -- --size 200MB --out sample.log [--seed 42] [--span 24h] [--truth truth.json]`.
- * The same generator as the page's "Try a sample". --truth writes the counts the generator made, for checks.
+ * Writes the sample log: `npm run gen -- --size 200MB --out sample.log [--seed 42] [--span 24h] [--truth truth.json]
+ * [--realistic [--ascii]]`. The same generator as the page's "Try a sample"; --realistic is the benchmarks' log
+ * (10 % errors with 5–30-line stack traces, 0.1 % of records with a non-ASCII name, many templates), --ascii its
+ * pure-ASCII twin. --truth writes the counts the generator made, for checks. Streams to disk: any size fits.
  */
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { generateSample } from '../src/engine/sample.ts';
+import { generateSample, REALISTIC, type SampleOptions } from '../src/engine/sample.ts';
+import { parseSize } from './bench-lib.ts';
 
 const { values } = parseArgs({
   options: {
@@ -15,22 +18,15 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '42' },
     span: { type: 'string', default: '24h' },
     truth: { type: 'string' },
+    realistic: { type: 'boolean', default: false },
+    ascii: { type: 'boolean', default: false },
   },
 });
 
-export function parseSize(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)?$/i.exec(s.trim());
-  if (!m) throw new Error(`--size: expected a size such as 200MB or 1GB, got "${s}"`);
-  const units: Record<string, number> = {
-    b: 1,
-    kb: 1e3,
-    mb: 1e6,
-    gb: 1e9,
-    kib: 1024,
-    mib: 1024 ** 2,
-    gib: 1024 ** 3,
-  };
-  return Math.round(Number(m[1]) * units[(m[2] ?? 'B').toLowerCase()]!);
+/** The generator's options for --realistic / --ascii (none: the page's sample). */
+export function genOptions(realistic: boolean, ascii: boolean): Partial<SampleOptions> {
+  if (!realistic) return {};
+  return ascii ? { ...REALISTIC, nonAscii: false } : { ...REALISTIC };
 }
 
 function parseSpan(s: string): number {
@@ -43,7 +39,14 @@ async function main(): Promise<void> {
   if (!values.out) throw new Error('--out: where to write the log, e.g. --out sample.log');
   const bytes = parseSize(values.size);
   const out = createWriteStream(values.out);
-  const gen = generateSample({ bytes, seed: Number(values.seed), spanMs: parseSpan(values.span) });
+  if (values.ascii && !values.realistic)
+    throw new Error('--ascii: only with --realistic (the sample is ASCII)');
+  const gen = generateSample({
+    bytes,
+    seed: Number(values.seed),
+    spanMs: parseSpan(values.span),
+    ...genOptions(values.realistic, values.ascii),
+  });
   let step = gen.next();
   while (!step.done) {
     if (!out.write(step.value)) await once(out, 'drain');

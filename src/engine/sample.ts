@@ -16,7 +16,23 @@ export interface SampleOptions {
   spanMs?: number;
   /** number of incidents (error bursts) spread over the span */
   incidents?: number;
+  /**
+   * Off by default (the page's sample and the tests' truths stay byte-identical). On: errors are ~10 % of the
+   * records and every traffic error is followed by a 5–30-line stack trace (`\tat …`, `Caused by: …`, `... N more`).
+   */
+  stackTraces?: boolean;
+  /** Off by default. On: ~0.1 % of the records carry one non-ASCII name (José, Zoë, 北京, Müller …). */
+  nonAscii?: boolean;
+  /** Off (0) by default. Extra message shapes mixed into 30 % of the INFO and DEBUG traffic: many templates. */
+  extraTemplates?: number;
 }
+
+/** The benchmarks' realistic log (issue 9): stack traces, a few non-ASCII names, many templates. */
+export const REALISTIC: Pick<SampleOptions, 'stackTraces' | 'nonAscii' | 'extraTemplates'> = {
+  stackTraces: true,
+  nonAscii: true,
+  extraTemplates: 300,
+};
 
 export interface SampleTruth {
   bytes: number;
@@ -119,6 +135,53 @@ const FRAMES = [
   'java.base/java.lang.Thread.run(Thread.java:',
 ];
 
+// Names with 2-, 3- and 4-byte UTF-8 sequences.
+const NAMES = ['José', 'Zoë', '北京', 'Müller', 'François', 'Łukasz', 'Søren', 'Dvořák', 'Алексей', '𠮷田'];
+const NOUNS = [
+  'cart',
+  'invoice',
+  'shipment',
+  'coupon',
+  'profile',
+  'session',
+  'token',
+  'webhook',
+  'report',
+  'export',
+];
+const NOUNS2 = [
+  'index',
+  'queue',
+  'batch',
+  'ledger',
+  'refund',
+  'address',
+  'wishlist',
+  'review',
+  'catalog',
+  'price',
+];
+const VERBS = ['validated', 'synced', 'archived', 'rebuilt', 'scheduled', 'expired', 'merged', 'rejected'];
+const VERBS2 = ['replayed', 'compacted', 'flushed', 'migrated', 'signed', 'throttled', 'resolved'];
+const ALL_NOUNS = [...NOUNS, ...NOUNS2];
+const ALL_VERBS = [...VERBS, ...VERBS2];
+
+/** Extra message shape k: fixed words from k (20 nouns × 15 verbs), four layouts, variable numbers. */
+function extraMessage(r: () => number, k: number): string {
+  const noun = ALL_NOUNS[k % ALL_NOUNS.length]!;
+  const verb = ALL_VERBS[Math.floor(k / ALL_NOUNS.length) % ALL_VERBS.length]!;
+  switch (Math.floor(k / 5) % 4) {
+    case 0:
+      return `${noun} ${verb} id=${int(r, 1, 999999)} in ${int(r, 1, 900)}ms`;
+    case 1:
+      return `${noun} ${verb} for tenant t-${int(r, 1, 400)} after ${int(r, 1, 5)} attempts`;
+    case 2:
+      return `Job ${noun}-${verb} finished processed=${int(r, 0, 90000)} skipped=${int(r, 0, 90)} duration=${int(r, 5, 9000)}ms`;
+    default:
+      return `${noun} ${verb} by worker-${int(r, 1, 32)} shard=${int(r, 0, 63)}/64 lag=${int(r, 0, 5000)}ms`;
+  }
+}
+
 interface Incident {
   start: number;
   end: number;
@@ -141,8 +204,11 @@ export function* generateSample(opts: SampleOptions): Generator<string, SampleTr
   const r = rng(opts.seed ?? 42);
   const start = opts.start ?? Date.UTC(2025, 2, 14, 0, 0, 0);
   const span = opts.spanMs ?? 24 * 3600_000;
-  // ~92 bytes a record on average: spread the records evenly over the span
-  const estRecords = Math.max(50, opts.bytes / 92);
+  const realTraces = opts.stackTraces === true;
+  const nonAscii = opts.nonAscii === true;
+  const extra = opts.extraTemplates ?? 0;
+  // ~92 bytes a record on average (~180 with long traces): spread the records evenly over the span
+  const estRecords = Math.max(50, opts.bytes / (realTraces ? 180 : 92));
   const meanGap = span / estRecords;
   const nIncidents = opts.incidents ?? 4;
   const incidents: Incident[] = [];
@@ -170,10 +236,11 @@ export function* generateSample(opts: SampleOptions): Generator<string, SampleTr
     incidents.reduce((s, i) => s + ((i.end - i.start) / meanGap) * incidentLambda, 0) / estRecords;
   // With s incident lines per traffic line (about 90 % errors, 10 % warnings), the traffic's own mix is
   // set so that the whole log is ~80 % INFO, 10 % DEBUG, 7 % WARN, 3 % ERROR.
+  // With long stack traces on, the mix is 72 / 10 / 8 / 10 % (errors are a tenth of the records).
   const s = Math.min(incidentShare, 0.028);
-  const infoUpTo = 0.8 * (1 + s);
+  const infoUpTo = (realTraces ? 0.72 : 0.8) * (1 + s);
   const debugUpTo = infoUpTo + 0.1 * (1 + s);
-  const warnUpTo = debugUpTo + 0.07 * (1 + s) - 0.1 * s;
+  const warnUpTo = debugUpTo + (realTraces ? 0.08 : 0.07) * (1 + s) - 0.1 * s;
   const truth: SampleTruth = {
     bytes: 0,
     lines: 0,
@@ -207,7 +274,22 @@ export function* generateSample(opts: SampleOptions): Generator<string, SampleTr
     if (level === 'ERROR' || level === 'FATAL') s.errors++;
     truth.lastTime = time;
   };
-  const trace = (): string[] => {
+  const trace = (): string[] => (realTraces ? longTrace() : shortTrace());
+  // 5–30 lines: the exception, its frames, and sometimes a cause with `... N more`.
+  const longTrace = (): string[] => {
+    const total = int(r, 5, 30);
+    const caused = total >= 8 && r() < 0.4;
+    const out = [EXCEPTIONS[int(r, 0, EXCEPTIONS.length - 1)]!];
+    for (let i = 0; i < total - 1 - (caused ? 3 : 0); i++)
+      out.push(`\tat ${FRAMES[int(r, 0, FRAMES.length - 1)]}${int(r, 20, 900)})`);
+    if (caused) {
+      out.push(`Caused by: ${EXCEPTIONS[int(r, 0, EXCEPTIONS.length - 1)]}`);
+      out.push(`\tat ${FRAMES[2]}${int(r, 20, 900)})`);
+      out.push(`\t... ${int(r, 5, 40)} more`);
+    }
+    return out;
+  };
+  const shortTrace = (): string[] => {
     const out = [EXCEPTIONS[int(r, 0, EXCEPTIONS.length - 1)]!];
     const depth = int(r, 3, 8);
     for (let i = 0; i < depth; i++)
@@ -219,6 +301,11 @@ export function* generateSample(opts: SampleOptions): Generator<string, SampleTr
     }
     return out;
   };
+  // Every option draws from r() only when on, so that the default bytes do not change.
+  const pick = (msgs: Msg[]): string =>
+    extra > 0 && r() < 0.3 ? extraMessage(r, int(r, 0, extra - 1)) : msgs[int(r, 0, msgs.length - 1)]!(r);
+  const named = (m: string): string =>
+    nonAscii && r() < 0.001 ? `${m} customer=${NAMES[int(r, 0, NAMES.length - 1)]}` : m;
   while (truth.bytes < opts.bytes) {
     t += -Math.log(1 - r()) * meanGap;
     const time = Math.floor(t);
@@ -264,18 +351,24 @@ export function* generateSample(opts: SampleOptions): Generator<string, SampleTr
     {
       const x = r();
       const service = pickService();
-      if (x < infoUpTo) emit(time, 'INFO', service, INFO[int(r, 0, INFO.length - 1)]!(r));
-      else if (x < debugUpTo) emit(time, 'DEBUG', service, DEBUG[int(r, 0, DEBUG.length - 1)]!(r));
-      else if (x < warnUpTo) emit(time, 'WARN', service, WARN[int(r, 0, WARN.length - 1)]!(r));
+      if (x < infoUpTo) emit(time, 'INFO', service, named(pick(INFO)));
+      else if (x < debugUpTo) emit(time, 'DEBUG', service, named(pick(DEBUG)));
+      else if (x < warnUpTo) emit(time, 'WARN', service, named(WARN[int(r, 0, WARN.length - 1)]!(r)));
       else if (x < 0.99995)
-        emit(time, 'ERROR', service, ERROR[int(r, 0, ERROR.length - 1)]!(r), r() < 0.25 ? trace() : []);
+        emit(
+          time,
+          'ERROR',
+          service,
+          named(ERROR[int(r, 0, ERROR.length - 1)]!(r)),
+          realTraces || r() < 0.25 ? trace() : [],
+        );
       else emit(time, 'FATAL', service, 'Out of memory: Java heap space, shutting down', trace());
     }
     if (lines.length >= 512) {
       const text = lines.join('');
       lines.length = 0;
       buf += text;
-      truth.bytes += utf8Length(text);
+      truth.bytes += nonAscii ? utf8Length(text) : text.length;
       if (buf.length >= 64 * 1024) {
         yield buf;
         buf = '';
@@ -285,13 +378,18 @@ export function* generateSample(opts: SampleOptions): Generator<string, SampleTr
   if (lines.length > 0) {
     const text = lines.join('');
     buf += text;
-    truth.bytes += utf8Length(text);
+    truth.bytes += nonAscii ? utf8Length(text) : text.length;
   }
   if (buf.length > 0) yield buf;
   return truth;
 }
 
+/** UTF-8 bytes of `s`; a surrogate pair (4 bytes) counts 2 + 2. */
 function utf8Length(s: string): number {
-  // The generator writes ASCII only.
-  return s.length;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 2 : 3;
+  }
+  return n;
 }

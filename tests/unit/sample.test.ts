@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 import { analyze } from '../../src/engine/analyze.ts';
-import { rng } from '../../src/engine/sample.ts';
+import { REALISTIC, rng } from '../../src/engine/sample.ts';
 import { LEVELS } from '../../src/engine/types.ts';
 import { config, fileOf, sampleText } from './helpers.ts';
 
@@ -83,5 +84,80 @@ describe('generateSample', () => {
       expect(Math.abs(pct(truth.levels.ERROR + truth.levels.FATAL) - 3)).toBeLessThanOrEqual(1.5);
       expect(truth.levels.TRACE).toBe(0);
     }
+  });
+
+  it('writes the same bytes as before its options existed, when they are off', () => {
+    // "Try a sample", the golden truths and the tests depend on these bytes (sha256 of 1 MB, seed 42).
+    const { text } = sampleText({ bytes: 1_000_000, seed: 42 });
+    expect(createHash('sha256').update(text).digest('hex')).toBe(
+      '881a27759b08494d80f6fae8c2473cd244077e5b6305ea34f12fe3bad2ad6ddb',
+    );
+    const off = sampleText({
+      bytes: 200_000,
+      seed: 42,
+      stackTraces: false,
+      nonAscii: false,
+      extraTemplates: 0,
+    });
+    expect(off.text).toBe(sampleText({ bytes: 200_000, seed: 42 }).text);
+  });
+});
+
+describe("generateSample, realistic (the benchmarks' log)", () => {
+  it("its truth equals analyze()'s counts on 2 MB, stack traces joined", async () => {
+    const { text, truth } = sampleText({ bytes: 2_000_000, seed: 42, ...REALISTIC });
+    const bytes = new TextEncoder().encode(text);
+    expect(truth.bytes).toBe(bytes.length);
+    expect(truth.bytes).toBeGreaterThan(text.length); // some names are non-ASCII
+    const snap = await analyze([fileOf(bytes, 'realistic.log')], config({ timeZone: 'UTC' }));
+    expect(snap.totals.records).toBe(truth.records);
+    expect(snap.totals.lines).toBe(truth.lines);
+    expect(snap.totals.bytes).toBe(truth.bytes);
+    expect(snap.totals.continuationLines).toBe(truth.lines - truth.records);
+    expect(snap.totals.unparsed).toBe(0);
+    expect(snap.totals.invalidUtf8).toBe(0);
+    expect(snap.levels).toEqual([...LEVELS.map((l) => truth.levels[l]), 0]);
+    const services = Object.fromEntries(
+      snap.services.map((s) => [s.name, { records: s.records, errors: s.errors }]),
+    );
+    expect(services).toEqual(truth.services);
+    expect(snap.timeRange?.end).toBe(truth.lastTime);
+  });
+
+  it('has ~10 % errors, each traffic error with a 5–30-line trace, ~0.1 % non-ASCII records, many shapes', () => {
+    const { text, truth } = sampleText({ bytes: 2_000_000, seed: 1, ...REALISTIC });
+    const errors = (truth.levels.ERROR + truth.levels.FATAL) / truth.records;
+    expect(errors).toBeGreaterThan(0.08);
+    expect(errors).toBeLessThan(0.13);
+    const lines = text.split('\n').slice(0, -1);
+    const isRecord = (l: string): boolean => /^\d{4}-\d\d-\d\dT/.test(l);
+    let run = 0;
+    const runs: number[] = [];
+    for (const l of lines) {
+      if (isRecord(l)) {
+        if (run > 0) runs.push(run);
+        run = 0;
+      } else run++;
+    }
+    if (run > 0) runs.push(run);
+    expect(Math.min(...runs)).toBeGreaterThanOrEqual(4); // the short traces of incident errors: 4+ lines
+    expect(Math.max(...runs)).toBeLessThanOrEqual(30);
+    expect(lines.some((l) => l.startsWith('Caused by: '))).toBe(true);
+    expect(lines.some((l) => /^\t\.\.\. \d+ more$/.test(l))).toBe(true);
+    const nonAscii = lines.filter((l) => /[\u0080-\uffff]/.test(l)).length / truth.records;
+    expect(nonAscii).toBeGreaterThan(0.0004);
+    expect(nonAscii).toBeLessThan(0.002);
+    const ascii = sampleText({ bytes: 500_000, seed: 1, ...REALISTIC, nonAscii: false });
+    expect(/[\u0080-\uffff]/.test(ascii.text)).toBe(false);
+    const shapes = new Set(
+      lines.filter(isRecord).map((l) =>
+        l
+          .split(' ')
+          .slice(3)
+          .filter((w) => !/\d/.test(w))
+          .join(' '),
+      ),
+    );
+    expect(shapes.size).toBeGreaterThan(200);
   });
 });

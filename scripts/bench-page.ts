@@ -1,0 +1,67 @@
+/**
+ * What bench-browser runs inside the page, as strings (tsx's helpers such as __name do not exist there).
+ */
+
+/** window.__bench, filled by PROBES; times are the page's performance.now(), ms. */
+export interface Probes {
+  /** the file input's change event: the drop */
+  t0: number;
+  /** the first frame showing a records count above zero */
+  first: number;
+  /** the first frame with Export report (JSON) enabled: the final report */
+  done: number;
+  /** the longest gap between animation frames during the analysis */
+  gap: number;
+  /** [startTime, duration] of every long task (> 50 ms) on the main thread */
+  long: [number, number][];
+}
+
+/** Installs the probes: a capturing change listener, a per-frame check of the page, a long-task observer. */
+export const PROBES = `(() => {
+  const b = (window.__bench = { t0: 0, first: 0, done: 0, gap: 0, long: [] });
+  document.addEventListener('change', (e) => {
+    if (!b.t0 && e.target instanceof HTMLInputElement && e.target.type === 'file') b.t0 = performance.now();
+  }, true);
+  const exportOn = () => [...document.querySelectorAll('button')].some(
+    (x) => x.textContent.includes('Export report (JSON)') && !x.disabled);
+  let last = 0;
+  const tick = (t) => {
+    if (b.t0 && !b.done) {
+      if (last > b.t0) b.gap = Math.max(b.gap, t - last);
+      if (!b.first) {
+        const v = document.querySelector('[data-testid="card-records"] .value');
+        if (v && /[1-9]/.test(v.textContent)) b.first = t;
+      }
+      if (exportOn()) b.done = t;
+    }
+    last = t;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) b.long.push([e.startTime, e.duration]); })
+    .observe({ type: 'longtask', buffered: true });
+})()`;
+
+/**
+ * The floor, in the same browser: two workers (the engine's slices use two) each read half of the file chosen in
+ * #bench-floor through File.stream() and count newline bytes. Resolves to { ms, newlines }.
+ */
+export const FLOOR_IN_PAGE = `(async () => {
+  const file = document.getElementById('bench-floor').files[0];
+  const src = \`onmessage = async (e) => { const r = e.data.stream().getReader(); let n = 0;
+    for (;;) { const { done, value } = await r.read(); if (done) break;
+      let p = value.indexOf(10); while (p !== -1) { n++; p = value.indexOf(10, p + 1); } }
+    postMessage(n); };\`;
+  const url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
+  const half = Math.floor(file.size / 2);
+  const parts = [file.slice(0, half), file.slice(half)];
+  const workers = parts.map(() => new Worker(url));
+  const t = performance.now();
+  const counts = await Promise.all(workers.map((w, i) => new Promise((resolve) => {
+    w.onmessage = (e) => resolve(e.data);
+    w.postMessage(parts[i]);
+  })));
+  const ms = performance.now() - t;
+  workers.forEach((w) => w.terminate());
+  return { ms, newlines: counts[0] + counts[1] };
+})()`;
