@@ -158,7 +158,6 @@ export async function analyze(
   };
 
   const onProgress = opts.onProgress;
-  // (each file's read errors are caught below, so the loop ends and the heartbeat stops)
   const heartbeat = onProgress
     ? setInterval(
         () =>
@@ -174,121 +173,126 @@ export async function analyze(
       )
     : null;
 
-  for (fileIndex = 0; fileIndex < inputs.length; fileIndex++) {
-    const input = inputs[fileIndex]!;
-    const summary = files[fileIndex]!;
-    const ctx = new ParseContext(
-      new IsoTimeParser(new ZoneResolver(config.timeZone)),
-      new Interner(),
-      input.lastModified ?? Date.now(),
-    );
-    let builder: RecordBuilder | null = null;
-    const detecting = new DetectingSink((held) => {
-      const forced = config.format === 'auto' ? null : formats.find((f) => f.id === config.format);
-      const detection = detectFormat(held, forced ? [forced] : formats, ctx);
-      if (forced) detection.format = forced; // the user's word, even where it parses nothing
-      builder = new RecordBuilder(detection.format, ctx, input.name, firstFile + fileIndex, emit);
-      if (range) {
-        if (range.start > 0) {
-          builder.dropLines = 1;
-          builder.waitForRecord = true;
-        }
-        builder.stopAt = range.end;
-      }
-      return { detection, sink: builder };
-    });
-    const splitter = new LineSplitter(detecting, config.maxLineBytes);
-    if (from > 0) splitter.skip(from); // offsets stay the file's
-    // the file's own start decides whether it is text; a later slice does not judge the file
-    const gate = from === 0 ? new TextGate() : null;
-    current = {
-      get builder() {
-        return builder;
-      },
-      // bytes read: the ones held until the file is judged text too
-      get bytes() {
-        return splitter.bytes + (gate?.heldBytes ?? 0);
-      },
-    };
-    let bom = 0;
-    let first = true;
-    const reading = current;
-    /** A progress snapshot when one is due; one that is slow to make (many templates) is made less often. */
-    const progress = (): void => {
-      const now = performance.now();
-      if (!opts.onSnapshot || now - lastSnap < interval) return;
-      summary.bytesRead = reading.bytes;
-      opts.onSnapshot(snapshot(false));
-      lastSnap = performance.now();
-      const cost = lastSnap - now;
-      // at most a fifth of the time goes to snapshots (an interval of 0 asks for every chunk, and gets it)
-      interval = baseInterval > 0 && cost > 25 ? Math.max(baseInterval, 4 * cost) : baseInterval;
-    };
-    try {
-      const opened = await openBytes(input, (n) => (rawRead += n));
-      summary.gzip = opened.gzip;
-      for await (let chunk of opened.chunks) {
-        if (first && from === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
-          chunk = chunk.subarray(3); // a UTF-8 byte order mark: counted, not part of the first line
-          splitter.skip(3);
-          bom = 3;
-        }
-        first = false;
-        // pushed in bounded pieces, so a huge chunk (a decompressor may hand out hundreds of MB) still lets
-        // progress out on time; the gate holds the file's start back until it is judged to be text
-        for (const piece of gate === null ? [chunk] : gate.push(chunk)) {
-          for (let at = 0; at < piece.length; at += PUSH_BYTES) {
-            const last = at + PUSH_BYTES >= piece.length;
-            splitter.push(at === 0 && last ? piece : piece.subarray(at, at + PUSH_BYTES));
-            if ((builder as RecordBuilder | null)?.stopped) break;
-            if (!last) progress();
+  try {
+    for (fileIndex = 0; fileIndex < inputs.length; fileIndex++) {
+      const input = inputs[fileIndex]!;
+      const summary = files[fileIndex]!;
+      const ctx = new ParseContext(
+        new IsoTimeParser(new ZoneResolver(config.timeZone)),
+        new Interner(),
+        input.lastModified ?? Date.now(),
+      );
+      let builder: RecordBuilder | null = null;
+      const detecting = new DetectingSink((held) => {
+        const forced = config.format === 'auto' ? null : formats.find((f) => f.id === config.format);
+        const detection = detectFormat(held, forced ? [forced] : formats, ctx);
+        if (forced) detection.format = forced; // the user's word, even where it parses nothing
+        builder = new RecordBuilder(detection.format, ctx, input.name, firstFile + fileIndex, emit);
+        if (range) {
+          if (range.start > 0) {
+            builder.dropLines = 1;
+            builder.waitForRecord = true;
           }
-          if ((builder as RecordBuilder | null)?.stopped) break;
+          builder.stopAt = range.end;
         }
-        progress();
-        if ((builder as RecordBuilder | null)?.stopped) break; // the rest is the next slice's
+        return { detection, sink: builder };
+      });
+      const splitter = new LineSplitter(detecting, config.maxLineBytes);
+      if (from > 0) splitter.skip(from); // offsets stay the file's
+      // the file's own start decides whether it is text; a later slice does not judge the file
+      const gate = from === 0 ? new TextGate() : null;
+      current = {
+        get builder() {
+          return builder;
+        },
+        // bytes read: the ones held until the file is judged text too
+        get bytes() {
+          return splitter.bytes + (gate?.heldBytes ?? 0);
+        },
+      };
+      let bom = 0;
+      let first = true;
+      const reading = current;
+      /** A progress snapshot when one is due; one that is slow to make (many templates) is made less often. */
+      const progress = (): void => {
+        const now = performance.now();
+        if (!opts.onSnapshot || now - lastSnap < interval) return;
+        summary.bytesRead = reading.bytes;
+        opts.onSnapshot(snapshot(false));
+        lastSnap = performance.now();
+        const cost = lastSnap - now;
+        // at most a fifth of the time goes to snapshots (an interval of 0 asks for every chunk, and gets it)
+        interval = baseInterval > 0 && cost > 25 ? Math.max(baseInterval, 4 * cost) : baseInterval;
+      };
+      try {
+        const opened = await openBytes(input, (n) => (rawRead += n));
+        summary.gzip = opened.gzip;
+        for await (let chunk of opened.chunks) {
+          if (first && from === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+            chunk = chunk.subarray(3); // a UTF-8 byte order mark: counted, not part of the first line
+            splitter.skip(3);
+            bom = 3;
+          }
+          first = false;
+          // pushed in bounded pieces, so a huge chunk (a decompressor may hand out hundreds of MB) still lets
+          // progress out on time; the gate holds the file's start back until it is judged to be text
+          for (const piece of gate === null ? [chunk] : gate.push(chunk)) {
+            for (let at = 0; at < piece.length; at += PUSH_BYTES) {
+              const last = at + PUSH_BYTES >= piece.length;
+              splitter.push(at === 0 && last ? piece : piece.subarray(at, at + PUSH_BYTES));
+              if ((builder as RecordBuilder | null)?.stopped) break;
+              if (!last) progress();
+            }
+            if ((builder as RecordBuilder | null)?.stopped) break;
+          }
+          progress();
+          if ((builder as RecordBuilder | null)?.stopped) break; // the rest is the next slice's
+        }
+        if (gate !== null) for (const c of gate.end()) splitter.push(c);
+      } catch (caught) {
+        const e =
+          gate === null || caught instanceof NotTextError ? caught : flushGate(gate, splitter, caught);
+        if (e instanceof NotTextError) {
+          summary.error = e.message;
+          summary.bytesRead = splitter.bytes;
+          analysis.totals.addLines(NO_LINES, splitter.bytes);
+          current = null;
+          continue;
+        }
+        const message = e instanceof Error ? e.message : String(e);
+        if (summary.gzip) {
+          summary.warnings.push(
+            `The gzip data is truncated or corrupt (${message}); the ${formatBytes(splitter.bytes)} decompressed before that were analyzed.`,
+          );
+        } else {
+          summary.error = `Reading stopped: ${message}; the ${formatBytes(splitter.bytes)} read before that were analyzed.`;
+        }
       }
-      if (gate !== null) for (const c of gate.end()) splitter.push(c);
-    } catch (caught) {
-      const e = gate === null || caught instanceof NotTextError ? caught : flushGate(gate, splitter, caught);
-      if (e instanceof NotTextError) {
-        summary.error = e.message;
-        summary.bytesRead = splitter.bytes;
-        analysis.totals.addLines(NO_LINES, splitter.bytes);
-        current = null;
-        continue;
+      splitter.end();
+      detecting.finish();
+      (builder as RecordBuilder | null)?.finish();
+      const done = builder as RecordBuilder | null;
+      // a slice counts the bytes of its own lines; a whole file, every byte read (a BOM included)
+      const bytes = range ? (done?.countedBytes ?? 0) + bom : splitter.bytes;
+      describeFile(
+        summary,
+        detecting.detection?.format ?? null,
+        detecting.detection?.confidence ?? 0,
+        done,
+        bytes,
+      );
+      if (done !== null) {
+        Object.assign(summary, ingestFacts(done.counts, done.firstInvalidTime));
+        summary.warnings.push(...ingestNotes(summary));
       }
-      const message = e instanceof Error ? e.message : String(e);
-      if (summary.gzip) {
-        summary.warnings.push(
-          `The gzip data is truncated or corrupt (${message}); the ${formatBytes(splitter.bytes)} decompressed before that were analyzed.`,
-        );
-      } else {
-        summary.error = `Reading stopped: ${message}; the ${formatBytes(splitter.bytes)} read before that were analyzed.`;
-      }
+      if (done !== null) analysis.totals.addLines(done.counts, bytes);
+      else analysis.totals.addLines(NO_LINES, bytes);
+      current = null;
     }
-    splitter.end();
-    detecting.finish();
-    (builder as RecordBuilder | null)?.finish();
-    const done = builder as RecordBuilder | null;
-    // a slice counts the bytes of its own lines; a whole file, every byte read (a BOM included)
-    const bytes = range ? (done?.countedBytes ?? 0) + bom : splitter.bytes;
-    describeFile(
-      summary,
-      detecting.detection?.format ?? null,
-      detecting.detection?.confidence ?? 0,
-      done,
-      bytes,
-    );
-    if (done !== null) {
-      Object.assign(summary, ingestFacts(done.counts, done.firstInvalidTime));
-      summary.warnings.push(...ingestNotes(summary));
-    }
-    if (done !== null) analysis.totals.addLines(done.counts, bytes);
-    else analysis.totals.addLines(NO_LINES, bytes);
-    current = null;
+  } finally {
+    // also when something throws past the per-file handling: a live timer would keep reporting
+    if (heartbeat !== null) clearInterval(heartbeat);
   }
-  if (heartbeat !== null) clearInterval(heartbeat);
   fileIndex = Math.max(0, inputs.length - 1);
   opts.keep?.(analysis);
   const final = snapshot(true);

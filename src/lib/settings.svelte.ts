@@ -28,11 +28,19 @@ export class Settings {
     this.ready = this.load();
   }
 
-  /** Validates off the main thread (src/lib/config-check.ts), counting the check as in progress. */
-  private async checked(run: () => Promise<ConfigResult>): Promise<ConfigResult> {
+  /** bumped by every change of the settings: a check's late answer does not undo a newer choice */
+  private generation = 0;
+
+  /**
+   * Validates off the main thread (src/lib/config-check.ts), counting the check as in progress. Null when the
+   * settings changed while it ran (the newer choice stands).
+   */
+  private async checked(run: () => Promise<ConfigResult>): Promise<ConfigResult | null> {
+    const asked = this.generation;
     this.checking++;
     try {
-      return await run();
+      const result = await run();
+      return asked === this.generation ? result : null;
     } finally {
       this.checking--;
     }
@@ -53,6 +61,7 @@ export class Settings {
     this.notice = { kind: 'info', text: 'Checking your saved settings…' };
     const result = await this.checked(() => this.checker.checkText(text));
     if (this.notice?.text === 'Checking your saved settings…') this.notice = null;
+    if (result === null) return; // settings chosen meanwhile (a link, an import, a reset) stand
     if (result.ok) {
       this.config = result.config;
       return;
@@ -80,6 +89,7 @@ export class Settings {
 
   /** Applies a validated config and keeps it; false when it could not be kept (it still applies in this tab). */
   set(config: Config): boolean {
+    this.generation++;
     this.config = config;
     return this.write(STORAGE_KEY, JSON.stringify(config));
   }
@@ -92,6 +102,13 @@ export class Settings {
   async importText(text: string, source: string): Promise<ConfigResult> {
     this.notice = { kind: 'info', text: `Checking the settings in ${source}…` };
     const result = await this.checked(() => this.checker.checkText(text));
+    if (result === null) {
+      this.notice = {
+        kind: 'info',
+        text: `${source} was not applied: the settings changed while it was checked.`,
+      };
+      return { ok: false, errors: ['(document): the settings changed while it was checked'] };
+    }
     if (result.ok) {
       if (this.set(result.config)) this.notice = { kind: 'info', text: `Settings imported from ${source}.` };
     } else {
@@ -137,6 +154,13 @@ export class Settings {
     }
     this.notice = { kind: 'info', text: 'Checking the link’s settings…' };
     void this.checked(() => this.checker.check(value)).then((result) => {
+      if (result === null) {
+        this.notice = {
+          kind: 'info',
+          text: 'The link’s settings were not applied: you changed the settings while they were checked.',
+        };
+        return;
+      }
       if (result.ok) {
         if (this.set(result.config)) this.notice = { kind: 'info', text: 'Settings loaded from the link.' };
         else

@@ -67,7 +67,8 @@ export class Watchdog {
 
 /**
  * What the user reads when the watchdog stops an analysis: what was last progressing (bytes, records, which
- * file) and that it stopped. A regular expression is named only when the static check flags it as slow.
+ * file) and that it stopped. User regexes run in linear time or proven safe (docs/regex.md), so the message
+ * does not blame them; it says what the user can do.
  */
 export function stallMessage(stall: Stall, files: readonly { name: string }[], totalBytes: number): string {
   const last = stall.last;
@@ -85,5 +86,5 @@ export function stallMessage(stall: Stall, files: readonly { name: string }[], t
     last === null ? '' : ' The dashboard shows what was read up to then; its report can be exported.';
   if (stall.kind === 'idle') return head + tail;
   // user regexes cannot be the cause: each runs natively only when proven safe, else in linear time
-  return `${head} None of your settings can cause this (every regular expression of yours runs in time linear in the line): the file may be unusual (please report it).${tail}`;
+  return `${head} Your regular expressions cannot hang it (each runs in time linear in the line): the file may be unusual, or the machine very busy; try again, or report it.${tail}`;
 }

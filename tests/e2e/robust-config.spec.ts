@@ -108,7 +108,7 @@ test('the settings panel shows a draft as being checked, then its errors from th
   const first = page.getByRole('group', { name: 'Sequence 1' });
   await first.getByLabel('or regex').first().fill('(\\d+)-\\1');
   await expect(page.getByTestId('settings-errors')).toContainText(
-    'sequences.0.steps.0.regex: could backtrack for a very long time on some lines',
+    'sequences.0.steps.0.regex: uses a backreference (\\1, \\k<name>), which Loglens cannot run safely',
   );
   await expect(page.getByTestId('settings-errors')).toContainText('uses a backreference');
   await expect(page.getByTestId('settings-state')).toHaveText('fix the fields in red to apply');

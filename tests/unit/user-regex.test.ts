@@ -53,6 +53,16 @@ describe('user regexes: proven safe → native, otherwise linear-time', () => {
     expect(() => compileUserRegex('(\\d+)\\s+\\1', false)).toThrow(/uses a backreference \(\\1, \\k<name>\)/);
     expect(() => compileUserRegex('(?<x>a+)+\\k<x>', false)).toThrow(/uses a backreference/);
     expect(() => compileUserRegex('(?=a)(a+)+$', false)).toThrow(/uses a lookahead/);
+    // whatever the check would say: a lookaround's rescans and a backreference's compares are not modelled
+    expect(() => compileUserRegex('^(?:a(?![a-z]*!))*$', false)).toThrow(/uses a lookahead/);
+    expect(() => compileUserRegex('^(\\w+)\\s\\1$', false)).toThrow(/uses a backreference/);
+    // escaped, they are plain characters
+    expect(engineOf(compileUserRegex('^\\\\1 \\(?=x$', false))).toBe('native');
+    // a lookbehind is never proven (its cost is not modelled): re2js runs it, in linear time
+    const lb = compileUserRegex('^(?<message>(?:(?<=^[a-z]*)[a-z])*)$', false);
+    expect(engineOf(lb)).toBe('linear');
+    expect(lb.exec('a'.repeat(32_000) + '!')).toBeNull();
+    expect(lb.exec('abc')?.groups?.message).toBe('abc');
   });
 
   it('proofs respect the case flag: ASCII patterns are checked as written', () => {
@@ -68,11 +78,18 @@ describe('user regexes: proven safe → native, otherwise linear-time', () => {
       '(?<w>ab|b)c',
       '^(?<time>\\d\\d:\\d\\d) (?<level>[A-Z]+) (?<message>.*)$',
       'x(?<n>\\d{1,3})y',
+      '^(?<time>\\S+) (?<message>.*)$',
+      '(?<w>\\s+)(?<rest>[\\s\\S]*)',
+      '^(?<a>[^\\s:]+):(?<b>.)',
     ];
     const compiled = patterns.map((p) => ({ native: new RegExp(p, 'u'), forced: compileLinear(p, false) }));
     fc.assert(
       fc.property(
-        fc.string({ unit: fc.constantFrom(...'abcxy0123:= AZ\u00e9'.split('')), maxLength: 30 }),
+        fc.string({
+          // the characters where the engines' `.`, `\s` and `\S` used to differ: CR, LF, NBSP, VT, U+2028, BOM
+          unit: fc.constantFrom(...'abcxy0123:= AZ\u00e9\r\n\u00a0\v\u2028\ufeff\t'.split('')),
+          maxLength: 30,
+        }),
         (s) => {
           for (const { native, forced } of compiled) {
             const a = native.exec(s);

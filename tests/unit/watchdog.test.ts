@@ -70,7 +70,7 @@ describe('stallMessage', () => {
       9_000_000,
     );
     expect(msg).toBe(
-      'The analysis was stopped: the engine stopped responding for 5 s while reading b.log.gz (3.4 MB of 9.0 MB read, 12,345 records so far). None of your settings can cause this (every regular expression of yours runs in time linear in the line): the file may be unusual (please report it). The dashboard shows what was read up to then; its report can be exported.',
+      'The analysis was stopped: the engine stopped responding for 5 s while reading b.log.gz (3.4 MB of 9.0 MB read, 12,345 records so far). Your regular expressions cannot hang it (each runs in time linear in the line): the file may be unusual, or the machine very busy; try again, or report it. The dashboard shows what was read up to then; its report can be exported.',
     );
   });
 
@@ -82,7 +82,7 @@ describe('stallMessage', () => {
 
   it('says when nothing was reported at all', () => {
     expect(stallMessage({ kind: 'silent', forMs: 5000, last: null }, files, 100)).toBe(
-      'The analysis was stopped: the engine stopped responding for 5 s before a.log sent any progress. None of your settings can cause this (every regular expression of yours runs in time linear in the line): the file may be unusual (please report it).',
+      'The analysis was stopped: the engine stopped responding for 5 s before a.log sent any progress. Your regular expressions cannot hang it (each runs in time linear in the line): the file may be unusual, or the machine very busy; try again, or report it.',
     );
   });
 });

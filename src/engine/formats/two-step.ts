@@ -18,6 +18,10 @@ export interface TwoStepSpec extends Omit<RegexFormatSpec, 'variants'> {
 export function twoStepFormat(spec: TwoStepSpec): LineFormat {
   const { head, rest } = spec;
   if (!rest.sticky) throw new Error(`${spec.id}: the second regex must be sticky`);
+  // the halves' groups are joined into one object: a name in both would let an unset one hide the other
+  const names = (re: RegExp): string[] => [...re.source.matchAll(/\(\?<([A-Za-z_]\w*)>/g)].map((m) => m[1]!);
+  const shared = names(head).filter((n) => names(rest).includes(n));
+  if (shared.length > 0) throw new Error(`${spec.id}: both regexes name the group(s) ${shared.join(', ')}`);
   const asRegex: RegexFormatSpec = { ...spec, variants: [] };
   const variant = { re: head, time: Array.isArray(spec.time) ? spec.time : [spec.time as string] };
   return {
