@@ -121,9 +121,13 @@ export function rssPeaks(ms = 200): { stop(): ProcessRss[] } {
   };
 }
 
-/** The production build served by `vite preview` (built first when dist/ is missing). */
+/**
+ * The production build served by `vite preview`, built first so that the figures are the source's, never a
+ * stale dist/ (LOGLENS_BENCH_NO_BUILD=1 serves dist/ as it is).
+ */
 export async function startPreview(port: string): Promise<{ url: string; server: ChildProcess }> {
-  if (!existsSync('dist/index.html')) execFileSync('npx', ['vite', 'build'], { stdio: 'inherit' });
+  if (process.env.LOGLENS_BENCH_NO_BUILD !== '1' || !existsSync('dist/index.html'))
+    execFileSync('npx', ['vite', 'build'], { stdio: 'inherit' });
   const server = spawn('npx', ['vite', 'preview', '--port', port, '--strictPort'], {
     stdio: 'ignore',
     detached: true,

@@ -9,7 +9,8 @@ import type { Analysis } from '../engine/analysis.ts';
 import { analyze, mergedFileSummary } from '../engine/analyze.ts';
 import type { Config } from '../engine/config.ts';
 import { orderRotated } from '../engine/ingest/rotation.ts';
-import { SLICE_MIN_BYTES, detectHead, mayBeSliced, planPieces, type Piece } from '../engine/slicing.ts';
+import { SLICE_MIN_BYTES, mayBeSliced, planPieces, type Piece } from '../engine/slicing.ts';
+import { detectHead } from '../engine/detect-head.ts';
 import type { FileSummary, Snapshot } from '../engine/types.ts';
 import type { DiskInput } from './node-input.ts';
 

@@ -1,10 +1,8 @@
 /**
  * The slicing plan for parallel reading (the page's workers, the command line's threads): which files can be read
- * in slices, how many, and where the cuts fall. Pure: the callers own the workers and the merge.
+ * in slices, how many, and where the cuts fall. Pure, and importing nothing of the engine (the page's main
+ * thread uses it): the callers own the workers and the merge; detect-head.ts reads a file's head.
  */
-import type { Config } from './config.ts';
-import type { ByteInput } from './ingest/source.ts';
-import { analyze } from './analyze.ts';
 
 /** Files from this size are read in slices (one per worker); smaller ones are read whole. */
 export const SLICE_MIN_BYTES = 32 * 1024 * 1024;
@@ -64,33 +62,4 @@ export function planPieces(
     if (n === 1) return [{ file, range: null, format: configFormat }];
     return sliceRanges(size, n).map((range) => ({ file, range, format: head!.format }));
   });
-}
-
-/** The format and compression of a file's first HEAD_BYTES, detected as the analysis would. */
-export async function detectHead(input: ByteInput, config: Config): Promise<Head> {
-  const reader = input.stream().getReader();
-  const parts: Uint8Array[] = [];
-  let got = 0;
-  while (got < HEAD_BYTES) {
-    const r = await reader.read();
-    if (r.done) break;
-    parts.push(r.value);
-    got += r.value.length;
-  }
-  await reader.cancel().catch(() => undefined);
-  const bytes = new Uint8Array(got);
-  let at = 0;
-  for (const p of parts) {
-    bytes.set(p, at);
-    at += p.length;
-  }
-  const head = bytes.subarray(0, HEAD_BYTES);
-  const headInput: ByteInput = {
-    name: input.name,
-    size: head.length,
-    lastModified: input.lastModified,
-    stream: () => new Blob([head]).stream(),
-  };
-  const s = await analyze([headInput], config, { detectors: false, templates: false });
-  return { format: s.files[0]!.format, gzip: s.files[0]!.gzip };
 }

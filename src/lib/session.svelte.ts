@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import { mayBeSliced, sliceCount, sliceRanges } from '../engine/slicing.ts';
 import type { EngineApi, AnalysisResult } from '../worker/engine.worker.ts';
 import type { Progress, Snapshot } from '../engine/types.ts';
 import type { LineAt } from '../engine/lines-around.ts';
@@ -13,8 +14,7 @@ import { Watchdog, stallMessage } from './watchdog.ts';
 export const STALL_MS = 5000;
 /** Messages that still come, but with no byte read and no record made for this long: the read is stuck. */
 export const IDLE_MS = 60_000;
-/** Files from this size are read by several workers (one per core, at most MAX_SLICES). */
-export const SLICE_MIN_BYTES = 32 * 1024 * 1024;
+/** Big files are read by several workers: one per core, at most this many (src/engine/slicing.ts decides). */
 const MAX_SLICES = 4;
 /**
  * While reading, the dashboard takes a new snapshot at most this often (the first at once); the progress bar
@@ -169,12 +169,11 @@ export class AnalysisSession {
     config: Config,
   ): Promise<{ slices: number; format: string }> {
     const one = { slices: 1, format: config.format };
-    const cores = Math.min(MAX_SLICES, navigator.hardwareConcurrency || 1);
-    if (cores < 2 || file.size < SLICE_MIN_BYTES) return one;
+    const workers = Math.min(MAX_SLICES, navigator.hardwareConcurrency || 1);
+    if (!mayBeSliced(file.size, workers)) return one;
     const head = await api.detect(file, config);
-    // gzip cannot be entered in the middle; CRI partial lines may be completed across a cut
-    if (head.gzip || head.format === 'unknown' || head.format === 'k8s-cri') return one;
-    return { slices: Math.min(cores, Math.floor(file.size / (SLICE_MIN_BYTES / 2))), format: head.format };
+    const slices = sliceCount(file.size, workers, head);
+    return slices > 1 ? { slices, format: head.format } : one;
   }
   /** the workers reading the other slices of the current analysis */
   private helpers: Worker[] = [];
@@ -224,14 +223,14 @@ export class AnalysisSession {
         },
       });
     };
-    const cut = (i: number): number => Math.floor((file.size * i) / n);
+    const ranges = sliceRanges(file.size, n);
     const slices = await Promise.all(
       apis.map((a, i) =>
         a.analyzeSlice(
           job,
           file,
           forced,
-          { start: cut(i), end: i === n - 1 ? file.size : cut(i + 1) },
+          ranges[i]!,
           Comlink.proxy((s: Snapshot) => {
             if (s.jobId !== this.jobId) return;
             latest[i] = s;

@@ -4,6 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import { analyze, mergedSnapshot } from '../engine/analyze.ts';
+import { detectHead } from '../engine/detect-head.ts';
 import { parseConfig, type Config } from '../engine/config.ts';
 import { buildReport, type Report } from '../engine/report.ts';
 import { generateSample, type SampleOptions } from '../engine/sample.ts';
@@ -48,9 +49,7 @@ const api = {
   async detect(file: File, config: unknown): Promise<{ format: string; gzip: boolean }> {
     const parsed = parseConfig(config);
     if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
-    const head = new File([file.slice(0, 1 << 20)], file.name, { lastModified: file.lastModified });
-    const s = await analyze([head], parsed.config, { detectors: false, templates: false });
-    return { format: s.files[0]!.format, gzip: s.files[0]!.gzip };
+    return detectHead(file, parsed.config);
   },
 
   /**
