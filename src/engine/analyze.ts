@@ -105,8 +105,8 @@ export async function analyze(
   let lastSnap = started;
   let fileIndex = 0;
   const onRecord = opts.onRecord;
-  const emit = (r: LogRecord): void => {
-    analysis.push(r);
+  const emit = (r: LogRecord, shape: number): void => {
+    analysis.push(r, shape);
     files[fileIndex]!.records++;
     if (onRecord) onRecord(r);
   };
@@ -179,7 +179,7 @@ export async function analyze(
       const forced = config.format === 'auto' ? null : formats.find((f) => f.id === config.format);
       const detection = detectFormat(held, forced ? [forced] : formats, ctx);
       if (forced) detection.format = forced; // the user's word, even where it parses nothing
-      builder = new RecordBuilder(detection.format, ctx, input.name, fileIndex, emit);
+      builder = new RecordBuilder(detection.format, ctx, input.name, fileIndex, emit, opts.templates ?? true);
       if (range) {
         if (range.start > 0) {
           builder.dropLines = 1;

@@ -44,6 +44,7 @@ export const isoLevelService: LineFormat = {
     out.level = level;
     out.service = service;
     out.message = p < end ? ctx.text(b, p, end, info) : '';
+    ctx.messageAt = p;
     out.fields = null;
     return true;
   },

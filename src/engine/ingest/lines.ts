@@ -1,4 +1,4 @@
-import { isAsciiChunk, nextHighByte } from './utf8.ts';
+import { nextHighByte } from './utf8.ts';
 
 /**
  * Receives each line as a byte span. The bytes are only valid during the call: the splitter reuses its
@@ -86,14 +86,14 @@ export class LineSplitter {
   push(chunk: Uint8Array): void {
     const len = chunk.length;
     if (len === 0) return;
-    const ascii = isAsciiChunk(chunk);
+    // In a chunk with a high byte, the lines before the next high byte are decoded together (an ASCII run,
+    // sliced per line): a few non-ASCII names must not send every line of the chunk through the decoder.
+    let high = nextHighByte(chunk, 0);
+    const ascii = high === len;
     // Decoding a whole ASCII chunk once and slicing it beats one TextDecoder call per line.
     const text = ascii ? asciiDecoder.decode(chunk) : null;
     const base = this.pos;
     let p = 0;
-    // In a chunk with a high byte, the lines before the next high byte are decoded together (an ASCII run,
-    // sliced per line): a few non-ASCII names must not send every line of the chunk through the decoder.
-    let high = ascii ? len : nextHighByte(chunk, 0);
     let runEnd = -1;
     if (this.carryLen > 0 || this.skipping) {
       const nl = chunk.indexOf(10);
