@@ -475,53 +475,49 @@ function hashChars(s: Chars, start: number, n: number): number {
   // lanes to its start and mixes its masked form instead (masked tokens are few and short).
   let h1 = 0x811c9dc5 | 0;
   let h2 = 0x9747b28c | 0;
-  let t1 = h1;
-  let t2 = h2;
-  let tokStart = -1;
-  let flags = 0;
+  let i = start;
   let first = true;
-  for (let i = start; i <= n; i++) {
-    const c = i < n ? s[i]! : 32;
-    if (c <= 32) {
-      if (tokStart < 0) continue;
-      if (flags !== 0) {
-        const m = maskToken(s, tokStart, i, flags);
-        if (m >= 0) {
-          H1 = t1;
-          H2 = t2;
-          mixRange(s, tokStart, m);
-          mix(60); // "<*>"
-          mix(42);
-          mix(62);
-          mixRange(s, maskEnd, i);
-          h1 = H1;
-          h2 = H2;
-        }
-      }
-      tokStart = -1;
-      continue;
+  for (;;) {
+    while (i < n && s[i]! <= 32) i++;
+    if (i >= n) break;
+    // tokens are joined by one space, whatever whitespace was between them
+    if (!first) {
+      h1 = Math.imul(h1 ^ 32, 0x01000193);
+      h2 = Math.imul(h2 ^ 32, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
     }
-    if (tokStart < 0) {
-      // tokens are joined by one space, whatever whitespace was between them
-      if (!first) {
-        h1 = Math.imul(h1 ^ 32, 0x01000193);
-        h2 = Math.imul(h2 ^ 32, 0x5bd1e995);
-        h2 ^= h2 >>> 15;
+    first = false;
+    const t1 = h1;
+    const t2 = h2;
+    const tokStart = i;
+    let flags = 0;
+    for (; i < n; i++) {
+      const c = s[i]!;
+      if (c <= 57) {
+        if (c <= 32) break;
+        if (c >= 48) flags |= F_DIGIT;
+        else if (c === 47) flags |= F_SLASH;
+      } else if (c === 92) {
+        flags |= F_SLASH;
       }
-      first = false;
-      t1 = h1;
-      t2 = h2;
-      tokStart = i;
-      flags = c <= 57 ? (c >= 48 ? F_DIGIT : c === 47 ? F_SLASH : 0) : c === 92 ? F_SLASH : 0;
-    } else if (c <= 57) {
-      if (c >= 48) flags |= F_DIGIT;
-      else if (c === 47) flags |= F_SLASH;
-    } else if (c === 92) {
-      flags |= F_SLASH;
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
     }
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-    h2 ^= h2 >>> 15;
+    if (flags !== 0) {
+      const m = maskToken(s, tokStart, i, flags);
+      if (m >= 0) {
+        H1 = t1;
+        H2 = t2;
+        mixRange(s, tokStart, m);
+        mix(60); // "<*>"
+        mix(42);
+        mix(62);
+        mixRange(s, maskEnd, i);
+        h1 = H1;
+        h2 = H2;
+      }
+    }
   }
   H1 = h1;
   H2 = h2;
