@@ -36,8 +36,8 @@ export const isoLevelService: LineFormat = {
     if (level === null) return false;
     p = skipSpaces(b, q, end);
     if (p >= end) return false;
-    q = nextSpace(b, p, end);
-    const service = ctx.names.get(b, p, q);
+    const service = ctx.names.wordAt(b, p, end);
+    q = ctx.names.wordEnd;
     p = skipSpaces(b, q, end);
     out.time = bad ? null : time;
     if (bad) out.badTime = ctx.text(b, start, ctx.iso.end, info);
