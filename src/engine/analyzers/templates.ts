@@ -330,12 +330,21 @@ function isPath(s: Chars, p: number, q: number): boolean {
 
 const F_DIGIT = 1;
 const F_SLASH = 2;
+/** the token holds a `=` (maskToken looks for key=value only then) */
+const F_EQ = 4;
+const F_SPACE = 8;
+/** What an ASCII code unit tells the shape hash's token loop: whitespace, or which flag it sets. */
+const TOKEN = new Uint8Array(128);
+TOKEN.fill(F_SPACE, 0, 33);
+TOKEN.fill(F_DIGIT, 48, 58);
+TOKEN[47] = TOKEN[92] = F_SLASH;
+TOKEN[61] = F_EQ;
 /** End of the masked range when maskToken found one (a module variable: no allocation per token). */
 let maskEnd = 0;
 
 /**
  * The range of token [a, b) to replace by `<*>`: returns its start and sets maskEnd, or returns −1.
- * `flags` says whether the token holds a digit (F_DIGIT) or a slash or backslash (F_SLASH).
+ * `flags` says whether the token holds a digit (F_DIGIT), a slash or backslash (F_SLASH), a `=` (F_EQ).
  */
 function maskToken(s: Chars, a: number, b: number, flags: number): number {
   let p = a;
@@ -347,7 +356,7 @@ function maskToken(s: Chars, a: number, b: number, flags: number): number {
     maskEnd = q;
     return p;
   }
-  for (let i = p + 1; i < q; i++) {
+  for (let i = (flags & F_EQ) !== 0 ? p + 1 : q; i < q; i++) {
     if (s[i]! === 61) {
       // key=value: mask a value that holds a digit or is a path
       let v = i + 1;
@@ -421,7 +430,7 @@ export function maskMessage(s: string): string {
     if (c <= 32) {
       if (tokStart < 0) continue;
       if (flags !== 0) {
-        const m = maskToken(c16, tokStart, i, flags);
+        const m = maskToken(c16, tokStart, i, flags | F_EQ);
         if (m >= 0) {
           out += s.slice(flush, m) + WILDCARD;
           flush = maskEnd;
@@ -493,18 +502,18 @@ function hashChars(s: Chars, start: number, n: number): number {
     let flags = 0;
     for (; i < n; i++) {
       const c = s[i]!;
-      if (c <= 57) {
-        if (c <= 32) break;
-        if (c >= 48) flags |= F_DIGIT;
-        else if (c === 47) flags |= F_SLASH;
-      } else if (c === 92) {
-        flags |= F_SLASH;
+      if (c < 128) {
+        const f = TOKEN[c]!;
+        if (f !== 0) {
+          if (f === F_SPACE) break;
+          flags |= f;
+        }
       }
       h1 = Math.imul(h1 ^ c, 0x01000193);
       h2 = Math.imul(h2 ^ c, 0x5bd1e995);
       h2 ^= h2 >>> 15;
     }
-    if (flags !== 0) {
+    if ((flags & (F_DIGIT | F_SLASH)) !== 0) {
       const m = maskToken(s, tokStart, i, flags);
       if (m >= 0) {
         H1 = t1;
