@@ -175,6 +175,21 @@ describe('shape hash', () => {
     return random() < 0.2 ? s + ' ' : s;
   }
 
+  it('mines messages with code units above U+00FF by their masked shape, and match() agrees', () => {
+    const messages = [
+      'user 北京 took 250μs',
+      'user 北京 took 3µs',
+      'user 北京 took 12ms',
+      'user 😀 took 7μs',
+    ];
+    const [m, ids] = mine(messages);
+    expect(ids.slice(0, 3)).toEqual([ids[0], ids[0], ids[0]]);
+    expect(m.template(ids[0]!)).toBe('user 北京 took <*>');
+    expect(m.template(ids[3]!)).toBe('user 😀 took <*>');
+    for (const [i, s] of messages.entries()) expect(m.match(s)).toBe(ids[i]);
+    expect(m.match('user 北京 took 99μs')).toBe(ids[0]);
+  });
+
   it('maskHash (one pass) and maskHashBytes (ASCII bytes) equal the hash of the masked string', () => {
     const random = rng(7);
     const { text } = sampleText({ bytes: 200_000, seed: 3 });
@@ -182,6 +197,7 @@ describe('shape hash', () => {
     for (let i = 0; i < 20_000; i++) messages.push(randomMessage(random));
     for (const m of messages) {
       const h = shapeHash(m);
+      // a message with a code unit above U+00FF has no hash: its shape goes by the masked string alone
       expect(maskHash(m)).toBe(h);
       // eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
       if (/^[\x00-\x7f]*$/.test(m)) {
