@@ -43,6 +43,8 @@ export function nextHighByte(buf: Uint8Array, from: number): number {
   if (words > 0) {
     const u32 = new Uint32Array(buf.buffer, buf.byteOffset + i, words);
     let w = 0;
+    // four words an OR: a quarter of the branches on the long ASCII stretches
+    while (w + 4 <= words && ((u32[w]! | u32[w + 1]! | u32[w + 2]! | u32[w + 3]!) & 0x80808080) === 0) w += 4;
     while (w < words && (u32[w]! & 0x80808080) === 0) w++;
     i += w * 4;
   }
