@@ -500,6 +500,7 @@ function hashChars(s: Chars, start: number, n: number): number {
     const t2 = h2;
     const tokStart = i;
     let flags = 0;
+    let flagged = 0; // code units that set a flag
     for (; i < n; i++) {
       const c = s[i]!;
       if (c < 128) {
@@ -507,6 +508,7 @@ function hashChars(s: Chars, start: number, n: number): number {
         if (f !== 0) {
           if (f === F_SPACE) break;
           flags |= f;
+          flagged++;
         }
       }
       h1 = Math.imul(h1 ^ c, 0x01000193);
@@ -514,7 +516,14 @@ function hashChars(s: Chars, start: number, n: number): number {
       h2 ^= h2 >>> 15;
     }
     if ((flags & (F_DIGIT | F_SLASH)) !== 0) {
-      const m = maskToken(s, tokStart, i, flags);
+      let m: number;
+      if (flags === F_DIGIT && flagged === i - tokStart) {
+        // digits only (an id, a count): number-like as a whole, as maskToken finds, without the call
+        m = tokStart;
+        maskEnd = i;
+      } else {
+        m = maskToken(s, tokStart, i, flags);
+      }
       if (m >= 0) {
         H1 = t1;
         H2 = t2;
