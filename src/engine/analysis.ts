@@ -62,13 +62,14 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.templates = new TemplateMiner(config.templates, isError);
   }
 
-  push(r: LogRecord): void {
+  /** `shape`: the message's template shape hash when the record builder made it from bytes, else NaN */
+  push(r: LogRecord, shape = NaN): void {
     this.totals.push(r);
     this.levels.push(r);
     this.services.push(r);
     this.range.push(r);
     this.timeline.push(r);
-    if (this.mining) this.templates.push(r);
+    if (this.mining) this.templates.push(r, shape);
     if (this.detectors) {
       this.spikes.push(r);
       this.anomalies.push(r);

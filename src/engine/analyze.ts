@@ -113,8 +113,8 @@ export async function analyze(
   const onRecord = opts.onRecord;
   const firstFile = opts.fileIndex ?? 0;
   if (firstFile !== 0 && inputs.length !== 1) throw new Error('a fileIndex needs exactly one input');
-  const emit = (r: LogRecord): void => {
-    analysis.push(r);
+  const emit = (r: LogRecord, shape: number): void => {
+    analysis.push(r, shape);
     files[fileIndex]!.records++;
     if (onRecord) onRecord(r);
   };
@@ -187,7 +187,14 @@ export async function analyze(
         const forced = config.format === 'auto' ? null : formats.find((f) => f.id === config.format);
         const detection = detectFormat(held, forced ? [forced] : formats, ctx);
         if (forced) detection.format = forced; // the user's word, even where it parses nothing
-        builder = new RecordBuilder(detection.format, ctx, input.name, firstFile + fileIndex, emit);
+        builder = new RecordBuilder(
+          detection.format,
+          ctx,
+          input.name,
+          firstFile + fileIndex,
+          emit,
+          opts.templates ?? true,
+        );
         if (range) {
           if (range.start > 0) {
             builder.dropLines = 1;

@@ -43,6 +43,11 @@ const byKey = new Map<number, Level>();
 for (const [word, level] of Object.entries(WORDS))
   if (word.length <= MAX_PACKED) byKey.set(keyOfString(word), level);
 
+const K_INFO = keyOfString('info');
+const K_ERROR = keyOfString('error');
+const K_WARN = keyOfString('warn');
+const K_DEBUG = keyOfString('debug');
+
 function keyOfString(word: string): number {
   let k = 0;
   for (let i = 0; i < word.length; i++) k = k * 32 + (word.charCodeAt(i) - 96);
@@ -60,6 +65,11 @@ export function levelFromBytes(b: Uint8Array, start: number, end: number): Level
     if (c < 97 || c > 122) return null;
     k = k * 32 + (c - 96);
   }
+  // the usual words by compare: cheaper than a Map lookup per line
+  if (k === K_INFO) return 'INFO';
+  if (k === K_ERROR) return 'ERROR';
+  if (k === K_WARN) return 'WARN';
+  if (k === K_DEBUG) return 'DEBUG';
   return byKey.get(k) ?? null;
 }
 

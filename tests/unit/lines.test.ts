@@ -196,6 +196,28 @@ describe('LineSplitter: non-ASCII', () => {
     expectChunkingInvariant(utf8(text), 1024, expected);
   });
 
+  it('gives the ASCII lines of a chunk with a non-ASCII line a decoded run (no decoding per line)', () => {
+    const seen: { text: boolean; ascii: boolean }[] = [];
+    const sink: LineSink = {
+      line(buf, start, end, info) {
+        if (info.text !== null)
+          expect(info.text.slice(start - info.textBase, end - info.textBase)).toBe(
+            latin1.decode(buf.subarray(start, end)),
+          );
+        seen.push({ text: info.text !== null, ascii: info.ascii });
+      },
+    };
+    const s = new LineSplitter(sink, 1024);
+    s.push(utf8('a 1\r\nb 2\n\u0000\u0000c 3\nZoë 4\nd 5\n北京\ne 6\nf 7\ng'));
+    s.push(utf8(' 8\nh 9'));
+    s.end();
+    const y = { text: true, ascii: true };
+    const n = { text: false, ascii: false };
+    const carried = { text: false, ascii: true };
+    // a 1, b 2, c 3 (after NUL padding), Zoë 4, d 5, 北京, e 6, f 7, then g 8 and h 9 carried over chunks
+    expect(seen).toEqual([y, y, y, n, y, n, y, y, carried, carried]);
+  });
+
   it('passes invalid UTF-8 through as bytes (decoded here with U+FFFD)', () => {
     const input = bytesOf('a', [0xff, 0xfe], 'b\n', [0xc3], '\n');
     expectChunkingInvariant(input, 1024, [L('a\uFFFD\uFFFDb', 0, 5, 1), L('\uFFFD', 5, 2, 2)]);

@@ -1,5 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { decodeUtf8, hasHighBytes, isAsciiChunk, isValidUtf8 } from '../../src/engine/ingest/utf8.ts';
+import {
+  decodeUtf8,
+  hasHighBytes,
+  isAsciiChunk,
+  isValidUtf8,
+  nextHighByte,
+} from '../../src/engine/ingest/utf8.ts';
 import { bytesOf, rng, utf8 } from './helpers.ts';
 
 const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -17,6 +23,41 @@ const valid = (bytes: number[] | Uint8Array): boolean => {
   const b = Uint8Array.from(bytes);
   return isValidUtf8(b, 0, b.length);
 };
+
+describe('nextHighByte', () => {
+  /** the answer by a byte loop */
+  const naive = (b: Uint8Array, from: number): number => {
+    let i = from;
+    while (i < b.length && b[i]! < 0x80) i++;
+    return i;
+  };
+
+  it('finds the first high byte at or after `from` in every unaligned subarray (one high byte)', () => {
+    const size = 72;
+    for (let high = 0; high < size; high++) {
+      const buf = new Uint8Array(size).fill(0x61);
+      buf[high] = 0x80 | (high & 0x7f);
+      for (let off = 0; off < 8; off++) {
+        const sub = buf.subarray(off);
+        for (let from = 0; from <= sub.length; from++) expect(nextHighByte(sub, from)).toBe(naive(sub, from));
+      }
+    }
+  });
+
+  it('agrees with a byte loop on random buffers, offsets and starting points', () => {
+    const r = rng(7);
+    for (let k = 0; k < 3000; k++) {
+      const buf = new Uint8Array(1 + Math.floor(r() * 90));
+      const p = r() < 0.5 ? 0.01 : 0.1;
+      for (let i = 0; i < buf.length; i++)
+        buf[i] = r() < p ? 128 + Math.floor(r() * 128) : Math.floor(r() * 128);
+      const a = Math.floor(r() * buf.length);
+      const sub = buf.subarray(a, a + Math.floor(r() * (buf.length - a + 1)));
+      const from = Math.floor(r() * (sub.length + 1));
+      expect(nextHighByte(sub, from)).toBe(naive(sub, from));
+    }
+  });
+});
 
 describe('isAsciiChunk', () => {
   it('is true for empty and ASCII buffers, false with any high byte', () => {

@@ -1,6 +1,7 @@
 import type { LogRecord } from '../types.ts';
 import { levelIndex, type Analyzer } from './analyzer.ts';
 import { BUCKET_LADDER } from './timeline.ts';
+import { ShapeTable } from './shape-table.ts';
 
 /**
  * Message templates, mined as Drain does (He et al., "Drain: An Online Log Parsing Approach with Fixed Depth
@@ -124,6 +125,28 @@ const LADDER: readonly number[] = [
 // ---------------------------------------------------------------------------------------------------------
 // Masking
 
+/**
+ * Masking reads UTF-16 code units from a scratch array, never from the string: the hot path fills it from the
+ * message's bytes (an ASCII line: byte = code unit) and never touches the string; the string path copies the
+ * string's code units. One implementation for both, so both mask alike.
+ */
+type Chars = Uint16Array | Uint8Array;
+let scratch = new Uint16Array(1024);
+
+/** Room for n code units plus the sentinel zeros after them (reads just past a token end see 0). */
+function room(n: number): Uint16Array {
+  if (scratch.length < n + 4) scratch = new Uint16Array(Math.max(2 * scratch.length, n + 4));
+  return scratch;
+}
+
+function loadString(s: string): Chars {
+  const n = s.length;
+  const c = room(n);
+  for (let i = 0; i < n; i++) c[i] = s.charCodeAt(i);
+  c[n] = c[n + 1] = c[n + 2] = 0;
+  return c;
+}
+
 const C_DIGIT = 1;
 const C_HEX = 2; // a-f A-F (digits are not flagged here)
 const C_LEAD = 4;
@@ -148,19 +171,24 @@ const UNIT_DURATION = 1;
 const UNIT_OTHER = 2;
 /** Units packed 11 bits a char (µ U+00B5 and μ U+03BC fit), up to 4 chars. */
 const UNITS = new Map<number, number>();
-function packUnit(s: string, a: number, b: number): number {
+for (const u of 'ns us µs μs ms s sec secs m min mins h hr hrs d'.split(' '))
+  UNITS.set(packUnit(charsOf(u), 0, u.length), UNIT_DURATION);
+for (const u of 'b B kb kB KB KiB mb MB MiB gb GB GiB tb TB TiB k K M G Z'.split(' '))
+  UNITS.set(packUnit(charsOf(u), 0, u.length), UNIT_OTHER);
+
+function charsOf(u: string): Chars {
+  return Uint16Array.from(u, (ch) => ch.charCodeAt(0));
+}
+
+function packUnit(s: Chars, a: number, b: number): number {
   let k = 0;
   let m = 1;
   for (let i = a; i < b; i++) {
-    k += s.charCodeAt(i) * m;
+    k += s[i]! * m;
     m *= 2048;
   }
   return k;
 }
-for (const u of 'ns us µs μs ms s sec secs m min mins h hr hrs d'.split(' '))
-  UNITS.set(packUnit(u, 0, u.length), UNIT_DURATION);
-for (const u of 'b B kb kB KB KiB mb MB MiB gb GB GiB tb TB TiB k K M G Z'.split(' '))
-  UNITS.set(packUnit(u, 0, u.length), UNIT_OTHER);
 
 function cls(c: number): number {
   return c < 128 ? CLASS[c]! : 0;
@@ -175,23 +203,23 @@ function isUnitChar(c: number): boolean {
   return c < 128 ? (CLASS[c]! & C_LETTER) !== 0 : c === 0xb5 || c === 0x3bc;
 }
 
-function hasDigit(s: string, a: number, b: number): boolean {
-  for (let i = a; i < b; i++) if (isDigit(s.charCodeAt(i))) return true;
+function hasDigit(s: Chars, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) if (isDigit(s[i]!)) return true;
   return false;
 }
 
 /** Number-like: [+-]? (digits | .digits) then groups joined by separators or an exponent, then a unit. */
-function isNumberLike(s: string, p: number, q: number): boolean {
+function isNumberLike(s: Chars, p: number, q: number): boolean {
   let i = p;
-  let c = s.charCodeAt(i);
-  if (c === 43 || c === 45) c = s.charCodeAt(++i); // + -
-  if (c === 46) c = s.charCodeAt(++i); // .5
+  let c = s[i]!;
+  if (c === 43 || c === 45) c = s[++i]!; // + -
+  if (c === 46) c = s[++i]!; // .5
   if (i >= q || !isDigit(c)) return false;
   for (;;) {
-    while (i < q && isDigit(s.charCodeAt(i))) i++;
+    while (i < q && isDigit(s[i]!)) i++;
     if (i === q) return true;
-    c = s.charCodeAt(i);
-    const next = i + 1 < q ? s.charCodeAt(i + 1) : 0;
+    c = s[i]!;
+    const next = i + 1 < q ? s[i + 1]! : 0;
     if ((cls(c) & C_SEP) !== 0 && isDigit(next)) {
       i++;
       continue;
@@ -202,18 +230,18 @@ function isNumberLike(s: string, p: number, q: number): boolean {
         i++;
         continue;
       }
-      if ((next === 43 || next === 45) && i + 2 < q && isDigit(s.charCodeAt(i + 2))) {
+      if ((next === 43 || next === 45) && i + 2 < q && isDigit(s[i + 2]!)) {
         i += 2;
         continue;
       }
     }
     let j = i;
-    while (j < q && j - i <= 4 && isUnitChar(s.charCodeAt(j))) j++;
+    while (j < q && j - i <= 4 && isUnitChar(s[j]!)) j++;
     if (j === i || j - i > 4) return false;
     const unit = UNITS.get(packUnit(s, i, j));
     if (unit === undefined) return false;
     if (j === q) return true;
-    if (unit === UNIT_DURATION && isDigit(s.charCodeAt(j))) {
+    if (unit === UNIT_DURATION && isDigit(s[j]!)) {
       i = j;
       continue;
     }
@@ -222,16 +250,16 @@ function isNumberLike(s: string, p: number, q: number): boolean {
 }
 
 /** 0x…, a UUID, or ≥ 8 hex digits with a digit and without mixed letter cases. */
-function isHexLike(s: string, p: number, q: number): boolean {
+function isHexLike(s: Chars, p: number, q: number): boolean {
   const n = q - p;
-  const c0 = s.charCodeAt(p);
-  if (c0 === 48 && n >= 3 && (s.charCodeAt(p + 1) | 32) === 120) {
-    for (let i = p + 2; i < q; i++) if (!isHexChar(s.charCodeAt(i))) return false;
+  const c0 = s[p]!;
+  if (c0 === 48 && n >= 3 && (s[p + 1]! | 32) === 120) {
+    for (let i = p + 2; i < q; i++) if (!isHexChar(s[i]!)) return false;
     return true;
   }
   if (n === 36) {
     for (let i = 0; i < 36; i++) {
-      const c = s.charCodeAt(p + i);
+      const c = s[p + i]!;
       if (i === 8 || i === 13 || i === 18 || i === 23) {
         if (c !== 45) return false;
       } else if (!isHexChar(c)) return false;
@@ -243,7 +271,7 @@ function isHexLike(s: string, p: number, q: number): boolean {
   let lower = 0;
   let upper = 0;
   for (let i = p; i < q; i++) {
-    const c = s.charCodeAt(i);
+    const c = s[i]!;
     if (isDigit(c)) digits++;
     else if (!isHexChar(c)) return false;
     else if (c >= 97) lower++;
@@ -253,11 +281,11 @@ function isHexLike(s: string, p: number, q: number): boolean {
 }
 
 /** Hex digits, ':' and '.' only, with ≥ 2 colons and a digit. */
-function isIpv6(s: string, p: number, q: number): boolean {
+function isIpv6(s: Chars, p: number, q: number): boolean {
   let colons = 0;
   let digits = 0;
   for (let i = p; i < q; i++) {
-    const c = s.charCodeAt(i);
+    const c = s[i]!;
     if (c === 58) colons++;
     else if (isDigit(c)) digits++;
     else if (c !== 46 && !isHexChar(c)) return false;
@@ -265,65 +293,74 @@ function isIpv6(s: string, p: number, q: number): boolean {
   return colons >= 2 && digits > 0;
 }
 
-function isPathStart(s: string, p: number, q: number): boolean {
+function isPathStart(s: Chars, p: number, q: number): boolean {
   const n = q - p;
-  const c0 = s.charCodeAt(p);
-  const c1 = n > 1 ? s.charCodeAt(p + 1) : 0;
+  const c0 = s[p]!;
+  const c1 = n > 1 ? s[p + 1]! : 0;
   if (c0 === 47) return n >= 2; // /x
   if (c0 === 46) {
     // ./ ../
     if (c1 === 47) return n > 2;
-    return c1 === 46 && n > 3 && s.charCodeAt(p + 2) === 47;
+    return c1 === 46 && n > 3 && s[p + 2]! === 47;
   }
   if (c0 === 126) return c1 === 47 && n > 2; // ~/
   if (c0 === 92) return c1 === 92 && n > 2; // \\server
   if (c1 === 58 && n > 3 && (cls(c0) & C_LETTER) !== 0) {
-    const c2 = s.charCodeAt(p + 2);
+    const c2 = s[p + 2]!;
     return c2 === 92 || c2 === 47; // C:\ C:/
   }
   for (let i = p; i + 2 < q; i++) {
-    if (s.charCodeAt(i) === 58 && s.charCodeAt(i + 1) === 47 && s.charCodeAt(i + 2) === 47) return i > p;
+    if (s[i]! === 58 && s[i + 1]! === 47 && s[i + 2]! === 47) return i > p;
   }
   return false;
 }
 
-function slashes(s: string, p: number, q: number): number {
+function slashes(s: Chars, p: number, q: number): number {
   let k = 0;
   for (let i = p; i < q; i++) {
-    const c = s.charCodeAt(i);
+    const c = s[i]!;
     if (c === 47 || c === 92) k++;
   }
   return k;
 }
 
-function isPath(s: string, p: number, q: number): boolean {
+function isPath(s: Chars, p: number, q: number): boolean {
   return isPathStart(s, p, q) || slashes(s, p, q) >= 2;
 }
 
 const F_DIGIT = 1;
 const F_SLASH = 2;
+/** the token holds a `=` (maskToken looks for key=value only then) */
+const F_EQ = 4;
+const F_SPACE = 8;
+/** What an ASCII code unit tells the shape hash's token loop: whitespace, or which flag it sets. */
+const TOKEN = new Uint8Array(128);
+TOKEN.fill(F_SPACE, 0, 33);
+TOKEN.fill(F_DIGIT, 48, 58);
+TOKEN[47] = TOKEN[92] = F_SLASH;
+TOKEN[61] = F_EQ;
 /** End of the masked range when maskToken found one (a module variable: no allocation per token). */
 let maskEnd = 0;
 
 /**
  * The range of token [a, b) to replace by `<*>`: returns its start and sets maskEnd, or returns −1.
- * `flags` says whether the token holds a digit (F_DIGIT) or a slash or backslash (F_SLASH).
+ * `flags` says whether the token holds a digit (F_DIGIT), a slash or backslash (F_SLASH), a `=` (F_EQ).
  */
-function maskToken(s: string, a: number, b: number, flags: number): number {
+function maskToken(s: Chars, a: number, b: number, flags: number): number {
   let p = a;
   let q = b;
-  while (p < q && (cls(s.charCodeAt(p)) & C_LEAD) !== 0) p++;
-  while (q > p && (cls(s.charCodeAt(q - 1)) & C_TRAIL) !== 0) q--;
+  while (p < q && (cls(s[p]!) & C_LEAD) !== 0) p++;
+  while (q > p && (cls(s[q - 1]!) & C_TRAIL) !== 0) q--;
   if (p >= q) return -1;
   if ((flags & F_SLASH) !== 0 && isPathStart(s, p, q)) {
     maskEnd = q;
     return p;
   }
-  for (let i = p + 1; i < q; i++) {
-    if (s.charCodeAt(i) === 61) {
+  for (let i = (flags & F_EQ) !== 0 ? p + 1 : q; i < q; i++) {
+    if (s[i]! === 61) {
       // key=value: mask a value that holds a digit or is a path
       let v = i + 1;
-      while (v < q && (cls(s.charCodeAt(v)) & C_LEAD) !== 0) v++;
+      while (v < q && (cls(s[v]!) & C_LEAD) !== 0) v++;
       if (v < q && (hasDigit(s, v, q) || ((flags & F_SLASH) !== 0 && isPath(s, v, q)))) {
         maskEnd = q;
         return v;
@@ -342,11 +379,11 @@ function maskToken(s: string, a: number, b: number, flags: number): number {
     maskEnd = q;
     return p;
   }
-  if (p > a && s.charCodeAt(p - 1) === 91) {
+  if (p > a && s[p - 1]! === 91) {
     // [v6] with a port: the brackets go with it
     for (let i = p + 1; i < q; i++) {
-      if (s.charCodeAt(i) === 93) {
-        if (isIpv6(s, p, i) && s.charCodeAt(i + 1) === 58 && i + 2 < q && isNumberLike(s, i + 2, q)) {
+      if (s[i]! === 93) {
+        if (isIpv6(s, p, i) && s[i + 1]! === 58 && i + 2 < q && isNumberLike(s, i + 2, q)) {
           maskEnd = q;
           return p - 1;
         }
@@ -357,7 +394,7 @@ function maskToken(s: string, a: number, b: number, flags: number): number {
   // key:value with a digit in the value
   let letters = 0;
   for (let i = p; i < q; i++) {
-    const c = s.charCodeAt(i);
+    const c = s[i]!;
     if (c === 58) {
       if (letters > 0 && i + 1 < q && hasDigit(s, i + 1, q)) {
         maskEnd = q;
@@ -382,17 +419,18 @@ function maskToken(s: string, a: number, b: number, flags: number): number {
  */
 export function maskMessage(s: string): string {
   const n = s.length;
+  const c16 = loadString(s);
   let out = '';
   let flush = 0; // s[flush, …) is still to be copied to `out`
   let tokStart = -1;
   let lastEnd = -1; // end of the previous token
   let flags = 0;
   for (let i = 0; i <= n; i++) {
-    const c = i < n ? s.charCodeAt(i) : 32;
+    const c = i < n ? c16[i]! : 32;
     if (c <= 32) {
       if (tokStart < 0) continue;
       if (flags !== 0) {
-        const m = maskToken(s, tokStart, i, flags);
+        const m = maskToken(c16, tokStart, i, flags | F_EQ);
         if (m >= 0) {
           out += s.slice(flush, m) + WILDCARD;
           flush = maskEnd;
@@ -404,7 +442,7 @@ export function maskMessage(s: string): string {
       // a token starts: the whitespace before it must be exactly one space, else it is rewritten
       if (lastEnd < 0) {
         if (i > 0) flush = i;
-      } else if (i - lastEnd !== 1 || s.charCodeAt(lastEnd) !== 32) {
+      } else if (i - lastEnd !== 1 || c16[lastEnd]! !== 32) {
         out += s.slice(flush, lastEnd) + ' ';
         flush = i;
       }
@@ -430,48 +468,78 @@ export function maskMessage(s: string): string {
  * shapes is ~1e-9 likely over a full cache, and would only put one shape's records under another's template.
  */
 export function maskHash(s: string): number {
-  const n = s.length;
-  H1 = 0x811c9dc5 | 0;
-  H2 = 0x9747b28c | 0;
-  let flush = 0;
-  let tokStart = -1;
-  let lastEnd = -1;
-  let flags = 0;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? s.charCodeAt(i) : 32;
-    if (c <= 32) {
-      if (tokStart < 0) continue;
-      if (flags !== 0) {
-        const m = maskToken(s, tokStart, i, flags);
-        if (m >= 0) {
-          mixRange(s, flush, m);
-          mix(60); // "<*>"
-          mix(42);
-          mix(62);
-          flush = maskEnd;
+  return hashChars(loadString(s), 0, s.length);
+}
+
+/**
+ * maskHash of the text of bytes [start, end), which must be ASCII (a byte is then a code unit): the record
+ * builder hashes a message from its line's bytes, so that mining needs no string.
+ */
+export function maskHashBytes(b: Uint8Array, start: number, end: number): number {
+  return hashChars(b, start, end);
+}
+
+function hashChars(s: Chars, start: number, n: number): number {
+  // One pass: each token's code units are mixed as they are read; a token that turns out masked rewinds the
+  // lanes to its start and mixes its masked form instead (masked tokens are few and short).
+  let h1 = 0x811c9dc5 | 0;
+  let h2 = 0x9747b28c | 0;
+  let i = start;
+  let first = true;
+  for (;;) {
+    while (i < n && s[i]! <= 32) i++;
+    if (i >= n) break;
+    // tokens are joined by one space, whatever whitespace was between them
+    if (!first) {
+      h1 = Math.imul(h1 ^ 32, 0x01000193);
+      h2 = Math.imul(h2 ^ 32, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
+    }
+    first = false;
+    const t1 = h1;
+    const t2 = h2;
+    const tokStart = i;
+    let flags = 0;
+    let flagged = 0; // code units that set a flag
+    for (; i < n; i++) {
+      const c = s[i]!;
+      if (c < 128) {
+        const f = TOKEN[c]!;
+        if (f !== 0) {
+          if (f === F_SPACE) break;
+          flags |= f;
+          flagged++;
         }
       }
-      lastEnd = i;
-      tokStart = -1;
-    } else if (tokStart < 0) {
-      if (lastEnd < 0) {
-        if (i > 0) flush = i;
-      } else if (i - lastEnd !== 1 || s.charCodeAt(lastEnd) !== 32) {
-        mixRange(s, flush, lastEnd);
-        mix(32);
-        flush = i;
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
+    }
+    if ((flags & (F_DIGIT | F_SLASH)) !== 0) {
+      let m: number;
+      if (flags === F_DIGIT && flagged === i - tokStart) {
+        // digits only (an id, a count): number-like as a whole, as maskToken finds, without the call
+        m = tokStart;
+        maskEnd = i;
+      } else {
+        m = maskToken(s, tokStart, i, flags);
       }
-      tokStart = i;
-      flags = c <= 57 ? (c >= 48 ? F_DIGIT : c === 47 ? F_SLASH : 0) : c === 92 ? F_SLASH : 0;
-    } else if (c <= 57) {
-      if (c >= 48) flags |= F_DIGIT;
-      else if (c === 47) flags |= F_SLASH;
-    } else if (c === 92) {
-      flags |= F_SLASH;
+      if (m >= 0) {
+        H1 = t1;
+        H2 = t2;
+        mixRange(s, tokStart, m);
+        mix(60); // "<*>"
+        mix(42);
+        mix(62);
+        mixRange(s, maskEnd, i);
+        h1 = H1;
+        h2 = H2;
+      }
     }
   }
-  if (lastEnd >= 0) mixRange(s, flush, lastEnd);
-  return (H1 >>> 0) * 0x200000 + ((H2 >>> 0) & 0x1fffff);
+  H1 = h1;
+  H2 = h2;
+  return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff);
 }
 
 // the two hash lanes of maskHash (module state: no closure, no allocation per message)
@@ -484,11 +552,11 @@ function mix(c: number): void {
   H2 ^= H2 >>> 15;
 }
 
-function mixRange(s: string, a: number, b: number): void {
+function mixRange(s: Chars, a: number, b: number): void {
   let h1 = H1;
   let h2 = H2;
   for (let k = a; k < b; k++) {
-    const c = s.charCodeAt(k);
+    const c = s[k]!;
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x5bd1e995);
     h2 ^= h2 >>> 15;
@@ -736,7 +804,7 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
   private readonly root = new Map<number, TreeNode>();
   private cache = new Map<string, number>();
   /** maskHash → id: the fast path in front of `cache`, cleared with it */
-  private hashed = new Map<number, number>();
+  private hashed = new ShapeTable();
   private cacheChars = 0;
   private readonly prefix: number;
   /** search scratch (see TreeNode.index) */
@@ -757,21 +825,25 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
     this.prefix = depth - 2;
   }
 
-  push(r: LogRecord): void {
-    this.add(r);
+  push(r: LogRecord, shape = NaN): void {
+    this.add(r, shape);
   }
 
-  /** Assigns the record to a template and counts it there; returns the template's id (0: the overflow). */
-  add(r: LogRecord): number {
-    const h = maskHash(r.message);
+  /**
+   * Assigns the record to a template and counts it there; returns the template's id (0: the overflow).
+   * `shape`: maskHash(r.message) when the caller has it (hashed from the line's bytes), else NaN.
+   */
+  add(r: LogRecord, shape = NaN): number {
+    const h = shape === shape ? shape : maskHash(r.message);
     let id = this.hashed.get(h);
-    if (id === undefined) {
+    if (id < 0) {
       const key = maskMessage(r.message);
-      id = this.cache.get(key);
-      if (id === undefined) {
-        id = this.assign(key);
-        this.remember(key, id);
+      let known = this.cache.get(key);
+      if (known === undefined) {
+        known = this.assign(key);
+        this.remember(key, known);
       }
+      id = known;
       this.hashed.set(h, id);
     }
     const c = this.clusters[id]!;
@@ -794,7 +866,7 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
    */
   match(message: string): number {
     const byHash = this.hashed.get(maskHash(message));
-    if (byHash !== undefined) return byHash;
+    if (byHash >= 0) return byHash;
     const key = maskMessage(message);
     const id = this.cache.get(key);
     if (id !== undefined) return id;
@@ -854,7 +926,7 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
   private remember(key: string, id: number): void {
     if (this.cache.size >= CACHE_MAX_ENTRIES || this.cacheChars + key.length > CACHE_MAX_CHARS) {
       this.cache = new Map();
-      this.hashed = new Map();
+      this.hashed = new ShapeTable();
       this.cacheChars = 0;
     }
     this.cache.set(key, id);

@@ -36,14 +36,15 @@ export const isoLevelService: LineFormat = {
     if (level === null) return false;
     p = skipSpaces(b, q, end);
     if (p >= end) return false;
-    q = nextSpace(b, p, end);
-    const service = ctx.names.get(b, p, q);
+    const service = ctx.names.wordAt(b, p, end);
+    q = ctx.names.wordEnd;
     p = skipSpaces(b, q, end);
     out.time = bad ? null : time;
     if (bad) out.badTime = ctx.text(b, start, ctx.iso.end, info);
     out.level = level;
     out.service = service;
     out.message = p < end ? ctx.text(b, p, end, info) : '';
+    ctx.messageAt = p;
     out.fields = null;
     return true;
   },

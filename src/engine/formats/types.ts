@@ -37,6 +37,11 @@ export const MAX_BAD_TIME_CHARS = 64;
 
 /** Per-file parsing state shared by formats: the time parser's day cache, the name interner. */
 export class ParseContext {
+  /**
+   * Set by a format whose message is the line's bytes from here to the line's end, verbatim: template mining
+   * can then hash the message from the bytes. The record builder resets it to -1 before each parse.
+   */
+  messageAt = -1;
   /** compiled time patterns of this file (each holds its own day cache) */
   private readonly timeFns = new Map<string, TimeFn>();
 

@@ -19,11 +19,36 @@ export class Interner {
     this.values = new Array<string | null>(size).fill(null);
   }
 
+  /** end of the word the last wordAt() read */
+  wordEnd = 0;
+
   get(b: Uint8Array, start: number, end: number): string {
     const n = end - start;
     if (n > 64) return decodeUtf8(b, start, end);
     let h = 0x811c9dc5 | 0;
     for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+    return this.find(b, start, end, h);
+  }
+
+  /**
+   * The word at `start` (up to a space, a tab or `limit`), interned; its end goes to `wordEnd`. Finding the end
+   * and hashing are one pass.
+   */
+  wordAt(b: Uint8Array, start: number, limit: number): string {
+    let h = 0x811c9dc5 | 0;
+    let i = start;
+    for (; i < limit; i++) {
+      const c = b[i]!;
+      if (c === 32 || c === 9) break;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    this.wordEnd = i;
+    if (i - start > 64) return decodeUtf8(b, start, i);
+    return this.find(b, start, i, h);
+  }
+
+  private find(b: Uint8Array, start: number, end: number, h: number): string {
+    const n = end - start;
     let slot = h & this.mask;
     // Linear probing; a full table (unlikely: thousands of distinct names) falls back to decoding.
     for (let probe = 0; probe < 8; probe++) {

@@ -1,9 +1,10 @@
-import { isAsciiChunk } from './utf8.ts';
+import { nextHighByte } from './utf8.ts';
 
 /**
  * Receives each line as a byte span. The bytes are only valid during the call: the splitter reuses its
- * buffers. `text`, when not null, is the chunk decoded as a one-byte string (the chunk was pure ASCII), so
- * that bytes [start, end) are `text.slice(start - textBase, end - textBase)`.
+ * buffers. `text`, when not null, is an ASCII run of the chunk (the whole chunk, or the lines up to its next
+ * high byte) decoded as a one-byte string, so that bytes [start, end) are
+ * `text.slice(start - textBase, end - textBase)`.
  */
 export interface LineSink {
   line(buf: Uint8Array, start: number, end: number, info: LineInfo): void;
@@ -25,7 +26,7 @@ export interface LineInfo {
   truncated: boolean;
   /** the line's bytes are known to be ASCII */
   ascii: boolean;
-  /** see LineSink; null when the line is not inside an ASCII-decoded chunk */
+  /** see LineSink; null when the line is not inside an ASCII run decoded with the chunk */
   text: string | null;
   textBase: number;
 }
@@ -85,16 +86,20 @@ export class LineSplitter {
   push(chunk: Uint8Array): void {
     const len = chunk.length;
     if (len === 0) return;
-    const ascii = isAsciiChunk(chunk);
+    // In a chunk with a high byte, the lines before the next high byte are decoded together (an ASCII run,
+    // sliced per line): a few non-ASCII names must not send every line of the chunk through the decoder.
+    let high = nextHighByte(chunk, 0);
+    const ascii = high === len;
     // Decoding a whole ASCII chunk once and slicing it beats one TextDecoder call per line.
     const text = ascii ? asciiDecoder.decode(chunk) : null;
     const base = this.pos;
     let p = 0;
+    let runEnd = -1;
     if (this.carryLen > 0 || this.skipping) {
       const nl = chunk.indexOf(10);
       const stop = nl === -1 ? len : nl;
       this.pendingRaw += nl === -1 ? len : nl + 1;
-      this.carryAscii &&= ascii;
+      this.carryAscii &&= high >= stop;
       if (!this.skipping) this.appendCarry(chunk, 0, stop);
       if (nl === -1) {
         this.pos += len;
@@ -102,6 +107,7 @@ export class LineSplitter {
       }
       this.emitCarry();
       p = nl + 1;
+      if (high < p) high = nextHighByte(chunk, p);
     }
     const info = this.info;
     info.text = text;
@@ -127,12 +133,27 @@ export class LineSplitter {
         this.pendingStart = lineStart;
         this.pendingRaw = len - p + pad;
         this.pendingPad = pad;
-        this.carryAscii = ascii;
+        this.carryAscii = high >= len;
         this.appendCarry(chunk, p, len);
         break;
       }
       let end = nl;
       if (end > p && chunk[end - 1] === 13) end--;
+      if (!ascii) {
+        if (nl < high) {
+          if (p >= runEnd) {
+            // the next ASCII run: from this line to the high byte (or the chunk's end)
+            info.text = asciiDecoder.decode(chunk.subarray(p, high));
+            info.textBase = p;
+            runEnd = high;
+          }
+          info.ascii = true;
+        } else {
+          info.text = null;
+          info.ascii = false;
+          high = nextHighByte(chunk, nl + 1);
+        }
+      }
       info.offset = lineStart;
       info.rawLength = nl + 1 - p + pad;
       info.padding = pad;

@@ -4,6 +4,7 @@ import { type ParseContext } from '../formats/types.ts';
 import type { LineInfo, LineSink } from './lines.ts';
 import { hasHighBytes, isValidUtf8 } from './utf8.ts';
 import { isContinuation } from './continuation.ts';
+import { maskHashBytes } from '../analyzers/templates.ts';
 
 /** Line-level counts kept by the builder (records themselves are counted by the analyzers). */
 export interface LineCounts {
@@ -67,6 +68,8 @@ export class RecordBuilder implements LineSink {
   private pLength = 0;
   private pCont: string | null = null;
   private pPartial = false;
+  /** the message's template shape hash (maskHashBytes), NaN when not hashed from bytes */
+  private pShape = NaN;
   /** CRI partial records of one stream waiting for their completing line while the other stream's pass */
   private stashed: Map<FieldValue, Pending> | null = null;
   // For a slice of a file read in parallel (see analyze()'s `range`): lines to drop (the partial first line),
@@ -88,7 +91,9 @@ export class RecordBuilder implements LineSink {
     private readonly ctx: ParseContext,
     private readonly file: string,
     private readonly fileIndex: number,
-    private readonly emit: (r: LogRecord) => void,
+    private readonly emit: (r: LogRecord, shape: number) => void,
+    /** hash each message's template shape from its bytes (template mining is on) */
+    private readonly shapes = false,
   ) {
     this.fileService = serviceFromFileName(file);
   }
@@ -104,6 +109,7 @@ export class RecordBuilder implements LineSink {
     const d = this.draft;
     d.partial = false;
     d.badTime = null;
+    this.ctx.messageAt = -1;
     const parses = !blank && this.format !== null && this.format.parse(buf, start, end, info, d, this.ctx);
     if (this.waitForRecord) {
       // a slice read in parallel begins at its first record: the lines before belong to the slice before
@@ -142,6 +148,7 @@ export class RecordBuilder implements LineSink {
         // the rest of a record split over lines (CRI "P" lines): one record, one message
         c.continuationLines++;
         this.pMessage += d.message;
+        this.pShape = NaN;
         this.pLineEnd = info.lineNo - this.lineBase;
         this.pLength = info.offset + info.rawLength - this.pOffset;
         this.pPartial = d.partial;
@@ -164,6 +171,9 @@ export class RecordBuilder implements LineSink {
       this.pMessage = d.message;
       this.pFields = d.fields;
       this.pPartial = d.partial;
+      // an ASCII line's bytes are its message's code units: mining reads no string
+      const at = this.ctx.messageAt;
+      if (this.shapes && info.ascii && at >= 0) this.pShape = maskHashBytes(buf, at, end);
       return;
     }
     // A line that does not start a record in the file's format continues the record before it (a stack trace,
@@ -183,6 +193,7 @@ export class RecordBuilder implements LineSink {
     this.flush();
     this.begin(info, false);
     this.pMessage = this.ctx.text(buf, start, end, info);
+    if (this.shapes && info.ascii) this.pShape = maskHashBytes(buf, start, end);
   }
 
   private begin(info: LineInfo, parsed: boolean): void {
@@ -199,6 +210,7 @@ export class RecordBuilder implements LineSink {
     this.pService = null;
     this.pFields = null;
     this.pPartial = false;
+    this.pShape = NaN;
   }
 
   private save(): Pending {
@@ -215,6 +227,7 @@ export class RecordBuilder implements LineSink {
       length: this.pLength,
       cont: this.pCont,
       partial: this.pPartial,
+      shape: this.pShape,
     };
   }
 
@@ -232,6 +245,7 @@ export class RecordBuilder implements LineSink {
     this.pLength = s.length;
     this.pCont = s.cont;
     this.pPartial = s.partial;
+    this.pShape = s.shape;
   }
 
   /** At the end of the input: the pending record and any partial records still set aside. */
@@ -249,21 +263,24 @@ export class RecordBuilder implements LineSink {
   flush(): void {
     if (!this.has) return;
     this.has = false;
-    this.emit({
-      time: this.pTime,
-      level: this.pLevel,
-      service: this.pService ?? this.fileService,
-      message: this.pMessage,
-      continuation: this.pCont,
-      file: this.file,
-      fileIndex: this.fileIndex,
-      line: this.pLine,
-      lineEnd: this.pLineEnd,
-      offset: this.pOffset,
-      length: this.pLength,
-      parsed: this.pParsed,
-      fields: this.pFields,
-    });
+    this.emit(
+      {
+        time: this.pTime,
+        level: this.pLevel,
+        service: this.pService ?? this.fileService,
+        message: this.pMessage,
+        continuation: this.pCont,
+        file: this.file,
+        fileIndex: this.fileIndex,
+        line: this.pLine,
+        lineEnd: this.pLineEnd,
+        offset: this.pOffset,
+        length: this.pLength,
+        parsed: this.pParsed,
+        fields: this.pFields,
+      },
+      this.pShape,
+    );
   }
 }
 
@@ -299,6 +316,7 @@ interface Pending {
   length: number;
   cont: string | null;
   partial: boolean;
+  shape: number;
 }
 
 /** CRI partial lines continue only lines of the same stream (stdout and stderr interleave). */

@@ -31,6 +31,27 @@ export function isAsciiChunk(buf: Uint8Array): boolean {
   return true;
 }
 
+/** Index of the first byte >= 0x80 at or after `from` (buf.length when none): four bytes at a time. */
+export function nextHighByte(buf: Uint8Array, from: number): number {
+  const len = buf.length;
+  let i = from;
+  while (i < len && (buf.byteOffset + i) % 4 !== 0) {
+    if (buf[i]! & 0x80) return i;
+    i++;
+  }
+  const words = (len - i) >>> 2;
+  if (words > 0) {
+    const u32 = new Uint32Array(buf.buffer, buf.byteOffset + i, words);
+    let w = 0;
+    // four words an OR: a quarter of the branches on the long ASCII stretches
+    while (w + 4 <= words && ((u32[w]! | u32[w + 1]! | u32[w + 2]! | u32[w + 3]!) & 0x80808080) === 0) w += 4;
+    while (w < words && (u32[w]! & 0x80808080) === 0) w++;
+    i += w * 4;
+  }
+  while (i < len && (buf[i]! & 0x80) === 0) i++;
+  return i;
+}
+
 /** True when bytes [start, end) are well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF). */
 export function isValidUtf8(buf: Uint8Array, start: number, end: number): boolean {
   let i = start;
