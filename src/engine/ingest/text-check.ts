@@ -10,6 +10,7 @@
  * that are not UTF-8 but no control bytes, and is read (with U+FFFD) as before; a FIX log (SOH between fields,
  * ~15 %) stays text.
  */
+import { utf8SequenceLength } from './utf8.ts';
 
 export const TEXT_SCAN_BYTES = 64 * 1024;
 export const BINARY_SHARE = 0.3;
@@ -42,7 +43,7 @@ export function judgeText(s: Uint8Array, n: number): TextVerdict {
       i++;
       continue;
     }
-    const k = utf8Length(s, i, n);
+    const k = utf8SequenceLength(s, i, n, true);
     if (k === 0) {
       invalid++;
       i++;
@@ -52,40 +53,6 @@ export function judgeText(s: Uint8Array, n: number): TextVerdict {
   }
   const binary = control + invalid > BINARY_SHARE * n && control > CONTROL_MIN_SHARE * n;
   return { judged: n, control, invalid, nul, binary };
-}
-
-/**
- * Length of the valid UTF-8 sequence at i, or 0. A sequence cut by the end of the sample counts as valid
- * (the sample ends where it ends, not the text).
- */
-function utf8Length(s: Uint8Array, i: number, n: number): number {
-  const b = s[i]!;
-  let need: number;
-  let min: number;
-  let cp: number;
-  if (b >= 0xc2 && b <= 0xdf) {
-    need = 1;
-    min = 0x80;
-    cp = b & 0x1f;
-  } else if (b >= 0xe0 && b <= 0xef) {
-    need = 2;
-    min = 0x800;
-    cp = b & 0x0f;
-  } else if (b >= 0xf0 && b <= 0xf4) {
-    need = 3;
-    min = 0x10000;
-    cp = b & 0x07;
-  } else {
-    return 0;
-  }
-  for (let k = 1; k <= need; k++) {
-    if (i + k >= n) return n - i;
-    const c = s[i + k]!;
-    if ((c & 0xc0) !== 0x80) return 0;
-    cp = (cp << 6) | (c & 0x3f);
-  }
-  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-  return need + 1;
 }
 
 /**

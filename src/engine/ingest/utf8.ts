@@ -52,41 +52,52 @@ export function nextHighByte(buf: Uint8Array, from: number): number {
   return i;
 }
 
-/** True when bytes [start, end) are well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF). */
+/**
+ * Length of the well-formed UTF-8 sequence whose lead byte (≥ 0x80) is buf[i], or 0 (no overlongs, surrogates
+ * or code points > U+10FFFF). A sequence cut by `end` gives 0, or with `cutIsWhole` the bytes up to `end` (a
+ * sample ends where it ends, not the text).
+ */
+export function utf8SequenceLength(buf: Uint8Array, i: number, end: number, cutIsWhole = false): number {
+  const b = buf[i]!;
+  let need: number;
+  let min: number;
+  let cp: number;
+  if (b >= 0xc2 && b <= 0xdf) {
+    need = 1;
+    min = 0x80;
+    cp = b & 0x1f;
+  } else if (b >= 0xe0 && b <= 0xef) {
+    need = 2;
+    min = 0x800;
+    cp = b & 0x0f;
+  } else if (b >= 0xf0 && b <= 0xf4) {
+    need = 3;
+    min = 0x10000;
+    cp = b & 0x07;
+  } else {
+    return 0;
+  }
+  for (let k = 1; k <= need; k++) {
+    if (i + k >= end) return cutIsWhole ? end - i : 0;
+    const c = buf[i + k]!;
+    if ((c & 0xc0) !== 0x80) return 0;
+    cp = (cp << 6) | (c & 0x3f);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return need + 1;
+}
+
+/** True when bytes [start, end) are well-formed UTF-8. */
 export function isValidUtf8(buf: Uint8Array, start: number, end: number): boolean {
   let i = start;
   while (i < end) {
-    const b = buf[i]!;
-    if (b < 0x80) {
+    if (buf[i]! < 0x80) {
       i++;
       continue;
     }
-    let need: number;
-    let min: number;
-    let cp: number;
-    if (b >= 0xc2 && b <= 0xdf) {
-      need = 1;
-      min = 0x80;
-      cp = b & 0x1f;
-    } else if (b >= 0xe0 && b <= 0xef) {
-      need = 2;
-      min = 0x800;
-      cp = b & 0x0f;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      need = 3;
-      min = 0x10000;
-      cp = b & 0x07;
-    } else {
-      return false;
-    }
-    if (i + need >= end) return false;
-    for (let k = 1; k <= need; k++) {
-      const c = buf[i + k]!;
-      if ((c & 0xc0) !== 0x80) return false;
-      cp = (cp << 6) | (c & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-    i += need + 1;
+    const n = utf8SequenceLength(buf, i, end);
+    if (n === 0) return false;
+    i += n;
   }
   return true;
 }
