@@ -98,10 +98,14 @@ async function main(argv: string[]): Promise<number> {
 
   const tty = process.stderr.isTTY && !values.quiet;
   let kept: Analysis | null = null;
+  let shared = false;
   const snapshot = await analyzeThreaded(inputs, config, {
     threads,
     keep: (a) => (kept = a),
-    ...(values.quiet ? {} : { onPlan: (plan: string) => warn(safe`analyze: ${plan}`) }),
+    onPlan: (plan: string) => {
+      shared = true;
+      if (!values.quiet) warn(safe`analyze: ${plan}`);
+    },
     ...(tty
       ? {
           onProgress: (bytesRead: number, totalBytes: number, records: number) => {
@@ -120,6 +124,11 @@ async function main(argv: string[]): Promise<number> {
   snapshot.files.push(...notRead.map(notReadSummary));
   const report = buildReport(snapshot, config);
   const analysis = kept as Analysis | null;
+  // each thread fills a cap on its own before the merge: past it, a one-thread read can count differently
+  if (shared && (report.caps.services.capped || report.caps.templates.capped))
+    warn(
+      safe`analyze: note: the ${report.caps.services.capped ? 'services' : 'templates'} cap was reached; read on several threads, what lands beyond a cap can differ from a one-thread read (--threads 1 gives the exact one-pass report)`,
+    );
 
   if (!(await writeOutputs(values, report, analysis, inputs, config))) return USAGE_ERROR;
   return notRead.length > 0 || snapshot.files.some((f) => f.error !== null) ? NOT_READ : OK;
