@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { analyze, mergedSnapshot } from '../../src/engine/analyze.ts';
-import type { Analysis } from '../../src/engine/analysis.ts';
+import { analyze } from '../../src/engine/analyze.ts';
 import { parseConfig, DEFAULT_CONFIG, type Config } from '../../src/engine/config.ts';
 import { streamInput } from '../../src/engine/ingest/source.ts';
 import { compileLinear, compileUserRegex, UserRegexError } from '../../src/engine/user-regex.ts';
 import type { Snapshot } from '../../src/engine/types.ts';
-import { config, fileOf } from './helpers.ts';
+import { analyzeSliced, config, fileOf } from './helpers.ts';
 
 /**
  * Property-based fuzzing of the engine (fast-check), seeded so CI is reproducible and bounded in time:
@@ -142,28 +141,7 @@ describe('fuzz: slices', () => {
             fc.pre(whole.files[0]!.format !== 'unknown');
             const forced: Config = { ...UTC, format: whole.files[0]!.format };
             const cuts = fractions.map((f) => 1 + Math.floor(f * (file.size - 2))).sort((a, b) => a - b);
-            const bounds = [0, ...cuts, file.size];
-            const parts: { snap: Snapshot; analysis: Analysis }[] = [];
-            for (let i = 0; i + 1 < bounds.length; i++) {
-              let kept: Analysis | null = null;
-              const snap = await analyze([file], forced, {
-                range: { start: bounds[i]!, end: bounds[i + 1]! },
-                keep: (a) => (kept = a),
-              });
-              parts.push({ snap, analysis: kept! });
-            }
-            const base = parts[0]!.analysis;
-            let n = parts[0]!.snap.totals.lines;
-            for (const p of parts.slice(1)) {
-              base.merge(structuredClone(p.analysis), n);
-              n += p.snap.totals.lines;
-            }
-            const merged = mergedSnapshot(
-              base,
-              parts.map((p) => p.snap.files[0]!),
-              0,
-              0,
-            );
+            const merged = await analyzeSliced(file, cuts, forced);
             expect({
               totals: merged.totals,
               levels: merged.levels,

@@ -7,6 +7,9 @@ import { IsoTimeParser } from '../../src/engine/time/iso.ts';
 import { ZoneResolver } from '../../src/engine/time/zone.ts';
 import { Interner } from '../../src/engine/ingest/interner.ts';
 import { parseConfig, type Config, type ConfigInput } from '../../src/engine/config.ts';
+import { analyze, mergedSnapshot } from '../../src/engine/analyze.ts';
+import type { Analysis } from '../../src/engine/analysis.ts';
+import type { Snapshot } from '../../src/engine/types.ts';
 
 export { rng } from '../../src/engine/sample.ts';
 
@@ -124,4 +127,33 @@ export function shuffled<T>(items: readonly T[], random: () => number): T[] {
     [a[i], a[j]] = [a[j]!, a[i]!];
   }
   return a;
+}
+
+/**
+ * A file read as the page reads a big one: in slices cut at `cuts` (each slice from its first record on), all with
+ * `config` (its format forced), the slices' analyses crossing by structured clone and merged with line offsets.
+ */
+export async function analyzeSliced(file: File, cuts: readonly number[], config: Config): Promise<Snapshot> {
+  const bounds = [0, ...cuts, file.size];
+  const parts: { snap: Snapshot; analysis: Analysis }[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    let kept: Analysis | null = null;
+    const snap = await analyze([file], config, {
+      range: { start: bounds[i]!, end: bounds[i + 1]! },
+      keep: (a) => (kept = a),
+    });
+    parts.push({ snap, analysis: kept! });
+  }
+  const base = parts[0]!.analysis;
+  let lines = parts[0]!.snap.totals.lines;
+  for (const p of parts.slice(1)) {
+    base.merge(structuredClone(p.analysis), lines);
+    lines += p.snap.totals.lines;
+  }
+  return mergedSnapshot(
+    base,
+    parts.map((p) => p.snap.files[0]!),
+    0,
+    0,
+  );
 }

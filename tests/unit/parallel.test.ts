@@ -1,10 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { analyze, mergedSnapshot } from '../../src/engine/analyze.ts';
-import type { Analysis } from '../../src/engine/analysis.ts';
+import { analyze } from '../../src/engine/analyze.ts';
 import { generateSample } from '../../src/engine/sample.ts';
 import type { Snapshot } from '../../src/engine/types.ts';
-import { config } from './helpers.ts';
+import { analyzeSliced, config } from './helpers.ts';
 
 /**
  * Parallel analysis: slices of one file read apart (as two workers do), each sliced at a record start, then
@@ -21,28 +20,7 @@ async function split(file: File, cuts: number[], cfg = config({ timeZone: 'UTC' 
     cfg,
   );
   const forced = { ...cfg, format: head.files[0]!.format };
-  const bounds = [0, ...cuts, file.size];
-  const parts: { snap: Snapshot; analysis: Analysis }[] = [];
-  for (let i = 0; i + 1 < bounds.length; i++) {
-    let kept: Analysis | null = null;
-    const snap = await analyze([file], forced, {
-      range: { start: bounds[i]!, end: bounds[i + 1]! },
-      keep: (a) => (kept = a),
-    });
-    parts.push({ snap, analysis: kept! });
-  }
-  const base = parts[0]!.analysis;
-  let lines = parts[0]!.snap.totals.lines;
-  for (const p of parts.slice(1)) {
-    base.merge(structuredClone(p.analysis), lines);
-    lines += p.snap.totals.lines;
-  }
-  return mergedSnapshot(
-    base,
-    parts.map((p) => p.snap.files[0]!),
-    0,
-    0,
-  );
+  return analyzeSliced(file, cuts, forced);
 }
 
 function comparable(s: Snapshot): unknown {

@@ -1,11 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import { gzipSync } from 'node:zlib';
-import { analyze, mergedSnapshot } from '../../src/engine/analyze.ts';
-import type { Analysis } from '../../src/engine/analysis.ts';
+import { analyze } from '../../src/engine/analyze.ts';
 import { streamInput } from '../../src/engine/ingest/source.ts';
 import { judgeText, TEXT_SCAN_BYTES } from '../../src/engine/ingest/text-check.ts';
 import type { LogRecord, Snapshot } from '../../src/engine/types.ts';
-import { bytesOf, chunkedStream, config, fileOf, rng, utf8 } from './helpers.ts';
+import { analyzeSliced, bytesOf, chunkedStream, config, fileOf, rng, utf8 } from './helpers.ts';
 
 /**
  * Bytes that are not text: NUL padding (copytruncate) is skipped and counted, a stray NUL is a byte of its
@@ -246,31 +245,8 @@ describe('binary detection by the share of control bytes and invalid UTF-8', () 
 });
 
 describe('NUL padding in a file read in parallel slices', () => {
-  async function split(file: File, cuts: number[]): Promise<Snapshot> {
-    const forced = { ...UTC, format: 'iso-level-service' };
-    const bounds = [0, ...cuts, file.size];
-    const parts: { snap: Snapshot; analysis: Analysis }[] = [];
-    for (let i = 0; i + 1 < bounds.length; i++) {
-      let kept: Analysis | null = null;
-      const snap = await analyze([file], forced, {
-        range: { start: bounds[i]!, end: bounds[i + 1]! },
-        keep: (a) => (kept = a),
-      });
-      parts.push({ snap, analysis: kept! });
-    }
-    const base = parts[0]!.analysis;
-    let n = parts[0]!.snap.totals.lines;
-    for (const p of parts.slice(1)) {
-      base.merge(structuredClone(p.analysis), n);
-      n += p.snap.totals.lines;
-    }
-    return mergedSnapshot(
-      base,
-      parts.map((p) => p.snap.files[0]!),
-      0,
-      0,
-    );
-  }
+  const split = (file: File, cuts: number[]): Promise<Snapshot> =>
+    analyzeSliced(file, cuts, { ...UTC, format: 'iso-level-service' });
 
   it('slices cut inside the padding merge to the single pass: counts, bytes and the note', async () => {
     const bytes = bytesOf(zeros(4096), lines(0, 3000), zeros(5000), lines(3000, 6000));
