@@ -12,6 +12,7 @@ import type { Analysis } from '../engine/analysis.ts';
 import type { FileSummary } from '../engine/types.ts';
 import { DEFAULT_CONFIG, parseConfigText, type Config } from '../engine/config.ts';
 import { buildReport } from '../engine/report.ts';
+import { unreadSummary } from '../engine/analyze.ts';
 import { fsReason, openInput, type DiskInput } from './node-input.ts';
 import { outputsWritable } from './output-paths.ts';
 import { print, safe, status, warn } from './terminal-text.ts';
@@ -154,20 +155,7 @@ async function readConfig(path: string | undefined): Promise<Config | null> {
 }
 
 function notReadSummary(f: NotRead): FileSummary {
-  return {
-    name: basename(f.path),
-    bytes: 0,
-    bytesRead: 0,
-    gzip: false,
-    format: 'unknown',
-    formatName: 'not detected',
-    formatConfidence: 0,
-    records: 0,
-    lines: 0,
-    error: `Not read: ${f.reason}. Nothing of it was analyzed.`,
-    warnings: [],
-    relativeTime: false,
-  };
+  return unreadSummary(basename(f.path), 0, `Not read: ${f.reason}. Nothing of it was analyzed.`);
 }
 
 // `… | head` closes standard output early: that ends the command quietly, not with an EPIPE stack trace

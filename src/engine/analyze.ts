@@ -89,20 +89,7 @@ export async function analyze(
   const baseInterval = opts.intervalMs ?? 200;
   let interval = baseInterval;
   const analysis = new Analysis(config, opts.detectors ?? true, opts.templates ?? true);
-  const files: FileSummary[] = inputs.map((f) => ({
-    name: f.name,
-    bytes: Number.isFinite(f.size) ? f.size : 0,
-    bytesRead: 0,
-    gzip: false,
-    format: 'unknown',
-    formatName: 'not detected',
-    formatConfidence: 0,
-    records: 0,
-    lines: 0,
-    error: null,
-    warnings: [],
-    relativeTime: false,
-  }));
+  const files = inputs.map((f) => unreadSummary(f.name, Number.isFinite(f.size) ? f.size : 0));
   const totalBytes = files.reduce((s, f) => s + f.bytes, 0);
   // the user's formats first: at specificity 100 they win any tie
   const formats: LineFormat[] = [...config.customFormats.map(customFormat), ...FORMATS];
@@ -351,6 +338,24 @@ function flushGate(gate: TextGate, splitter: LineSplitter, failure: unknown): un
   } catch (e) {
     return e;
   }
+}
+
+/** A file's summary before any of it is read (and for a file that could not be opened at all). */
+export function unreadSummary(name: string, bytes: number, error: string | null = null): FileSummary {
+  return {
+    name,
+    bytes,
+    bytesRead: 0,
+    gzip: false,
+    format: 'unknown',
+    formatName: 'not detected',
+    formatConfidence: 0,
+    records: 0,
+    lines: 0,
+    error,
+    warnings: [],
+    relativeTime: false,
+  };
 }
 
 export function formatBytes(n: number): string {

@@ -1,11 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import {
-  decodeUtf8,
-  hasHighBytes,
-  isAsciiChunk,
-  isValidUtf8,
-  nextHighByte,
-} from '../../src/engine/ingest/utf8.ts';
+import { decodeUtf8, hasHighBytes, isValidUtf8, nextHighByte } from '../../src/engine/ingest/utf8.ts';
 import { bytesOf, rng, utf8 } from './helpers.ts';
 
 const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -55,52 +49,6 @@ describe('nextHighByte', () => {
       const sub = buf.subarray(a, a + Math.floor(r() * (buf.length - a + 1)));
       const from = Math.floor(r() * (sub.length + 1));
       expect(nextHighByte(sub, from)).toBe(naive(sub, from));
-    }
-  });
-});
-
-describe('isAsciiChunk', () => {
-  it('is true for empty and ASCII buffers, false with any high byte', () => {
-    expect(isAsciiChunk(new Uint8Array(0))).toBe(true);
-    expect(isAsciiChunk(utf8('plain ascii line\n'))).toBe(true);
-    expect(isAsciiChunk(Uint8Array.from([0x7f, 0, 1, 0x7f, 0x7f]))).toBe(true);
-    expect(isAsciiChunk(utf8('café'))).toBe(false);
-    expect(isAsciiChunk(Uint8Array.from([0x80]))).toBe(false);
-    expect(isAsciiChunk(Uint8Array.from([0xff, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41]))).toBe(false);
-  });
-
-  it('finds a high byte at every position of every unaligned subarray', () => {
-    const size = 48;
-    for (let high = 0; high < size; high++) {
-      const buf = new Uint8Array(size).fill(0x61);
-      buf[high] = 0x80 | (high & 0x7f);
-      for (let from = 0; from < size; from++) {
-        for (let to = from; to <= size; to++) {
-          const sub = buf.subarray(from, to);
-          expect(isAsciiChunk(sub)).toBe(!(high >= from && high < to));
-        }
-      }
-    }
-  });
-
-  it('ignores bytes of the underlying buffer outside the subarray', () => {
-    const buf = new Uint8Array(40).fill(0xc3);
-    buf.fill(0x41, 5, 33);
-    expect(isAsciiChunk(buf.subarray(5, 33))).toBe(true);
-    expect(isAsciiChunk(buf.subarray(4, 33))).toBe(false);
-    expect(isAsciiChunk(buf.subarray(5, 34))).toBe(false);
-  });
-
-  it('agrees with a byte loop on random buffers and offsets', () => {
-    const r = rng(99);
-    for (let k = 0; k < 2000; k++) {
-      const buf = new Uint8Array(1 + Math.floor(r() * 40));
-      for (let i = 0; i < buf.length; i++)
-        buf[i] = r() < 0.97 ? Math.floor(r() * 128) : 128 + Math.floor(r() * 128);
-      const from = Math.floor(r() * buf.length);
-      const to = from + Math.floor(r() * (buf.length - from + 1));
-      const sub = buf.subarray(from, to);
-      expect(isAsciiChunk(sub)).toBe(sub.every((b) => b < 128));
     }
   });
 });

@@ -133,7 +133,10 @@ const LADDER: readonly number[] = [
 type Chars = Uint16Array | Uint8Array;
 let scratch = new Uint16Array(1024);
 
-/** Room for n code units plus the sentinel zeros after them (reads just past a token end see 0). */
+/**
+ * Room for n code units and a few after them. Every read past a token's end is bounds-checked (the byte path
+ * has no sentinels: the bytes after a line are the next line's), so the zeros loadString writes are a margin only.
+ */
 function room(n: number): Uint16Array {
   if (scratch.length < n + 4) scratch = new Uint16Array(Math.max(2 * scratch.length, n + 4));
   return scratch;

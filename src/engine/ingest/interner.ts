@@ -1,7 +1,7 @@
 import { decodeUtf8 } from './utf8.ts';
 
 /**
- * Turns short repeated byte strings (service names, field keys) into shared JS strings without decoding
+ * Turns short repeated byte strings (the ISO format's service names) into shared JS strings without decoding
  * them on every line: FNV-1a over the bytes, then a byte compare against the cached entry.
  */
 export class Interner {
@@ -21,14 +21,6 @@ export class Interner {
 
   /** end of the word the last wordAt() read */
   wordEnd = 0;
-
-  get(b: Uint8Array, start: number, end: number): string {
-    const n = end - start;
-    if (n > 64) return decodeUtf8(b, start, end);
-    let h = 0x811c9dc5 | 0;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-    return this.find(b, start, end, h);
-  }
 
   /**
    * The word at `start` (up to a space, a tab or `limit`), interned; its end goes to `wordEnd`. Finding the end

@@ -1,6 +1,7 @@
 /**
- * UTF-8 helpers for the byte-level hot path. Most logs are pure ASCII: a chunk proven ASCII is decoded once
- * and sliced, which is ~3x cheaper than a TextDecoder call per line; other chunks decode per line.
+ * UTF-8 helpers for the byte-level hot path. Most logs are mostly ASCII: the line splitter finds a chunk's high
+ * bytes (nextHighByte), decodes each ASCII run once and slices it per line, which is ~3x cheaper than a
+ * TextDecoder call per line; only a line holding a high byte decodes alone.
  */
 
 const decoder = new TextDecoder('utf-8');
@@ -8,27 +9,6 @@ const decoder = new TextDecoder('utf-8');
 /** Decodes bytes [start, end) of buf; invalid sequences become U+FFFD. */
 export function decodeUtf8(buf: Uint8Array, start: number, end: number): string {
   return decoder.decode(buf.subarray(start, end));
-}
-
-/** True when every byte of buf is < 0x80. Reads four bytes at a time where alignment allows. */
-export function isAsciiChunk(buf: Uint8Array): boolean {
-  const len = buf.length;
-  let i = 0;
-  // Reach a 4-byte aligned address for the Uint32 view.
-  while (i < len && (buf.byteOffset + i) % 4 !== 0) {
-    if (buf[i]! & 0x80) return false;
-    i++;
-  }
-  const words = (len - i) >>> 2;
-  if (words > 0) {
-    const u32 = new Uint32Array(buf.buffer, buf.byteOffset + i, words);
-    let acc = 0;
-    for (let w = 0; w < words; w++) acc |= u32[w]!;
-    if (acc & 0x80808080) return false;
-    i += words * 4;
-  }
-  for (; i < len; i++) if (buf[i]! & 0x80) return false;
-  return true;
 }
 
 /** Index of the first byte >= 0x80 at or after `from` (buf.length when none): four bytes at a time. */
