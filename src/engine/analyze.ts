@@ -181,6 +181,7 @@ export async function analyze(
           firstFile + fileIndex,
           emit,
           opts.templates ?? true,
+          onRecord !== undefined,
         );
         if (range) {
           if (range.start > 0) {

@@ -262,3 +262,118 @@ describe('d2 / d4', () => {
     expect(d4(utf8('20x5'), 0)).toBe(-1);
   });
 });
+
+describe('IsoTimeParser: the same-minute fast path', () => {
+  /** One parser over the lines in order: each result (and `end`, `impossible`) must equal a fresh parser's. */
+  function sequence(lines: string[], zone = 'UTC'): (number | string)[] {
+    const shared = parser(zone);
+    return lines.map((s) => {
+      const b = utf8(s);
+      const got = shared.parse(b, 0, b.length);
+      const fresh = parser(zone);
+      const want = fresh.parse(b, 0, b.length);
+      expect([got, shared.impossible]).toEqual([want, fresh.impossible]);
+      if (!Number.isNaN(want) || fresh.impossible) expect(shared.end).toBe(fresh.end);
+      return Number.isNaN(got) ? (shared.impossible ? 'impossible' : 'NaN') : got;
+    });
+  }
+
+  it('reads only the seconds within a minute, and the full time across a minute, hour, day, month and year', () => {
+    expect(
+      sequence([
+        '2024-12-31T23:58:59.100Z',
+        '2024-12-31T23:58:59.900Z',
+        '2024-12-31T23:59:00Z',
+        '2024-12-31T23:59:07,5+01:00',
+        '2024-12-31T23:59:59.999Z',
+        '2025-01-01T00:00:00.000Z',
+        '2025-01-01T00:00:01.000Z',
+        '2025-01-31T23:59:59Z',
+        '2025-02-01T00:00:00Z',
+        '2025-02-01 00:00:00Z',
+      ]),
+    ).toEqual([
+      Date.UTC(2024, 11, 31, 23, 58, 59, 100),
+      Date.UTC(2024, 11, 31, 23, 58, 59, 900),
+      Date.UTC(2024, 11, 31, 23, 59, 0),
+      Date.UTC(2024, 11, 31, 23, 59, 7, 500) - H,
+      Date.UTC(2024, 11, 31, 23, 59, 59, 999),
+      Date.UTC(2025, 0, 1),
+      Date.UTC(2025, 0, 1, 0, 0, 1),
+      Date.UTC(2025, 0, 31, 23, 59, 59),
+      Date.UTC(2025, 1, 1),
+      Date.UTC(2025, 1, 1),
+    ]);
+  });
+
+  it('keeps leap seconds, impossible seconds and impossible dates as a fresh parser has them', () => {
+    expect(
+      sequence([
+        '2016-12-31T23:59:59Z',
+        '2016-12-31T23:59:60Z', // leap second: the next minute
+        '2016-12-31T23:59:61Z', // same minute, impossible second
+        '2016-12-31T23:59:70Z',
+        '2016-12-31T23:59:5xZ', // not a time at all
+        '2016-12-31T23:59:58.Z', // a dot without digits: not a time
+        '2025-02-30T10:00:00Z', // impossible date: never remembered …
+        '2025-02-30T10:00:01Z', // … so the next line of that minute is impossible too
+        '2025-02-28T10:00:00Z',
+        '2025-02-28T10:00:99Z',
+        '2025-02-28T10:00:00.5',
+      ]),
+    ).toEqual([
+      Date.UTC(2016, 11, 31, 23, 59, 59),
+      Date.UTC(2017, 0, 1),
+      'impossible',
+      'impossible',
+      'NaN',
+      'NaN',
+      'impossible',
+      'impossible',
+      Date.UTC(2025, 1, 28, 10),
+      'impossible',
+      Date.UTC(2025, 1, 28, 10, 0, 0, 500),
+    ]);
+  });
+
+  it('applies the configured zone to a remembered minute (a DST change inside an hour is per wall time)', () => {
+    // Paris, 2025-03-30: 02:00 local does not exist; 01:59 is UTC+1, 03:00 is UTC+2
+    expect(
+      sequence(
+        ['2025-03-30T01:59:00', '2025-03-30T01:59:30', '2025-03-30T03:00:00', '2025-03-30T03:00:30'],
+        'Europe/Paris',
+      ),
+    ).toEqual([
+      Date.UTC(2025, 2, 30, 0, 59),
+      Date.UTC(2025, 2, 30, 0, 59, 30),
+      Date.UTC(2025, 2, 30, 1),
+      Date.UTC(2025, 2, 30, 1, 0, 30),
+    ]);
+  });
+
+  it('reads a line whose minute differs in any one byte in full', () => {
+    const base = '2025-03-14T10:22:31.123Z';
+    const lines = [base];
+    for (let k = 0; k < 16; k++) {
+      const c = base[k]!;
+      const other =
+        c === '-' || c === ':' || c === 'T'
+          ? c === 'T'
+            ? ' '
+            : 'x'
+          : c === '9'
+            ? '0'
+            : String.fromCharCode(c.charCodeAt(0) + 1);
+      lines.push(base.slice(0, k) + other + base.slice(k + 1), base);
+    }
+    sequence(lines); // each equals a fresh parser's result (checked inside)
+  });
+
+  it('parses non-ASCII bytes after the time the same way', () => {
+    expect(sequence(['2025-03-14T10:22:31Z José', '2025-03-14T10:22:32Zé', '2025-03-14T10:22:3é'])).toEqual([
+      Date.UTC(2025, 2, 14, 10, 22, 31),
+      Date.UTC(2025, 2, 14, 10, 22, 32),
+      'NaN',
+    ]);
+  });
+});

@@ -665,6 +665,16 @@ class Cluster {
       this.spark![Math.floor(t / LADDER[this.rung]!) - this.base]!++;
       return;
     }
+    if (t > this.last && this.spark !== null) {
+      // a later record (the usual case in a log) that still fits the buckets: widen() would change nothing
+      // but `last` (base is always floor(first / width), see widen)
+      const k = Math.floor(t / LADDER[this.rung]!) - this.base;
+      if (k < SPARK_BUCKETS) {
+        this.last = t;
+        this.spark[k]!++;
+        return;
+      }
+    }
     this.widen(t < this.first ? t : this.first, t > this.last ? t : this.last, this.rung);
     this.spark![Math.floor(t / LADDER[this.rung]!) - this.base]!++;
   }

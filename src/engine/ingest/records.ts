@@ -94,6 +94,11 @@ export class RecordBuilder implements LineSink {
     private readonly emit: (r: LogRecord, shape: number) => void,
     /** hash each message's template shape from its bytes (template mining is on) */
     private readonly shapes = false,
+    /**
+     * keep the text of continuation lines in `continuation`; false when no one reads the records themselves
+     * (no analyzer reads it): the lines are still joined and counted, their text is not built
+     */
+    private readonly keepContinuation = true,
   ) {
     this.fileService = serviceFromFileName(file);
   }
@@ -184,7 +189,7 @@ export class RecordBuilder implements LineSink {
       this.pLineEnd = info.lineNo - this.lineBase;
       this.pLength = info.offset + info.rawLength - this.pOffset;
       const prev = this.pCont;
-      if (prev === null || prev.length < MAX_CONTINUATION_CHARS) {
+      if (this.keepContinuation && (prev === null || prev.length < MAX_CONTINUATION_CHARS)) {
         const text = this.ctx.text(buf, start, end, info);
         this.pCont = prev === null ? text : prev + '\n' + text;
       }
