@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { analyze } from '../../src/engine/analyze.ts';
 import { streamInput } from '../../src/engine/ingest/source.ts';
 import type { LogRecord, Snapshot } from '../../src/engine/types.ts';
-import { bytesOf, chunkedStream, config, fileOf, utf8 } from './helpers.ts';
+import { bytesOf, chunkedStream, config, fileOf, sampleText, utf8 } from './helpers.ts';
 
 const UTC = config({ timeZone: 'UTC' });
 const T = (h: number, m: number, s: number, ms = 0): number => Date.UTC(2025, 2, 14, h, m, s, ms);
@@ -180,6 +180,16 @@ describe('analyze: one realistic file', () => {
     ]);
     expect(b.records).toEqual(a.records);
     expect({ ...b.snap, progress: null }).toEqual({ ...a.snap, progress: null });
+  });
+
+  it('gives the same snapshot without onRecord (which leaves continuation text unbuilt) as with it', async () => {
+    const { text } = sampleText({ bytes: 300_000, seed: 5, stackTraces: true, nonAscii: true });
+    const withRecords = await run([fileOf(text, 'app.log')]);
+    const without = await analyze([fileOf(text, 'app.log')], UTC);
+    expect(withRecords.records.some((r) => r.continuation !== null)).toBe(true);
+    expect(withRecords.snap.totals.continuationLines).toBeGreaterThan(0);
+    const strip = (s: Snapshot): unknown => ({ ...s, progress: { ...s.progress, elapsedMs: 0 } });
+    expect(strip(without)).toEqual(strip(withRecords.snap));
   });
 
   it('echoes jobId and counts two files together', async () => {

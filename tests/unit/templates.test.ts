@@ -621,6 +621,22 @@ describe('sparklines', () => {
     expect(t!.lastSeen).toBe(T0 + 400 * D);
   });
 
+  it('count later records in place while they fit the 48 buckets, and coarsen on the first that does not', () => {
+    const m = miner();
+    // 1 s buckets: T0 … T0 + 47 s fit; T0 + 48 s does not (the range then needs coarser buckets)
+    const times = [T0, T0 + 999, T0 + 1000, T0 + 30_500, T0 + 47_999, T0 + 47_999];
+    for (const t of times) m.add(msg('tick', t));
+    let [t] = m.snapshot().templates;
+    expect(t!.sparkBucketMs).toBe(1000);
+    expect([t!.sparkStart, t!.firstSeen, t!.lastSeen]).toEqual([T0, T0, T0 + 47_999]);
+    expect(t!.sparkline).toEqual([2, 1, ...Array<number>(28).fill(0), 1, ...Array<number>(16).fill(0), 2]);
+    m.add(msg('tick', T0 + 48_000));
+    [t] = m.snapshot().templates;
+    expect(t!.sparkBucketMs).toBe(5000);
+    expect(t!.lastSeen).toBe(T0 + 48_000);
+    expect(t!.sparkline).toEqual([3, 0, 0, 0, 0, 0, 1, 0, 0, 3]);
+  });
+
   it('stay within 48 buckets even across centuries', () => {
     const m = miner();
     for (const t of [Date.UTC(1900, 0, 1), 0, T0, Date.UTC(2500, 0, 1)]) m.add(msg('tick', t));

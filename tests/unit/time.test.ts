@@ -263,7 +263,7 @@ describe('d2 / d4', () => {
   });
 });
 
-describe('IsoTimeParser: the same-minute fast path', () => {
+describe('IsoTimeParser: one parser over consecutive lines (its day cache)', () => {
   /** One parser over the lines in order: each result (and `end`, `impossible`) must equal a fresh parser's. */
   function sequence(lines: string[], zone = 'UTC'): (number | string)[] {
     const shared = parser(zone);
@@ -278,7 +278,7 @@ describe('IsoTimeParser: the same-minute fast path', () => {
     });
   }
 
-  it('reads only the seconds within a minute, and the full time across a minute, hour, day, month and year', () => {
+  it('gives what a fresh parser gives within a minute and across a minute, hour, day, month and year', () => {
     expect(
       sequence([
         '2024-12-31T23:58:59.100Z',
@@ -315,8 +315,8 @@ describe('IsoTimeParser: the same-minute fast path', () => {
         '2016-12-31T23:59:70Z',
         '2016-12-31T23:59:5xZ', // not a time at all
         '2016-12-31T23:59:58.Z', // a dot without digits: not a time
-        '2025-02-30T10:00:00Z', // impossible date: never remembered …
-        '2025-02-30T10:00:01Z', // … so the next line of that minute is impossible too
+        '2025-02-30T10:00:00Z', // impossible date: never cached …
+        '2025-02-30T10:00:01Z', // … so the next line of that day is impossible too
         '2025-02-28T10:00:00Z',
         '2025-02-28T10:00:99Z',
         '2025-02-28T10:00:00.5',
@@ -336,7 +336,7 @@ describe('IsoTimeParser: the same-minute fast path', () => {
     ]);
   });
 
-  it('applies the configured zone to a remembered minute (a DST change inside an hour is per wall time)', () => {
+  it('applies the configured zone to every line (a DST change between two lines of the same day)', () => {
     // Paris, 2025-03-30: 02:00 local does not exist; 01:59 is UTC+1, 03:00 is UTC+2
     expect(
       sequence(
@@ -351,7 +351,7 @@ describe('IsoTimeParser: the same-minute fast path', () => {
     ]);
   });
 
-  it('reads a line whose minute differs in any one byte in full', () => {
+  it('a line whose first 16 bytes differ in any one byte from the line before', () => {
     const base = '2025-03-14T10:22:31.123Z';
     const lines = [base];
     for (let k = 0; k < 16; k++) {

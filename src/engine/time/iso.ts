@@ -18,76 +18,27 @@ export class IsoTimeParser {
 
   constructor(readonly zone: ZoneResolver) {}
 
-  /**
-   * The first 16 bytes (`YYYY-MM-DDTHH:MM`) of the last time parsed in full with possible values, and the wall
-   * time of that minute: consecutive lines of a log mostly share their minute, and then only the seconds, the
-   * fraction and the zone are read. Anything else (another minute, day or year, a bad second) takes the full
-   * parse, which checks everything, so an impossible time is never taken from here.
-   */
-  private readonly minute = new Uint8Array(16);
-  private minuteMs = NaN;
-
   /** Parses a timestamp starting at `p`; returns ms since epoch, or NaN (and `end` is then meaningless). */
   parse(b: Uint8Array | ArrayLike<number>, p: number, limit: number): number {
     this.impossible = false;
     if (limit - p < 19) return NaN;
-    let wall: number;
-    let bad = false;
-    const m = this.minute;
-    const s0 = (b[p + 17] ?? 0) - 48;
-    const s1 = (b[p + 18] ?? 0) - 48;
-    if (
-      b[p + 16] === 58 &&
-      s0 >= 0 &&
-      s0 <= 6 &&
-      s1 >= 0 &&
-      s1 <= 9 &&
-      b[p + 15] === m[15] &&
-      b[p + 14] === m[14] &&
-      b[p + 12] === m[12] &&
-      b[p + 11] === m[11] &&
-      this.samePrefix(b, p) &&
-      this.minuteMs === this.minuteMs
-    ) {
-      const s = s0 * 10 + s1;
-      if (s > 60) bad = true; // the full parse would say the same: impossible
-      wall = this.minuteMs + s * 1000;
-    } else {
-      // the shape first (digits and separators), then the values: a wrong value is an impossible time
-      const y = d4(b, p);
-      if (y < 0 || b[p + 4] !== 45) return NaN; // '-'
-      const mo = d2(b, p + 5);
-      if (mo < 0 || b[p + 7] !== 45) return NaN;
-      const d = d2(b, p + 8);
-      if (d < 0) return NaN;
-      const sep = b[p + 10];
-      if (sep !== 84 && sep !== 32 && sep !== 116) return NaN; // 'T', ' ', 't'
-      const h = d2(b, p + 11);
-      if (h < 0 || b[p + 13] !== 58) return NaN; // ':'
-      const mi = d2(b, p + 14);
-      if (mi < 0 || b[p + 16] !== 58) return NaN;
-      const s = d2(b, p + 17);
-      if (s < 0) return NaN;
-      // 60: a leap second, folded into the next minute by the arithmetic
-      bad = mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60;
-      const key = y * 10000 + mo * 100 + d;
-      if (!bad && key !== this.dayKey) {
-        const dayMs = Date.UTC(y, mo - 1, d);
-        if (new Date(dayMs).getUTCDate() !== d) {
-          bad = true; // 30 February and the like
-        } else {
-          this.dayKey = key;
-          this.dayMs = dayMs;
-        }
-      }
-      wall = NaN;
-      if (!bad) {
-        const minuteMs = this.dayMs + h * 3_600_000 + mi * 60_000;
-        for (let k = 0; k < 16; k++) m[k] = b[p + k]!;
-        this.minuteMs = minuteMs;
-        wall = minuteMs + s * 1000;
-      }
-    }
+    // the shape first (digits and separators), then the values: a wrong value is an impossible time
+    const y = d4(b, p);
+    if (y < 0 || b[p + 4] !== 45) return NaN; // '-'
+    const mo = d2(b, p + 5);
+    if (mo < 0 || b[p + 7] !== 45) return NaN;
+    const d = d2(b, p + 8);
+    if (d < 0) return NaN;
+    const sep = b[p + 10];
+    if (sep !== 84 && sep !== 32 && sep !== 116) return NaN; // 'T', ' ', 't'
+    const h = d2(b, p + 11);
+    if (h < 0 || b[p + 13] !== 58) return NaN; // ':'
+    const mi = d2(b, p + 14);
+    if (mi < 0 || b[p + 16] !== 58) return NaN;
+    const s = d2(b, p + 17);
+    if (s < 0) return NaN;
+    // 60: a leap second, folded into the next minute by the arithmetic
+    let bad = mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60;
     let i = p + 19;
     let ms = 0;
     const c = b[i];
@@ -103,6 +54,16 @@ export class IsoTimeParser {
         i++;
       }
       if (i === fracStart) return NaN;
+    }
+    const key = y * 10000 + mo * 100 + d;
+    if (!bad && key !== this.dayKey) {
+      const dayMs = Date.UTC(y, mo - 1, d);
+      if (new Date(dayMs).getUTCDate() !== d) {
+        bad = true; // 30 February and the like
+      } else {
+        this.dayKey = key;
+        this.dayMs = dayMs;
+      }
     }
     // Zone designator: `zoned` false leaves the wall time to the configured zone
     let zoned = false;
@@ -142,15 +103,8 @@ export class IsoTimeParser {
       this.impossible = true;
       return NaN;
     }
-    wall += ms;
+    const wall = this.dayMs + h * 3_600_000 + mi * 60_000 + s * 1000 + ms;
     return zoned ? wall - off : this.zone.toUtc(wall);
-  }
-
-  /** Bytes p … p + 15 equal the remembered minute's. */
-  private samePrefix(b: Uint8Array | ArrayLike<number>, p: number): boolean {
-    const m = this.minute;
-    for (let k = 0; k < 16; k++) if (b[p + k] !== m[k]) return false;
-    return true;
   }
 }
 
