@@ -3,7 +3,8 @@
  * page on the production build in headless Chromium, drop → final report, on issue 9's realistic log by default
  * (--ascii its pure-ASCII twin, --sample `npm run gen`'s log), beside the floor measured in the same browser in the
  * same run (two workers reading halves of the same File's stream, counting newline bytes), and the same file
- * gzipped. Per run: MB/s, records/s, long tasks on the main thread, the first snapshot's time, and the peak
+ * gzipped. Per run: MB/s, records/s, long tasks on the main thread, the first snapshot's time, Cancel and Settings
+ * (click → the frame showing it, while the file is read, in a run of its own), and the peak
  * resident memory of each Chromium process (ps every 200 ms); medians with min–max. An awk count of the file
  * cross-checks the page's records, levels and services. Prints figures; asserts nothing.
  */
@@ -133,6 +134,48 @@ async function runOnce(url: string, path: string, withFloor: boolean): Promise<R
   }
 }
 
+/**
+ * Cancel and Settings while a file is read, in a fresh browser: once the first snapshot is shown, a click on
+ * Settings, then (the panel shown) a click on Cancel; each timed in the page from the click to the first frame
+ * that shows its effect. Null for a click that came after the analysis had ended.
+ */
+async function uiOnce(url: string, path: string): Promise<Probes['ui'] & { late?: string }> {
+  const browser: Browser = await chromium.launch({
+    ...(CHROMIUM_PATH ? { executablePath: CHROMIUM_PATH } : {}),
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.evaluate(PROBES);
+    await page.getByLabel('Open file').setInputFiles(path);
+    const bench = (): Promise<Probes> =>
+      page.evaluate(() => (window as unknown as { __bench: Probes }).__bench);
+    await page.waitForFunction(() => (window as unknown as { __bench: Probes }).__bench.first > 0, null, {
+      timeout: 60_000,
+      polling: 50,
+    });
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await page.waitForFunction(
+      () => (window as unknown as { __bench: Probes }).__bench.ui.settings !== undefined,
+      null,
+      { timeout: 60_000, polling: 50 },
+    );
+    if ((await bench()).done > 0) return { ...(await bench()).ui, late: 'the analysis ended before Cancel' };
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await page.waitForFunction(
+      () => (window as unknown as { __bench: Probes }).__bench.ui.cancel !== undefined,
+      null,
+      { timeout: 60_000, polling: 50 },
+    );
+    // the browser's Event Timing entry for the click, when it has one, comes a moment later
+    await page.waitForTimeout(300);
+    return (await bench()).ui;
+  } finally {
+    await browser.close();
+  }
+}
+
 const MiB = (kib: number): string => (kib / 1024).toFixed(0);
 
 /** The median of each process type's peak across runs, largest first: "renderer 310, browser 120 …" MiB. */
@@ -185,11 +228,13 @@ async function main(): Promise<void> {
   const { url, server } = await startPreview(values.port);
   const plain: Run[] = [];
   const zipped: Run[] = [];
+  const clicks: Awaited<ReturnType<typeof uiOnce>>[] = [];
   try {
     for (let i = 0; i < runs; i++) {
       // Plain and gzip in turn, each in a fresh browser: the load of the shared machine hits both alike.
       plain.push(await runOnce(url, path, true));
       if (gz) zipped.push(await runOnce(url, gz, false));
+      clicks.push(await uiOnce(url, path));
       process.stdout.write(`run ${i + 1}/${runs} done\n`);
     }
   } finally {
@@ -210,6 +255,13 @@ async function main(): Promise<void> {
     `floor                   ${fmt(floorMBs)} MB/s (two workers read halves of File.stream(), count newline bytes)`,
   );
   printRuns('page', plain, () => mb);
+  const timed = (k: 'settings' | 'cancel'): string => {
+    const xs = clicks.map((c) => c[k]).filter((x): x is number => x !== undefined);
+    return xs.length ? `${fmt(xs)} ms` : 'not measured (the analysis ended first)';
+  };
+  console.log(
+    `  click → shown          Settings ${timed('settings')}, Cancel ${timed('cancel')} (while reading; in the page, from the click to the first frame showing it)`,
+  );
   const sec = (r: Run): number => (r.probes.done - r.probes.t0) / 1000;
   const ratios = plain.map((r, i) => mb / sec(r) / floorMBs[i]!);
   console.log(`ratio                   ${fmt(ratios, 2)} of the floor (each run's page / its own floor)`);

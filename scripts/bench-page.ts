@@ -14,11 +14,29 @@ export interface Probes {
   gap: number;
   /** [startTime, duration] of every long task (> 50 ms) on the main thread */
   long: [number, number][];
+  /**
+   * Click → the first frame showing its effect, ms (from the click event's timeStamp: the time the input
+   * came in, so a busy main thread counts): `settings` the Settings panel shown, `cancel` the progress panel
+   * gone and the "Analysis cancelled" notice shown.
+   */
+  ui: { settings?: number; cancel?: number };
 }
 
 /** Installs the probes: a capturing change listener, a per-frame check of the page, a long-task observer. */
 export const PROBES = `(() => {
-  const b = (window.__bench = { t0: 0, first: 0, done: 0, gap: 0, long: [] });
+  const b = (window.__bench = { t0: 0, first: 0, done: 0, gap: 0, long: [], ui: {} });
+  const effects = {
+    settings: () => document.querySelector('section.settings[aria-label="Settings"]') !== null,
+    cancel: () => document.querySelector('section[aria-label="Analysis progress"]') === null &&
+      [...document.querySelectorAll('p.notice')].some((p) => p.textContent.includes('Analysis cancelled')),
+  };
+  let pending = null;
+  document.addEventListener('click', (e) => {
+    const button = e.target instanceof Element ? e.target.closest('button') : null;
+    const name = button && button.textContent.trim() === 'Settings' ? 'settings'
+      : button && button.textContent.trim() === 'Cancel' ? 'cancel' : null;
+    if (name) pending = b.uiAt = { name, t: e.timeStamp };
+  }, true);
   document.addEventListener('change', (e) => {
     if (!b.t0 && e.target instanceof HTMLInputElement && e.target.type === 'file') b.t0 = performance.now();
   }, true);
@@ -34,12 +52,26 @@ export const PROBES = `(() => {
       }
       if (exportOn()) b.done = t;
     }
+    if (pending && effects[pending.name]()) {
+      // the frame that shows it is painted after this callback: timed from a task queued now, or by the
+      // browser's own Event Timing entry for the click (input to next paint) when it has one
+      const p = pending;
+      pending = null;
+      setTimeout(() => { if (b.ui[p.name] === undefined) b.ui[p.name] = performance.now() - p.t; }, 0);
+    }
     last = t;
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
   new PerformanceObserver((l) => { for (const e of l.getEntries()) b.long.push([e.startTime, e.duration]); })
     .observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((l) => {
+    for (const e of l.getEntries()) {
+      if (e.name !== 'click') continue;
+      const name = b.uiAt && Math.abs(b.uiAt.t - e.startTime) < 1 ? b.uiAt.name : null;
+      if (name) b.ui[name] = e.duration;
+    }
+  }).observe({ type: 'event', durationThreshold: 16, buffered: true });
 })()`;
 
 /**
