@@ -7,7 +7,7 @@
  * renderer (v8 per isolate, blink_gc, partition_alloc, malloc) every ~2 s, and the largest one is printed.
  * Prints figures; asserts nothing.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type CDPSession } from '@playwright/test';
 import { benchFile, CHROMIUM_ARGS, CHROMIUM_PATH, chromiumRss, startPreview } from './bench-lib.ts';
@@ -118,7 +118,10 @@ async function heapSampler(browser: Browser, everyMs = 500): Promise<{ stop(): P
       const ms = performance.now() - t0;
       const heaps: Heaps['heaps'] = [];
       for (const { sessionId, label } of sessions.values()) {
-        const r = (await ask(sessionId, 'Runtime.getHeapUsage')) as { usedSize: number; totalSize: number } | null;
+        const r = (await ask(sessionId, 'Runtime.getHeapUsage')) as {
+          usedSize: number;
+          totalSize: number;
+        } | null;
         if (r) heaps.push([label, r.usedSize, r.totalSize]);
       }
       out.push({ ms, heaps });
@@ -137,8 +140,11 @@ async function heapSampler(browser: Browser, everyMs = 500): Promise<{ stop(): P
 function printHeaps(all: Heaps[]): void {
   const peak = all.reduce((a, b) => (sum(b) > sum(a) ? b : a), all[0]!);
   const f = (b: number): string => (b / 2 ** 20).toFixed(0);
-  console.log(`           JS heaps, used / committed MiB, at their largest sum (${(peak.ms / 1000).toFixed(1)} s):`);
-  for (const [label, used, total] of peak.heaps) console.log(`             ${label.padEnd(40)} ${f(used)} / ${f(total)}`);
+  console.log(
+    `           JS heaps, used / committed MiB, at their largest sum (${(peak.ms / 1000).toFixed(1)} s):`,
+  );
+  for (const [label, used, total] of peak.heaps)
+    console.log(`             ${label.padEnd(40)} ${f(used)} / ${f(total)}`);
   const step = Math.max(1, Math.floor(all.length / 10));
   console.log(
     `           their sum over time (s: used / committed MiB): ${all
@@ -166,7 +172,8 @@ async function dumper(browser: Browser, everyMs = 1000): Promise<{ stop(): Promi
     traceConfig: {
       includedCategories: ['disabled-by-default-memory-infra'],
       excludedCategories: ['*'],
-      memoryDumpConfig: { triggers: [] },
+      // no periodic dumps: only the ones asked for below (the protocol's type says strings; it takes a list)
+      memoryDumpConfig: { triggers: [] } as unknown as Record<string, string>,
     },
   });
   const t0 = performance.now();
@@ -178,8 +185,7 @@ async function dumper(browser: Browser, everyMs = 1000): Promise<{ stop(): Promi
     times.push(performance.now() - t0);
     cdp
       .send('Tracing.requestMemoryDump', { levelOfDetail: times.length === 1 ? 'detailed' : 'light' })
-      .then((r) => process.env.TRACE_OUT && console.log('dump', JSON.stringify(r)))
-      .catch((e: unknown) => process.env.TRACE_OUT && console.log('dump', String(e)))
+      .catch(() => undefined) // one asked for while another is still being taken
       .finally(() => (busy = false));
   }, everyMs);
   return {
@@ -201,7 +207,7 @@ async function dumper(browser: Browser, everyMs = 1000): Promise<{ stop(): Promi
         if (r.eof) break;
       }
       await cdp.send('IO.close', { handle });
-      if (process.env.TRACE_OUT) (await import('node:fs')).writeFileSync(process.env.TRACE_OUT, text);
+      if (process.env.TRACE_OUT) writeFileSync(process.env.TRACE_OUT, text); // the raw trace, for a closer look
       return parseDumps(text);
     },
   };
@@ -272,12 +278,14 @@ function printDumps(dumps: Dump[]): void {
   const total = (d: Dump): number =>
     ['malloc', 'partition_alloc', 'v8', 'blink_gc'].reduce((sum, k) => sum + (d.sizes.get(k) ?? 0), 0);
   if (dumps.length === 0) return console.log('           no memory-infra dumps of the renderer');
-  const top = dumps.reduce((a, b) =>
-    total(b) > total(a) ? b : a,
-  );
+  const top = dumps.reduce((a, b) => (total(b) > total(a) ? b : a));
   // the top-level allocators and their direct children (v8/main, v8/workers …)
   const rows = [...top.sizes.entries()]
-    .filter(([k, v]) => (k.split('/').length <= 3 || /^v8\/workers\/heap\/|^partition_alloc\/partitions\/[^/]+$/.test(k)) && v >= 1 << 20)
+    .filter(
+      ([k, v]) =>
+        (k.split('/').length <= 3 || /^v8\/workers\/heap\/|^partition_alloc\/partitions\/[^/]+$/.test(k)) &&
+        v >= 1 << 20,
+    )
     .sort((a, b) => a[0].localeCompare(b[0]));
   console.log(
     `           memory-infra, the renderer's largest of ${dumps.length} dumps (at ${(top.ms / 1000).toFixed(1)} s), MiB:`,
@@ -298,13 +306,14 @@ function printDumps(dumps: Dump[]): void {
   ];
   console.log(`           every dump (s: ${cols.join(' / ')}, MiB):`);
   for (const d of dumps)
-    console.log(
-      `             ${(d.ms / 1000).toFixed(1)}: ${cols.map((k) => m(d, k)).join(' / ')}`,
-    );
+    console.log(`             ${(d.ms / 1000).toFixed(1)}: ${cols.map((k) => m(d, k)).join(' / ')}`);
 }
 
 async function launch(): Promise<Browser> {
-  return chromium.launch({ ...(CHROMIUM_PATH ? { executablePath: CHROMIUM_PATH } : {}), args: CHROMIUM_ARGS });
+  return chromium.launch({
+    ...(CHROMIUM_PATH ? { executablePath: CHROMIUM_PATH } : {}),
+    args: CHROMIUM_ARGS,
+  });
 }
 
 async function phase(url: string, path: string, which: string): Promise<void> {
