@@ -54,6 +54,8 @@ interface Run {
   /** each process' peak RSS, KiB, largest first */
   rss: ProcessRss[];
   floor?: { ms: number; newlines: number };
+  /** the renderer's peak RSS (KiB) while the floor read the file (its own browser's page, after the analysis) */
+  floorRss?: number;
 }
 
 /** grep/awk's view of the file: records are lines that start with a timestamp; fields 2 and 3 are level and service. */
@@ -118,6 +120,7 @@ async function runOnce(url: string, path: string, withFloor: boolean): Promise<R
     ]);
     const report = JSON.parse(await readFile(await download.path(), 'utf8')) as Report;
     let floor: Run['floor'];
+    let floorRss: number | undefined;
     if (withFloor) {
       await page.evaluate(() => {
         const input = document.createElement('input');
@@ -126,9 +129,11 @@ async function runOnce(url: string, path: string, withFloor: boolean): Promise<R
         document.body.append(input);
       });
       await page.setInputFiles('#bench-floor', path);
+      const floorMemory = rssPeaks();
       floor = (await page.evaluate(FLOOR_IN_PAGE)) as { ms: number; newlines: number };
+      floorRss = floorMemory.stop().find((p) => p.type === 'renderer')?.rss;
     }
-    return { report, probes, rss, ...(floor ? { floor } : {}) };
+    return { report, probes, rss, ...(floor ? { floor } : {}), ...(floorRss ? { floorRss } : {}) };
   } finally {
     await browser.close();
   }
@@ -253,6 +258,9 @@ async function main(): Promise<void> {
   const floorMBs = plain.map((r) => mb / (r.floor!.ms / 1000));
   console.log(
     `floor                   ${fmt(floorMBs)} MB/s (two workers read halves of File.stream(), count newline bytes)`,
+  );
+  console.log(
+    `  largest RSS           ${fmt(plain.map((r) => (r.floorRss ?? 0) / 1024))} MiB (the renderer while the floor reads: the default reader's chunks wait for GC)`,
   );
   printRuns('page', plain, () => mb);
   const timed = (k: 'settings' | 'cancel'): string => {

@@ -97,3 +97,40 @@ export const FLOOR_IN_PAGE = `(async () => {
   workers.forEach((w) => w.terminate());
   return { ms, newlines: counts[0] + counts[1] };
 })()`;
+
+/**
+ * FLOOR_IN_PAGE's variant for bench-memory: `byob` reads through a BYOB reader into one reused buffer per worker
+ * (`size` bytes); otherwise the default reader. Resolves to { ms, newlines, chunks, maxChunk }.
+ */
+export const floorVariant = (byob: boolean, decode = false, size = 1 << 20): string => `(async () => {
+  const file = document.getElementById('bench-floor').files[0];
+  const src = \`const td = new TextDecoder(); let chars = 0;
+    onmessage = async (e) => { let n = 0, chunks = 0, maxChunk = 0;
+    if (${byob}) {
+      const r = e.data.stream().getReader({ mode: 'byob' });
+      let buf = new ArrayBuffer(${size});
+      for (;;) { const { done, value } = await r.read(new Uint8Array(buf)); if (done) break;
+        chunks++; if (value.length > maxChunk) maxChunk = value.length;
+        let p = value.indexOf(10); while (p !== -1) { n++; p = value.indexOf(10, p + 1); }
+        if (${decode}) chars += td.decode(value).length;
+        buf = value.buffer; }
+    } else {
+      const r = e.data.stream().getReader();
+      for (;;) { const { done, value } = await r.read(); if (done) break;
+        chunks++; if (value.length > maxChunk) maxChunk = value.length;
+        let p = value.indexOf(10); while (p !== -1) { n++; p = value.indexOf(10, p + 1); } }
+    }
+    postMessage({ n, chunks, maxChunk }); };\`;
+  const url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
+  const half = Math.floor(file.size / 2);
+  const parts = [file.slice(0, half), file.slice(half)];
+  const workers = parts.map(() => new Worker(url));
+  const t = performance.now();
+  const res = await Promise.all(workers.map((w, i) => new Promise((resolve) => {
+    w.onmessage = (e) => resolve(e.data);
+    w.postMessage(parts[i]);
+  })));
+  const ms = performance.now() - t;
+  workers.forEach((w) => w.terminate());
+  return { ms, newlines: res[0].n + res[1].n, chunks: res[0].chunks + res[1].chunks, maxChunk: Math.max(res[0].maxChunk, res[1].maxChunk) };
+})()`;

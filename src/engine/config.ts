@@ -289,7 +289,7 @@ export const ConfigSchema = z
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
-export const DEFAULT_CONFIG: Config = Object.freeze(ConfigSchema.parse({})) as Config;
+export { DEFAULT_CONFIG } from './config-defaults.ts';
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 

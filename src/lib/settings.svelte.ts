@@ -1,4 +1,5 @@
-import { DEFAULT_CONFIG, type Config, type ConfigResult } from '../engine/config.ts';
+import type { Config, ConfigResult } from '../engine/config.ts';
+import { DEFAULT_CONFIG } from '../engine/config-defaults.ts';
 import { ConfigChecker } from './config-check.ts';
 
 const STORAGE_KEY = 'loglens.config';

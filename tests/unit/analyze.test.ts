@@ -192,6 +192,29 @@ describe('analyze: one realistic file', () => {
     expect(strip(without)).toEqual(strip(withRecords.snap));
   });
 
+  it('gives the same result from a byte stream read in tiny pieces into one reused buffer', async () => {
+    const bytes = utf8(MIXED);
+    let at = 0;
+    // a byte stream: openBytes reads it through a BYOB reader, every chunk a view of the same buffer
+    const stream = new ReadableStream({
+      type: 'bytes',
+      pull(controller) {
+        if (at >= bytes.length) {
+          controller.close();
+          return controller.byobRequest?.respond(0); // a pending BYOB read ends with the stream
+        }
+        const n = 1 + (at % 7);
+        controller.enqueue(bytes.slice(at, at + n));
+        at += n;
+      },
+    });
+    expect(() => stream.getReader({ mode: 'byob' }).releaseLock()).not.toThrow();
+    const a = await run([fileOf(MIXED, 'app.log')]);
+    const b = await run([streamInput('app.log', stream, bytes.length)]);
+    expect(b.records).toEqual(a.records);
+    expect({ ...b.snap, progress: null }).toEqual({ ...a.snap, progress: null });
+  });
+
   it('echoes jobId and counts two files together', async () => {
     const second = '2025-03-14T11:00:00Z ERROR api-gateway boom\n2025-03-14T11:00:01Z INFO api-gateway ok';
     const { snap, records } = await run([fileOf(MIXED, 'a.log'), fileOf(second, 'b.log')]);

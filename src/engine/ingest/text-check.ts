@@ -93,9 +93,12 @@ export class TextGate {
     this.n = n;
     this.atLineStart = atLineStart;
     if (n === 0 && this.held.length === 0) return [chunk]; // leading padding only
-    this.held.push(chunk);
     this.heldBytes += len;
-    if (n < TEXT_SCAN_BYTES) return [];
+    if (n < TEXT_SCAN_BYTES) {
+      this.held.push(chunk.slice()); // kept past this call: the reader reuses the chunk's buffer (source.ts)
+      return [];
+    }
+    this.held.push(chunk);
     return this.decide();
   }
 
