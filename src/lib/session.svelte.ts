@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { mayBeSliced, sliceCount, sliceRanges } from '../engine/slicing.ts';
+import { mayBeSliced, sliceCount, sliceRanges, PIPELINE_MIN_BYTES } from '../engine/slicing.ts';
 import type { EngineApi, AnalysisResult } from '../worker/engine.worker.ts';
 import type { Progress, Snapshot } from '../engine/types.ts';
 import type { LineAt } from '../engine/lines-around.ts';
@@ -134,10 +134,13 @@ export class AnalysisSession {
     let result: AnalysisResult;
     try {
       const plain = $state.snapshot(config);
-      const plan = files.length === 1 ? await this.slicing(api, files[0]!, plain) : { slices: 1, format: '' };
+      const gz = files.length === 1 && (await pipelinedGzip(files[0]!));
+      const plan =
+        files.length === 1 && !gz ? await this.slicing(api, files[0]!, plain) : { slices: 1, format: '' };
       if (job !== this.jobId) return;
-      result =
-        plan.slices > 1
+      result = gz
+        ? await this.analyzeGzip(job, api, files[0]!, plain)
+        : plan.slices > 1
           ? await this.analyzeInSlices(job, api, files[0]!, plain, plan.slices, plan.format)
           : await api.analyze(job, files, plain, Comlink.proxy(onSnapshot), Comlink.proxy(onProgress));
     } catch (e) {
@@ -249,6 +252,83 @@ export class AnalysisSession {
     const states = await Promise.all(apis.slice(1).map((a) => a.takeState()));
     const result = await api.mergeSlices(job, states, slices, config, performance.now() - t0);
     for (const w of this.helpers) w.terminate();
+    this.helpers = [];
+    return result;
+  }
+
+  /**
+   * A big .gz read in a pipeline (src/engine/pipeline.ts): the first worker inflates and hands pieces cut at
+   * record starts to a second over a MessageChannel, and merges both workers' analyses at the end. While
+   * reading, the page shows the workers' snapshots summed, with the compressed bytes read as progress.
+   */
+  private async analyzeGzip(
+    job: number,
+    api: Comlink.Remote<EngineApi>,
+    file: File,
+    config: Config,
+  ): Promise<AnalysisResult> {
+    const t0 = performance.now();
+    const helper = makeWorker();
+    this.helpers = [helper];
+    const { port1, port2 } = new MessageChannel();
+    const latest: (Snapshot | null)[] = [null, null];
+    let raw = 0;
+    let shown = 0;
+    const seen = (): void => {
+      if (job !== this.jobId || this.status !== 'running') return;
+      const parts = latest.filter((s): s is Snapshot => s !== null);
+      const records = parts.reduce((sum, s) => sum + s.progress.records, 0);
+      this.dog?.beat(performance.now(), { bytesRead: raw, records, fileIndex: 0 });
+      const base = latest[0] ?? latest[1];
+      if (!base || performance.now() - shown < 250) return;
+      shown = performance.now();
+      const totals = { ...base.totals };
+      for (const k of Object.keys(totals) as (keyof typeof totals)[]) {
+        totals[k] = parts.reduce((sum, s) => sum + s.totals[k], 0);
+      }
+      const levels = base.levels.map((_, i) => parts.reduce((sum, s) => sum + (s.levels[i] ?? 0), 0));
+      this.offer({
+        ...base,
+        levels,
+        totals,
+        progress: {
+          ...base.progress,
+          bytesRead: raw,
+          totalBytes: file.size,
+          records,
+          elapsedMs: performance.now() - t0,
+        },
+      });
+    };
+    const onSnapshot = (i: number) => (s: Snapshot) => {
+      if (s.jobId !== this.jobId) return;
+      latest[i] = s;
+      if (i === 0) raw = s.progress.bytesRead;
+      seen();
+    };
+    const parsing = Comlink.wrap<EngineApi>(helper).parsePieces(
+      job,
+      file.name,
+      file.lastModified,
+      Comlink.transfer(port2, [port2]),
+      Comlink.proxy(onSnapshot(1)),
+    );
+    const [result] = await Promise.all([
+      api.analyzeGzip(
+        job,
+        file,
+        config,
+        Comlink.transfer(port1, [port1]),
+        Comlink.proxy(onSnapshot(0)),
+        Comlink.proxy((p: Progress) => {
+          if (job !== this.jobId) return;
+          raw = p.bytesRead;
+          seen();
+        }),
+      ),
+      parsing,
+    ]);
+    helper.terminate();
     this.helpers = [];
     return result;
   }
@@ -410,6 +490,14 @@ export class AnalysisSession {
     this.worker?.terminate();
     this.spare?.terminate();
   }
+}
+
+/** A .gz worth reading in a pipeline: its magic bytes, a size worth a second worker, a second core. */
+async function pipelinedGzip(file: File): Promise<boolean> {
+  const workers = Math.min(MAX_SLICES, navigator.hardwareConcurrency || 1);
+  if (!mayBeSliced(file.size, workers, PIPELINE_MIN_BYTES)) return false;
+  const magic = new Uint8Array(await file.slice(0, 2).arrayBuffer());
+  return magic[0] === 0x1f && magic[1] === 0x8b;
 }
 
 function makeWorker(): Worker {
