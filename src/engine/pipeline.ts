@@ -8,7 +8,7 @@
 import type { Config } from './config.ts';
 import type { FileSummary, Snapshot } from './types.ts';
 import { Analysis } from './analysis.ts';
-import { analyze, mergedSnapshot, type AnalyzeOptions } from './analyze.ts';
+import { analyze, formatBytes, mergedSnapshot, type AnalyzeOptions } from './analyze.ts';
 import { FORMATS, ParseContext, type LineFormat } from './formats/index.ts';
 import { customFormat } from './formats/custom.ts';
 import { Interner } from './ingest/interner.ts';
@@ -26,12 +26,23 @@ export const PIECE_BYTES = 16 * 1024 * 1024;
  */
 export const PIECE_MAX_FACTOR = 4;
 
-/** Decompressed bytes of the file from `start` to `end`; `bytes` begins one byte early (the '\n') when start > 0. */
+/**
+ * Decompressed bytes of the file from `start` to `end`, as the decompressor handed them out (not copied: their
+ * buffers can be transferred to another worker); `parts` begin one byte early (a '\n') when start > 0.
+ */
 export interface Piece {
   index: number;
   start: number;
   end: number;
-  bytes: Uint8Array<ArrayBuffer>;
+  parts: Uint8Array<ArrayBuffer>[];
+}
+
+/** The buffers to transfer with a piece; a part that is a view into a bigger buffer is copied first. */
+export function transferable(piece: Piece): ArrayBuffer[] {
+  piece.parts = piece.parts.map((p) =>
+    p.byteOffset === 0 && p.byteLength === p.buffer.byteLength ? p : p.slice(),
+  );
+  return [...new Set(piece.parts.map((p) => p.buffer))];
 }
 
 /** The formats a pipelined read may force: a known one, and not CRI (a partial line completed across a cut). */
@@ -75,6 +86,11 @@ export class PieceCutter {
       new Interner(),
       lastModified,
     );
+  }
+
+  /** the pieces cut so far (with end() or held(): all of them) */
+  get pieces(): number {
+    return this.index;
   }
 
   /** the decompressed bytes handed in so far */
@@ -123,19 +139,24 @@ export class PieceCutter {
     }
     this.probe = null;
     const cut = probe.at + probe.builder.countedBytes;
-    const whole = this.joined();
-    const head = this.start > 0 ? 1 : 0;
-    const carry = whole.slice(head + cut - this.start); // a copy: the piece's buffer is transferred
-    out.push({
-      index: this.index++,
-      start: this.start,
-      end: cut,
-      bytes: whole.subarray(0, head + cut - this.start),
-    });
-    this.parts = [];
+    // the parts past the cut begin the next piece: copied, as the piece's buffers may be transferred
+    let over = this.start + this.len - cut;
+    const next: Uint8Array[] = [];
+    while (over > 0) {
+      const last = this.parts.pop()!;
+      if (last.length <= over) {
+        next.unshift(last.slice());
+        over -= last.length;
+      } else {
+        next.unshift(last.slice(last.length - over));
+        this.parts.push(last.subarray(0, last.length - over));
+        over = 0;
+      }
+    }
+    out.push({ index: this.index++, start: this.start, end: cut, parts: this.pieceParts() });
     this.len = 0;
     this.start = cut;
-    this.take(carry, out);
+    for (const c of next) this.take(c, out);
   }
 
   private add(b: Uint8Array): void {
@@ -143,32 +164,25 @@ export class PieceCutter {
     this.len += b.length;
   }
 
-  /** The held bytes as one buffer, the '\n' before them first when the piece does not start the file. */
-  private joined(): Uint8Array<ArrayBuffer> {
-    const head = this.start > 0 ? 1 : 0;
-    const all = new Uint8Array(head + this.len);
-    if (head) all[0] = 10;
-    let at = head;
-    for (const p of this.parts) {
-      all.set(p, at);
-      at += p.length;
-    }
-    return all;
+  /** The held parts, taken: the '\n' before them first when the piece does not start the file. */
+  private pieceParts(): Uint8Array<ArrayBuffer>[] {
+    const parts = (
+      this.start > 0 ? [new Uint8Array([10]), ...this.parts] : this.parts
+    ) as Uint8Array<ArrayBuffer>[];
+    this.parts = [];
+    return parts;
   }
 
   /** The last piece (what is held at the end of the stream), or null when nothing is held. */
   end(): Piece | null {
     if (this.len === 0 && this.index > 0) return null;
-    const bytes = this.joined();
-    this.parts = [];
-    return { index: this.index++, start: this.start, end: this.start + this.len, bytes };
+    return { index: this.index++, start: this.start, end: this.start + this.len, parts: this.pieceParts() };
   }
 
-  /** After an overflow: the index and start of the piece held, and its bytes (the '\n' before them first). */
-  held(): { index: number; start: number; bytes: Uint8Array; total: number } {
-    const bytes = this.joined();
-    this.parts = [];
-    return { index: this.index++, start: this.start, bytes, total: this.total };
+  /** After an overflow: the index and start of the piece held, and its parts (the '\n' before them first). */
+  held(): { index: number; start: number; parts: Uint8Array[]; total: number } {
+    const total = this.total;
+    return { index: this.index++, start: this.start, parts: this.pieceParts(), total };
   }
 }
 
@@ -194,42 +208,36 @@ function pieceInput(
   return input as unknown as ByteInput & Blob;
 }
 
-function oneChunk(bytes: Uint8Array): () => ReadableStream<Uint8Array> {
+function ofParts(parts: readonly Uint8Array[]): () => ReadableStream<Uint8Array> {
   return () =>
     new ReadableStream<Uint8Array>({
       start(c) {
-        if (bytes.length > 0) c.enqueue(bytes);
+        for (const p of parts) if (p.length > 0) c.enqueue(p);
         c.close();
       },
     });
 }
 
-/** What one piece's (or a run of consecutive pieces') analysis adds to the whole, cloned between workers. */
+/** One piece's analysis and what the merge needs of it (cloned between workers). */
 export interface PieceResult {
-  first: number;
-  last: number;
+  index: number;
   analysis: Analysis;
   lines: number;
-  files: FileSummary[];
+  file: FileSummary;
 }
 
-/**
- * Parses pieces and keeps their analyses, consecutive pieces merged into one run; `counts` sums what the
- * finished pieces hold (for progress).
- */
+/** Parses pieces; each piece's result goes to `done` (the merger, or the port to the merging worker). */
 export class PieceParser {
-  readonly runs: PieceResult[] = [];
-  done: { totals: Snapshot['totals']; levels: number[] } | null = null;
-
   constructor(
     private readonly config: Config,
     private readonly name: string,
     private readonly lastModified: number | undefined,
+    private readonly done: (r: PieceResult) => void,
   ) {}
 
   /** Parses a piece held whole. */
   parse(piece: Piece, opts: AnalyzeOptions = {}): Promise<void> {
-    return this.read(piece.index, piece.start, piece.end, oneChunk(piece.bytes), opts);
+    return this.read(piece.index, piece.start, piece.end, ofParts(piece.parts), opts);
   }
 
   /**
@@ -245,81 +253,134 @@ export class PieceParser {
   ): Promise<void> {
     let kept: Analysis | null = null;
     const input = pieceInput(this.name, this.lastModified, start, end, stream);
-    const onSnapshot = opts.onSnapshot;
     const snap = await analyze([input], this.config, {
       ...opts,
-      ...(onSnapshot ? { onSnapshot: (s: Snapshot) => onSnapshot(this.withDone(s)) } : {}),
       range: { start, end },
       keep: (a) => (kept = a),
     });
-    const file = snap.files[0]!;
-    this.done = addCounts(this.done, snap);
-    const run = this.runs.find((r) => r.last === index - 1);
-    if (run) {
-      run.analysis.merge(kept!, run.lines);
-      run.last = index;
-      run.lines += snap.totals.lines;
-      run.files.push(file);
-    } else {
-      this.runs.push({ first: index, last: index, analysis: kept!, lines: snap.totals.lines, files: [file] });
-    }
+    this.done({ index, analysis: kept!, lines: snap.totals.lines, file: snap.files[0]! });
   }
-
-  /** A piece's progress snapshot with what the finished pieces counted added. */
-  withDone(s: Snapshot): Snapshot {
-    const d = this.done;
-    if (d === null) return s;
-    const totals = { ...s.totals };
-    for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += d.totals[k];
-    return {
-      ...s,
-      totals,
-      levels: s.levels.map((n, i) => n + (d.levels[i] ?? 0)),
-      progress: { ...s.progress, records: s.progress.records + d.totals.records },
-    };
-  }
-}
-
-function addCounts(
-  d: { totals: Snapshot['totals']; levels: number[] } | null,
-  s: Snapshot,
-): { totals: Snapshot['totals']; levels: number[] } {
-  if (d === null) return { totals: { ...s.totals }, levels: s.levels.slice() };
-  for (const k of Object.keys(d.totals) as (keyof Snapshot['totals'])[]) d.totals[k] += s.totals[k];
-  s.levels.forEach((n, i) => (d.levels[i] = (d.levels[i] ?? 0) + n));
-  return d;
 }
 
 /**
- * The whole file's snapshot from every worker's runs, merged in file order, as a one-pass read of the .gz
- * reports it: its stored size, gzip, and `warning` (a truncated stream) first.
+ * Merges pieces' analyses in file order as they come, in any order: the prefix read so far is one analysis
+ * (the first piece's, which must be a live Analysis: parsed in this worker), later pieces wait for the ones before.
  */
-export function mergePieces(
-  runs: readonly PieceResult[],
-  size: number,
-  warning: string | null,
-  jobId: number,
-  elapsedMs: number,
-): Snapshot {
-  const ordered = [...runs].sort((a, b) => a.first - b.first);
-  const base = ordered[0]!;
-  const analysis = base.analysis instanceof Analysis ? base.analysis : null;
-  if (analysis === null) throw new Error('the first run must be this worker’s');
-  let lines = base.lines;
-  for (const r of ordered.slice(1)) {
-    analysis.merge(r.analysis, lines);
-    lines += r.lines;
+export class PieceMerger {
+  private prefix: Analysis | null = null;
+  private lines = 0;
+  private readonly files: FileSummary[] = [];
+  private readonly waiting = new Map<number, PieceResult>();
+  /** pieces merged so far */
+  merged = 0;
+  /** called after each merge */
+  onMerge: (() => void) | null = null;
+
+  add(r: PieceResult): void {
+    this.waiting.set(r.index, r);
+    for (let next = this.waiting.get(this.merged); next; next = this.waiting.get(this.merged)) {
+      this.waiting.delete(this.merged);
+      if (this.prefix === null) {
+        if (!(next.analysis instanceof Analysis))
+          throw new Error('the first piece must be parsed by the merger');
+        this.prefix = next.analysis;
+      } else this.prefix.merge(next.analysis, this.lines);
+      this.lines += next.lines;
+      this.files.push(next.file);
+      this.merged++;
+    }
+    this.onMerge?.();
   }
-  const snap = mergedSnapshot(
-    analysis,
-    ordered.flatMap((r) => r.files),
-    jobId,
-    elapsedMs,
-  );
-  const file = snap.files[0]!;
-  file.bytes = size;
-  file.gzip = true;
-  if (warning !== null) file.warnings.unshift(warning);
-  snap.progress.bytesRead = snap.progress.totalBytes = size;
-  return snap;
+
+  /** The analysis of every piece merged (for exports). */
+  get analysis(): Analysis {
+    if (this.prefix === null) throw new Error('no piece merged');
+    return this.prefix;
+  }
+
+  /** A snapshot of what is merged so far (while reading: the page's dashboard). */
+  snapshot(jobId: number, elapsedMs: number): Snapshot {
+    return mergedSnapshot(this.analysis, this.files, jobId, elapsedMs);
+  }
+
+  /**
+   * The whole file's snapshot, as a one-pass read of the .gz reports it: its stored size, gzip, and `warning`
+   * (a truncated stream) first.
+   */
+  finish(size: number, warning: string | null, jobId: number, elapsedMs: number): Snapshot {
+    if (this.waiting.size > 0) throw new Error('a piece is missing');
+    const snap = this.snapshot(jobId, elapsedMs);
+    const file = snap.files[0]!;
+    file.bytes = size;
+    file.gzip = true;
+    if (warning !== null) file.warnings.unshift(warning);
+    snap.progress.bytesRead = snap.progress.totalBytes = size;
+    return snap;
+  }
+}
+
+/**
+ * Cuts a decompressed stream (`first`, then the rest of `chunks`) into pieces handed to `dispatch` in order. The
+ * last piece, or everything from the piece held at an overflow on, is read by `parser` (the caller's own).
+ * Returns the note for a truncated or corrupt stream (what was decompressed before is analyzed), or null.
+ */
+export async function pump(
+  chunks: AsyncIterator<Uint8Array>,
+  first: readonly Uint8Array[],
+  cutter: PieceCutter,
+  parser: PieceParser,
+  opts: AnalyzeOptions,
+  dispatch: (p: Piece) => Promise<void>,
+): Promise<string | null> {
+  let warning: string | null = null;
+  const feed = async (chunk: Uint8Array): Promise<void> => {
+    for (const p of cutter.push(chunk)) await dispatch(p);
+  };
+  try {
+    for (const c of first) await feed(c);
+    while (!cutter.overflow) {
+      const r = await chunks.next();
+      if (r.done) break;
+      await feed(r.value);
+    }
+  } catch (e) {
+    warning = gzipWarning(e, cutter.total);
+  }
+  if (!cutter.overflow) {
+    const last = cutter.end();
+    if (last) await parser.parse(last, opts);
+    return warning;
+  }
+  const held = cutter.held();
+  let total = held.total;
+  let sent = false;
+  const rest = (): ReadableStream<Uint8Array> =>
+    new ReadableStream<Uint8Array>({
+      pull: async (c) => {
+        if (!sent) {
+          sent = true;
+          for (const p of held.parts) if (p.length > 0) c.enqueue(p);
+          return;
+        }
+        try {
+          const r = await chunks.next();
+          if (r.done) c.close();
+          else {
+            total += r.value.length;
+            c.enqueue(r.value);
+          }
+        } catch (e) {
+          warning = gzipWarning(e, total);
+          c.close();
+        }
+      },
+    });
+  await parser.read(held.index, held.start, Number.MAX_SAFE_INTEGER, rest, opts);
+  return warning;
+}
+
+/** The one-pass read's note for a gzip stream that ends in error. */
+export function gzipWarning(e: unknown, decompressed: number): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return `The gzip data is truncated or corrupt (${message}); the ${formatBytes(decompressed)} decompressed before that were analyzed.`;
 }

@@ -258,8 +258,8 @@ export class AnalysisSession {
 
   /**
    * A big .gz read in a pipeline (src/engine/pipeline.ts): the first worker inflates and hands pieces cut at
-   * record starts to a second over a MessageChannel, and merges both workers' analyses at the end. While
-   * reading, the page shows the workers' snapshots summed, with the compressed bytes read as progress.
+   * record starts to a second over a MessageChannel, and merges the pieces' analyses in file order as they
+   * come. While reading, the page shows what is merged so far, with the compressed bytes read as progress.
    */
   private async analyzeGzip(
     job: number,
@@ -267,63 +267,33 @@ export class AnalysisSession {
     file: File,
     config: Config,
   ): Promise<AnalysisResult> {
-    const t0 = performance.now();
     const helper = makeWorker();
     this.helpers = [helper];
     const { port1, port2 } = new MessageChannel();
-    const latest: (Snapshot | null)[] = [null, null];
-    let raw = 0;
-    let shown = 0;
-    const seen = (): void => {
-      if (job !== this.jobId || this.status !== 'running') return;
-      const parts = latest.filter((s): s is Snapshot => s !== null);
-      const records = parts.reduce((sum, s) => sum + s.progress.records, 0);
-      this.dog?.beat(performance.now(), { bytesRead: raw, records, fileIndex: 0 });
-      const base = latest[0] ?? latest[1];
-      if (!base || performance.now() - shown < 250) return;
-      shown = performance.now();
-      const totals = { ...base.totals };
-      for (const k of Object.keys(totals) as (keyof typeof totals)[]) {
-        totals[k] = parts.reduce((sum, s) => sum + s.totals[k], 0);
-      }
-      const levels = base.levels.map((_, i) => parts.reduce((sum, s) => sum + (s.levels[i] ?? 0), 0));
-      this.offer({
-        ...base,
-        levels,
-        totals,
-        progress: {
-          ...base.progress,
-          bytesRead: raw,
-          totalBytes: file.size,
-          records,
-          elapsedMs: performance.now() - t0,
-        },
-      });
-    };
-    const onSnapshot = (i: number) => (s: Snapshot) => {
-      if (s.jobId !== this.jobId) return;
-      latest[i] = s;
-      if (i === 0) raw = s.progress.bytesRead;
-      seen();
-    };
     const parsing = Comlink.wrap<EngineApi>(helper).parsePieces(
       job,
       file.name,
       file.lastModified,
       Comlink.transfer(port2, [port2]),
-      Comlink.proxy(onSnapshot(1)),
     );
+    // the first worker reports for both: snapshots of what is merged so far, progress in compressed bytes
+    const live = (): boolean => job === this.jobId && this.status === 'running';
     const [result] = await Promise.all([
       api.analyzeGzip(
         job,
         file,
         config,
         Comlink.transfer(port1, [port1]),
-        Comlink.proxy(onSnapshot(0)),
+        Comlink.proxy((s: Snapshot) => {
+          if (!live()) return;
+          this.dog?.beat(performance.now(), s.progress);
+          this.offer(s);
+        }),
         Comlink.proxy((p: Progress) => {
-          if (job !== this.jobId) return;
-          raw = p.bytesRead;
-          seen();
+          if (!live()) return;
+          this.dog?.beat(performance.now(), p);
+          if (this.progress !== null)
+            this.progress = { ...this.progress, bytesRead: p.bytesRead, records: p.records };
         }),
       ),
       parsing,

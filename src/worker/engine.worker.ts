@@ -13,32 +13,30 @@ import type { Analysis } from '../engine/analysis.ts';
 import { linesAround, type LineAt } from '../engine/lines-around.ts';
 import { orderRotated } from '../engine/ingest/rotation.ts';
 import type { Progress, Snapshot } from '../engine/types.ts';
-import { formatBytes } from '../engine/analyze.ts';
 import { openBytes } from '../engine/ingest/source.ts';
 import { HEAD_BYTES } from '../engine/slicing.ts';
 import {
   PieceCutter,
   PieceParser,
-  mergePieces,
+  PieceMerger,
   pipelinable,
   PIECE_BYTES,
+  transferable,
+  pump,
   type Piece,
   type PieceResult,
 } from '../engine/pipeline.ts';
 
 /** Pieces handed to the parsing worker and not yet parsed; past this the inflating worker parses one itself. */
 const CREDIT = 2;
+/** The pipelined read's dashboard snapshots, at most this often (the page redraws about once a second). */
+const SHOW_MS = 1000;
 /** The first piece is small: the inflating worker parses it itself, and the page's first charts come from it. */
 const FIRST_PIECE = 4 * 1024 * 1024;
 
 /** A message on the port between the inflating worker and a parsing one. */
 type PortMessage =
-  | { config: Config }
-  | { piece: Piece }
-  | { end: true }
-  | { ack: number }
-  | { runs: PieceResult[] }
-  | { error: string };
+  { config: Config } | { piece: Piece } | { end: true } | { done: PieceResult } | { error: string };
 
 export interface AnalysisResult {
   snapshot: Snapshot;
@@ -91,22 +89,17 @@ const api = {
     const cfg = parsed.config;
     const t0 = performance.now();
     let raw = 0;
-    let failed: ((e: Error) => void) | null = null;
-    let gotRuns: ((r: PieceResult[]) => void) | null = null;
     let inFlight = 0;
-    const remote = new Promise<PieceResult[]>((resolve, reject) => {
-      gotRuns = resolve;
-      failed = reject;
-    });
+    const merger = new PieceMerger();
+    let failure: Error | null = null;
+    let wake: (() => void) | null = null;
     port.onmessage = (e: MessageEvent<PortMessage>) => {
       const m = e.data;
-      if ('ack' in m) inFlight--;
-      else if ('runs' in m) gotRuns!(m.runs);
-      else if ('error' in m) failed!(new Error(m.error));
-    };
-    const oneRead = async (): Promise<AnalysisResult> => {
-      port.postMessage({ end: true } satisfies PortMessage);
-      return api.analyze(jobId, [file], config, onSnapshot, onProgress);
+      if ('done' in m) {
+        inFlight--;
+        merger.add(m.done);
+      } else if ('error' in m) failure = new Error(m.error);
+      wake?.();
     };
     const opened = await openBytes(file, (n) => (raw += n));
     const it = opened.chunks[Symbol.asyncIterator]();
@@ -139,7 +132,8 @@ const api = {
         );
     if (head === null || !pipelinable(head.format)) {
       await it.return?.();
-      return oneRead();
+      port.postMessage({ end: true } satisfies PortMessage);
+      return api.analyze(jobId, [file], config, onSnapshot, onProgress);
     }
     const forced: Config = { ...cfg, format: head.format };
     port.postMessage({ config: forced } satisfies PortMessage);
@@ -152,100 +146,58 @@ const api = {
       pieceBytes,
       FIRST_PIECE,
     );
-    const parser = new PieceParser(forced, file.name, file.lastModified);
-    const opts = {
-      jobId,
-      intervalMs: 200,
-      onSnapshot: (s: Snapshot) =>
-        onSnapshot({ ...s, progress: { ...s.progress, bytesRead: raw, totalBytes: file.size } }),
-    };
+    const parser = new PieceParser(forced, file.name, file.lastModified, (r) => merger.add(r));
+    // the dashboard: what is merged so far, about every DASHBOARD_MS; the progress bar and the watchdog: the
+    // compressed bytes read, every 200 ms
+    let shown = -Infinity;
     let ticked = 0;
     const tick = (): void => {
       const now = performance.now();
+      if (merger.merged > 0 && now - shown >= SHOW_MS) {
+        const s = merger.snapshot(jobId, now - t0);
+        s.progress = { ...s.progress, bytesRead: raw, totalBytes: file.size, done: false };
+        s.files[0]!.gzip = true;
+        onSnapshot(s);
+        shown = ticked = performance.now();
+        return;
+      }
       if (now - ticked < 200) return;
       ticked = now;
-      const d = parser.done;
       onProgress({
         bytesRead: raw,
         totalBytes: file.size,
-        records: d?.totals.records ?? 0,
+        records: merger.merged > 0 ? merger.analysis.totals.t.records : 0,
         elapsedMs: now - t0,
         fileIndex: 0,
         done: false,
       });
     };
+    merger.onMerge = tick;
+    const opts = { jobId, intervalMs: 200, lightProgress: true, onSnapshot: tick };
     const dispatch = async (p: Piece): Promise<void> => {
+      // the other worker's answers are tasks: reading the stream runs on promises and would not let them in
+      if (inFlight >= CREDIT) await nextTask();
+      if (failure) throw failure;
       if (p.index === 0 || inFlight >= CREDIT) await parser.parse(p, opts);
       else {
         inFlight++;
-        port.postMessage({ piece: p } satisfies PortMessage, [p.bytes.buffer]);
+        port.postMessage({ piece: p } satisfies PortMessage, transferable(p));
       }
       tick();
     };
-    const cut = cutter;
-    let warning: string | null = null;
-    const feed = async (chunk: Uint8Array): Promise<void> => {
-      for (const p of cut.push(chunk)) await dispatch(p);
-    };
-    for (const c of headParts) await feed(c);
-    try {
-      while (!cut.overflow) {
-        const r = await it.next();
-        if (r.done) break;
-        await feed(r.value);
-      }
-    } catch (e) {
-      warning = gzipWarning(e, cut.total);
-    }
-    if (cut.overflow) {
-      const held = cut.held();
-      let sent = false;
-      await parser.read(
-        held.index,
-        held.start,
-        Number.MAX_SAFE_INTEGER,
-        () =>
-          new ReadableStream<Uint8Array>({
-            pull: async (c) => {
-              if (!sent) {
-                sent = true;
-                c.enqueue(held.bytes);
-                return;
-              }
-              try {
-                const r = await it.next();
-                if (r.done) c.close();
-                else {
-                  held.total += r.value.length;
-                  c.enqueue(r.value);
-                }
-              } catch (e) {
-                warning = gzipWarning(e, held.total);
-                c.close();
-              }
-            },
-          }),
-        opts,
-      );
-    } else {
-      const lastPiece = cut.end();
-      if (lastPiece) await dispatch(lastPiece);
-    }
+    const warning = await pump(it, headParts, cutter, parser, opts, dispatch);
     port.postMessage({ end: true } satisfies PortMessage);
-    const runs = [...parser.runs, ...(await remote)];
-    const snapshot = mergePieces(runs, file.size, warning, jobId, performance.now() - t0);
-    last = { files: [file], config: forced, analysis: parser.runs.find((r) => r.first === 0)!.analysis };
+    while (merger.merged < cutter.pieces) {
+      if (failure) throw failure;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+    const snapshot = merger.finish(file.size, warning, jobId, performance.now() - t0);
+    last = { files: [file], config: forced, analysis: merger.analysis };
     return { snapshot, report: buildReport(snapshot, cfg) };
   },
 
-  /** The other side of analyzeGzip: parses the pieces that arrive on `port`, in turn, and sends its runs back. */
-  parsePieces(
-    jobId: number,
-    name: string,
-    lastModified: number,
-    port: MessagePort,
-    onSnapshot: (s: Snapshot) => void,
-  ): Promise<void> {
+  /** The other side of analyzeGzip: parses the pieces that arrive on `port`, in turn, and sends each one back. */
+  parsePieces(jobId: number, name: string, lastModified: number, port: MessagePort): Promise<void> {
     return new Promise((resolve, reject) => {
       let parser: PieceParser | null = null;
       const queue: Piece[] = [];
@@ -255,13 +207,8 @@ const api = {
         if (busy) return;
         busy = true;
         try {
-          while (queue.length > 0) {
-            const p = queue.shift()!;
-            await parser!.parse(p, { jobId, intervalMs: 200, onSnapshot });
-            port.postMessage({ ack: p.index } satisfies PortMessage);
-          }
+          while (queue.length > 0) await parser!.parse(queue.shift()!, { jobId });
           if (ending) {
-            port.postMessage({ runs: parser?.runs ?? [] } satisfies PortMessage);
             port.close();
             resolve();
           }
@@ -274,7 +221,10 @@ const api = {
       };
       port.onmessage = (e: MessageEvent<PortMessage>) => {
         const m = e.data;
-        if ('config' in m) parser = new PieceParser(m.config, name, lastModified);
+        if ('config' in m)
+          parser = new PieceParser(m.config, name, lastModified, (r) =>
+            port.postMessage({ done: r } satisfies PortMessage),
+          );
         else if ('piece' in m) queue.push(m.piece);
         else if ('end' in m) ending = true;
         void run();
@@ -397,9 +347,16 @@ const api = {
   },
 };
 
-function gzipWarning(e: unknown, decompressed: number): string {
-  const message = e instanceof Error ? e.message : String(e);
-  return `The gzip data is truncated or corrupt (${message}); the ${formatBytes(decompressed)} decompressed before that were analyzed.`;
+/** Resolves after the tasks queued before it (messages from other workers) have run. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
 }
 
 export type EngineApi = typeof api;
