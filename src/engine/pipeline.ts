@@ -19,7 +19,7 @@ import { IsoTimeParser } from './time/iso.ts';
 import { ZoneResolver } from './time/zone.ts';
 
 /** Decompressed bytes per piece (the cut is the first record start from here on). */
-export const PIECE_BYTES = 32 * 1024 * 1024;
+export const PIECE_BYTES = 16 * 1024 * 1024;
 /**
  * A piece that reaches this size with no record start to cut at (a stack trace of tens of MB) is not cut: the
  * inflating worker reads it and the rest of the stream itself, in one pass, so memory stays bounded.

@@ -156,7 +156,9 @@ const api = {
       if (merger.merged > 0 && now - shown >= SHOW_MS) {
         const s = merger.snapshot(jobId, now - t0);
         s.progress = { ...s.progress, bytesRead: raw, totalBytes: file.size, done: false };
+        // the file as stored, as a one-pass read reports it (a report after Cancel compares bytes to it)
         s.files[0]!.gzip = true;
+        s.files[0]!.bytes = file.size;
         onSnapshot(s);
         shown = ticked = performance.now();
         return;
