@@ -8,7 +8,7 @@
 import type { Config } from './config.ts';
 import type { FileSummary, Snapshot } from './types.ts';
 import { Analysis } from './analysis.ts';
-import { analyze, formatBytes, mergedSnapshot, type AnalyzeOptions } from './analyze.ts';
+import { analyze, formatBytes, mergedFileSummary, mergedSnapshot, type AnalyzeOptions } from './analyze.ts';
 import { FORMATS, ParseContext, type LineFormat } from './formats/index.ts';
 import { customFormat } from './formats/custom.ts';
 import { Interner } from './ingest/interner.ts';
@@ -298,9 +298,24 @@ export class PieceMerger {
     return this.prefix;
   }
 
-  /** A snapshot of what is merged so far (while reading: the page's dashboard). */
+  /** A snapshot of everything merged. */
   snapshot(jobId: number, elapsedMs: number): Snapshot {
     return mergedSnapshot(this.analysis, this.files, jobId, elapsedMs);
+  }
+
+  /** A progress snapshot of what is merged so far, its lists cut as a one-pass read's progress is. */
+  progress(jobId: number, elapsedMs: number, services = 100): Snapshot {
+    const state = this.analysis.snapshot(services);
+    const file = mergedFileSummary(this.files, state.totals);
+    const progress = {
+      bytesRead: file.bytes,
+      totalBytes: file.bytes,
+      records: state.totals.records,
+      elapsedMs,
+      fileIndex: 0,
+      done: false,
+    };
+    return { jobId, progress, files: [file], ...state, error: null };
   }
 
   /**

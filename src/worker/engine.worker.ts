@@ -154,7 +154,7 @@ const api = {
     const tick = (): void => {
       const now = performance.now();
       if (merger.merged > 0 && now - shown >= SHOW_MS) {
-        const s = merger.snapshot(jobId, now - t0);
+        const s = merger.progress(jobId, now - t0);
         s.progress = { ...s.progress, bytesRead: raw, totalBytes: file.size, done: false };
         // the file as stored, as a one-pass read reports it (a report after Cancel compares bytes to it)
         s.files[0]!.gzip = true;
