@@ -6,6 +6,11 @@
 
 /** Files from this size are read in slices (one per worker); smaller ones are read whole. */
 export const SLICE_MIN_BYTES = 32 * 1024 * 1024;
+/**
+ * A .gz from this size (compressed) is read in a pipeline by two workers (src/engine/pipeline.ts): small, as
+ * gzip may expand 1000 times; a stream that turns out short is read by the first worker alone.
+ */
+export const PIPELINE_MIN_BYTES = 512 * 1024;
 /** The head read to detect the format every slice must read the file as. */
 export const HEAD_BYTES = 1 << 20;
 

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { mayBeSliced, sliceCount, sliceRanges } from '../engine/slicing.ts';
+import { mayBeSliced, sliceCount, sliceRanges, PIPELINE_MIN_BYTES } from '../engine/slicing.ts';
 import type { EngineApi, AnalysisResult } from '../worker/engine.worker.ts';
 import type { Progress, Snapshot } from '../engine/types.ts';
 import type { LineAt } from '../engine/lines-around.ts';
@@ -134,10 +134,13 @@ export class AnalysisSession {
     let result: AnalysisResult;
     try {
       const plain = $state.snapshot(config);
-      const plan = files.length === 1 ? await this.slicing(api, files[0]!, plain) : { slices: 1, format: '' };
+      const gz = files.length === 1 && (await pipelinedGzip(files[0]!));
+      const plan =
+        files.length === 1 && !gz ? await this.slicing(api, files[0]!, plain) : { slices: 1, format: '' };
       if (job !== this.jobId) return;
-      result =
-        plan.slices > 1
+      result = gz
+        ? await this.analyzeGzip(job, api, files[0]!, plain)
+        : plan.slices > 1
           ? await this.analyzeInSlices(job, api, files[0]!, plain, plan.slices, plan.format)
           : await api.analyze(job, files, plain, Comlink.proxy(onSnapshot), Comlink.proxy(onProgress));
     } catch (e) {
@@ -249,6 +252,53 @@ export class AnalysisSession {
     const states = await Promise.all(apis.slice(1).map((a) => a.takeState()));
     const result = await api.mergeSlices(job, states, slices, config, performance.now() - t0);
     for (const w of this.helpers) w.terminate();
+    this.helpers = [];
+    return result;
+  }
+
+  /**
+   * A big .gz read in a pipeline (src/engine/pipeline.ts): the first worker inflates and hands pieces cut at
+   * record starts to a second over a MessageChannel, and merges the pieces' analyses in file order as they
+   * come. While reading, the page shows what is merged so far, with the compressed bytes read as progress.
+   */
+  private async analyzeGzip(
+    job: number,
+    api: Comlink.Remote<EngineApi>,
+    file: File,
+    config: Config,
+  ): Promise<AnalysisResult> {
+    const helper = makeWorker();
+    this.helpers = [helper];
+    const { port1, port2 } = new MessageChannel();
+    const parsing = Comlink.wrap<EngineApi>(helper).parsePieces(
+      job,
+      file.name,
+      file.lastModified,
+      Comlink.transfer(port2, [port2]),
+    );
+    // the first worker reports for both: snapshots of what is merged so far, progress in compressed bytes
+    const live = (): boolean => job === this.jobId && this.status === 'running';
+    const [result] = await Promise.all([
+      api.analyzeGzip(
+        job,
+        file,
+        config,
+        Comlink.transfer(port1, [port1]),
+        Comlink.proxy((s: Snapshot) => {
+          if (!live()) return;
+          this.dog?.beat(performance.now(), s.progress);
+          this.offer(s);
+        }),
+        Comlink.proxy((p: Progress) => {
+          if (!live()) return;
+          this.dog?.beat(performance.now(), p);
+          if (this.progress !== null)
+            this.progress = { ...this.progress, bytesRead: p.bytesRead, records: p.records };
+        }),
+      ),
+      parsing,
+    ]);
+    helper.terminate();
     this.helpers = [];
     return result;
   }
@@ -410,6 +460,14 @@ export class AnalysisSession {
     this.worker?.terminate();
     this.spare?.terminate();
   }
+}
+
+/** A .gz worth reading in a pipeline: its magic bytes, a size worth a second worker, a second core. */
+async function pipelinedGzip(file: File): Promise<boolean> {
+  const workers = Math.min(MAX_SLICES, navigator.hardwareConcurrency || 1);
+  if (!mayBeSliced(file.size, workers, PIPELINE_MIN_BYTES)) return false;
+  const magic = new Uint8Array(await file.slice(0, 2).arrayBuffer());
+  return magic[0] === 0x1f && magic[1] === 0x8b;
 }
 
 function makeWorker(): Worker {

@@ -13,6 +13,30 @@ import type { Analysis } from '../engine/analysis.ts';
 import { linesAround, type LineAt } from '../engine/lines-around.ts';
 import { orderRotated } from '../engine/ingest/rotation.ts';
 import type { Progress, Snapshot } from '../engine/types.ts';
+import { openBytes } from '../engine/ingest/source.ts';
+import { HEAD_BYTES } from '../engine/slicing.ts';
+import {
+  PieceCutter,
+  PieceParser,
+  PieceMerger,
+  pipelinable,
+  PIECE_BYTES,
+  transferable,
+  pump,
+  type Piece,
+  type PieceResult,
+} from '../engine/pipeline.ts';
+
+/** Pieces handed to the parsing worker and not yet parsed; past this the inflating worker parses one itself. */
+const CREDIT = 2;
+/** The pipelined read's dashboard snapshots, at most this often (the page redraws about once a second). */
+const SHOW_MS = 1000;
+/** The first piece is small: the inflating worker parses it itself, and the page's first charts come from it. */
+const FIRST_PIECE = 4 * 1024 * 1024;
+
+/** A message on the port between the inflating worker and a parsing one. */
+type PortMessage =
+  { config: Config } | { piece: Piece } | { end: true } | { done: PieceResult } | { error: string };
 
 export interface AnalysisResult {
   snapshot: Snapshot;
@@ -43,6 +67,171 @@ const api = {
     });
     if (kept !== null) last = { files, config: parsed.config, analysis: kept };
     return { snapshot, report: buildReport(snapshot, parsed.config) };
+  },
+
+  /**
+   * A .gz read in a pipeline (src/engine/pipeline.ts): this worker inflates, cuts pieces at record starts and
+   * hands them over `port` to a worker running parsePieces, parsing a piece itself when that one is busy; at the
+   * end the analyses are merged here in file order. A stream of no known format (or CRI, or under a MiB) is read
+   * here in one pass, as analyze() does.
+   */
+  async analyzeGzip(
+    jobId: number,
+    file: File,
+    config: unknown,
+    port: MessagePort,
+    onSnapshot: (s: Snapshot) => void,
+    onProgress: (p: Progress) => void,
+    pieceBytes = PIECE_BYTES,
+  ): Promise<AnalysisResult> {
+    const parsed = parseConfig(config);
+    if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
+    const cfg = parsed.config;
+    const t0 = performance.now();
+    let raw = 0;
+    let inFlight = 0;
+    const merger = new PieceMerger();
+    let failure: Error | null = null;
+    let wake: (() => void) | null = null;
+    port.onmessage = (e: MessageEvent<PortMessage>) => {
+      const m = e.data;
+      if ('done' in m) {
+        inFlight--;
+        merger.add(m.done);
+      } else if ('error' in m) failure = new Error(m.error);
+      wake?.();
+    };
+    const opened = await openBytes(file, (n) => (raw += n));
+    const it = opened.chunks[Symbol.asyncIterator]();
+    const headParts: Uint8Array[] = [];
+    let headLen = 0;
+    let short = !opened.gzip;
+    try {
+      while (!short && headLen < HEAD_BYTES) {
+        const r = await it.next();
+        if (r.done) short = true;
+        else {
+          headParts.push(r.value);
+          headLen += r.value.length;
+        }
+      }
+    } catch {
+      short = true; // a stream broken this early: the one-pass read says so
+    }
+    const headBlob = new Blob(headParts as Uint8Array<ArrayBuffer>[]);
+    const head = short
+      ? null
+      : await detectHead(
+          {
+            name: file.name,
+            size: headLen,
+            lastModified: file.lastModified,
+            stream: () => headBlob.stream(),
+          },
+          cfg,
+        );
+    if (head === null || !pipelinable(head.format)) {
+      await it.return?.();
+      port.postMessage({ end: true } satisfies PortMessage);
+      return api.analyze(jobId, [file], config, onSnapshot, onProgress);
+    }
+    const forced: Config = { ...cfg, format: head.format };
+    port.postMessage({ config: forced } satisfies PortMessage);
+    // the first piece is small: parsed here, it makes the page's first snapshot soon
+    const cutter = new PieceCutter(
+      forced,
+      head.format,
+      file.name,
+      file.lastModified,
+      pieceBytes,
+      FIRST_PIECE,
+    );
+    const parser = new PieceParser(forced, file.name, file.lastModified, (r) => merger.add(r));
+    // the dashboard: what is merged so far, about every DASHBOARD_MS; the progress bar and the watchdog: the
+    // compressed bytes read, every 200 ms
+    let shown = -Infinity;
+    let ticked = 0;
+    const tick = (): void => {
+      const now = performance.now();
+      if (merger.merged > 0 && now - shown >= SHOW_MS) {
+        const s = merger.progress(jobId, now - t0);
+        s.progress = { ...s.progress, bytesRead: raw, totalBytes: file.size, done: false };
+        // the file as stored, as a one-pass read reports it (a report after Cancel compares bytes to it)
+        s.files[0]!.gzip = true;
+        s.files[0]!.bytes = file.size;
+        onSnapshot(s);
+        shown = ticked = performance.now();
+        return;
+      }
+      if (now - ticked < 200) return;
+      ticked = now;
+      onProgress({
+        bytesRead: raw,
+        totalBytes: file.size,
+        records: merger.merged > 0 ? merger.analysis.totals.t.records : 0,
+        elapsedMs: now - t0,
+        fileIndex: 0,
+        done: false,
+      });
+    };
+    merger.onMerge = tick;
+    const opts = { jobId, intervalMs: 200, lightProgress: true, onSnapshot: tick };
+    const dispatch = async (p: Piece): Promise<void> => {
+      // the other worker's answers are tasks: reading the stream runs on promises and would not let them in
+      if (inFlight >= CREDIT) await nextTask();
+      if (failure) throw failure;
+      if (p.index === 0 || inFlight >= CREDIT) await parser.parse(p, opts);
+      else {
+        inFlight++;
+        port.postMessage({ piece: p } satisfies PortMessage, transferable(p));
+      }
+      tick();
+    };
+    const warning = await pump(it, headParts, cutter, parser, opts, dispatch);
+    port.postMessage({ end: true } satisfies PortMessage);
+    while (merger.merged < cutter.pieces) {
+      if (failure) throw failure;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+    const snapshot = merger.finish(file.size, warning, jobId, performance.now() - t0);
+    last = { files: [file], config: forced, analysis: merger.analysis };
+    return { snapshot, report: buildReport(snapshot, cfg) };
+  },
+
+  /** The other side of analyzeGzip: parses the pieces that arrive on `port`, in turn, and sends each one back. */
+  parsePieces(jobId: number, name: string, lastModified: number, port: MessagePort): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let parser: PieceParser | null = null;
+      const queue: Piece[] = [];
+      let ending = false;
+      let busy = false;
+      const run = async (): Promise<void> => {
+        if (busy) return;
+        busy = true;
+        try {
+          while (queue.length > 0) await parser!.parse(queue.shift()!, { jobId });
+          if (ending) {
+            port.close();
+            resolve();
+          }
+        } catch (e) {
+          port.postMessage({ error: e instanceof Error ? e.message : String(e) } satisfies PortMessage);
+          reject(e instanceof Error ? e : new Error(String(e)));
+        } finally {
+          busy = false;
+        }
+      };
+      port.onmessage = (e: MessageEvent<PortMessage>) => {
+        const m = e.data;
+        if ('config' in m)
+          parser = new PieceParser(m.config, name, lastModified, (r) =>
+            port.postMessage({ done: r } satisfies PortMessage),
+          );
+        else if ('piece' in m) queue.push(m.piece);
+        else if ('end' in m) ending = true;
+        void run();
+      };
+    });
   },
 
   /** The format detected on the file's first MiB (for slices read in parallel, which must agree on it). */
@@ -159,6 +348,18 @@ const api = {
     return new File(parts, 'loglens-sample.log', { type: 'text/plain', lastModified: Date.now() });
   },
 };
+
+/** Resolves after the tasks queued before it (messages from other workers) have run. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}
 
 export type EngineApi = typeof api;
 
