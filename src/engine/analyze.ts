@@ -50,6 +50,12 @@ export interface AnalyzeOptions {
   fileIndex?: number;
   /** progress snapshots carry counts only (a slice whose charts nobody shows) */
   lightProgress?: boolean;
+  /**
+   * With lightProgress: a full snapshot all the same at first and then about this often (the pace the page's
+   * dashboard redraws at), given to onSnapshot; the light ones in between go to onCounts.
+   */
+  fullEveryMs?: number;
+  onCounts?: (s: Snapshot) => void;
   /** receives the analysis at the end (its template miner serves exports afterwards) */
   keep?: (analysis: Analysis) => void;
 }
@@ -96,6 +102,7 @@ export async function analyze(
   let rawRead = 0;
   // the first snapshot is due after half an interval: the page's first dashboard waits for it
   let lastSnap = started - baseInterval / 2;
+  let lastFull = -Infinity;
   let fileIndex = 0;
   const onRecord = opts.onRecord;
   const firstFile = opts.fileIndex ?? 0;
@@ -108,11 +115,10 @@ export async function analyze(
 
   // The file being read: its line counts join the totals when it ends, and progress snapshots add them.
   let current: { builder: RecordBuilder | null; bytes: number } | null = null;
-  const snapshot = (done: boolean): Snapshot => {
-    const state =
-      !done && opts.lightProgress
-        ? analysis.countsOnly()
-        : analysis.snapshot(done ? Infinity : (opts.progressServices ?? 100));
+  const snapshot = (done: boolean, light = !done && opts.lightProgress === true): Snapshot => {
+    const state = light
+      ? analysis.countsOnly()
+      : analysis.snapshot(done ? Infinity : (opts.progressServices ?? 100));
     const totals = { ...state.totals };
     if (current !== null) {
       const c = current.builder?.counts;
@@ -213,7 +219,11 @@ export async function analyze(
         const now = performance.now();
         if (!opts.onSnapshot || now - lastSnap < interval) return;
         summary.bytesRead = reading.bytes;
-        opts.onSnapshot(snapshot(false));
+        const light =
+          opts.lightProgress === true &&
+          (opts.fullEveryMs === undefined || now - lastFull < opts.fullEveryMs);
+        if (!light) lastFull = now;
+        (light && opts.onCounts ? opts.onCounts : opts.onSnapshot)(snapshot(false, light));
         lastSnap = performance.now();
         const cost = lastSnap - now;
         // at most a fifth of the time goes to snapshots (an interval of 0 asks for every chunk, and gets it)

@@ -197,60 +197,85 @@ export class AnalysisSession {
     const t0 = performance.now();
     const forced = { ...config, format };
     this.helpers = Array.from({ length: n - 1 }, () => makeWorker());
-    const apis = [api, ...this.helpers.map((w) => Comlink.wrap<EngineApi>(w))];
-    const latest: (Snapshot | null)[] = apis.map(() => null);
-    // the slices' snapshots are summed at most 4 times a second, whatever the number of workers reporting
-    let shown = 0;
-    const show = (): void => {
-      const first = latest[0];
-      if (!first || job !== this.jobId || this.status !== 'running') return;
-      if (performance.now() - shown < 250) return;
-      shown = performance.now();
+    const later = this.helpers.map((w) => Comlink.wrap<EngineApi>(w));
+    // the later slices hand their analyses to the first worker over these, not through this thread
+    const channels = later.map(() => new MessageChannel());
+    const latest: (Snapshot | null)[] = [null, ...later.map(() => null)];
+    /** the first slice's last full snapshot: the dashboard's charts while reading */
+    let charts: Snapshot | null = null;
+    const live = (): boolean => job === this.jobId && this.status === 'running';
+    // the slices' counts are summed onto the first slice's charts: the progress bar at every snapshot (at most
+    // 4 times a second), the dashboard when a new full one came (about every DASHBOARD_MS)
+    let summed = 0;
+    const sum = (fresh: boolean): void => {
+      if (charts === null || !live()) return;
+      if (!fresh && performance.now() - summed < 250) return;
+      summed = performance.now();
       const parts = latest.filter((s): s is Snapshot => s !== null);
-      const records = parts.reduce((sum, s) => sum + s.totals.records, 0);
-      const levels = first.levels.map((_, i) => parts.reduce((sum, s) => sum + (s.levels[i] ?? 0), 0));
-      const totals = { ...first.totals };
-      for (const k of Object.keys(totals) as (keyof typeof totals)[]) {
-        totals[k] = parts.reduce((sum, s) => sum + s.totals[k], 0);
+      const records = parts.reduce((n, s) => n + s.totals.records, 0);
+      const progress = {
+        ...charts.progress,
+        bytesRead: parts.reduce((n, s) => n + s.progress.bytesRead, 0),
+        totalBytes: file.size,
+        records,
+        elapsedMs: performance.now() - t0,
+      };
+      if (!fresh) {
+        this.progress = progress;
+        return;
       }
-      this.offer({
-        ...first,
-        levels,
-        totals,
-        progress: {
-          ...first.progress,
-          bytesRead: parts.reduce((sum, s) => sum + s.progress.bytesRead, 0),
-          totalBytes: file.size,
-          records,
-          elapsedMs: performance.now() - t0,
-        },
+      const levels = charts.levels.map((_, i) => parts.reduce((n, s) => n + (s.levels[i] ?? 0), 0));
+      const totals = { ...charts.totals };
+      for (const k of Object.keys(totals) as (keyof typeof totals)[]) {
+        totals[k] = parts.reduce((n, s) => n + s.totals[k], 0);
+      }
+      this.offer({ ...charts, levels, totals, progress });
+    };
+    const heard = (i: number, s: Snapshot): boolean => {
+      if (s.jobId !== this.jobId) return false;
+      latest[i] = s;
+      // the watchdog judges the whole file: bytes and records summed over the slices
+      this.dog?.beat(performance.now(), {
+        bytesRead: latest.reduce((n, x) => n + (x?.progress.bytesRead ?? 0), 0),
+        records: latest.reduce((n, x) => n + (x?.progress.records ?? 0), 0),
+        fileIndex: 0,
       });
+      return true;
     };
     const ranges = sliceRanges(file.size, n);
-    const slices = await Promise.all(
-      apis.map((a, i) =>
-        a.analyzeSlice(
+    const ports = channels.map((c) => c.port1);
+    const [result] = await Promise.all([
+      api.analyzeFirstSlice(
+        job,
+        file,
+        forced,
+        config,
+        ranges[0]!,
+        Comlink.transfer(ports, ports),
+        performance.now() - t0,
+        DASHBOARD_MS,
+        Comlink.proxy((s: Snapshot) => {
+          if (!heard(0, s)) return;
+          charts = s;
+          sum(true);
+        }),
+        Comlink.proxy((s: Snapshot) => {
+          if (heard(0, s)) sum(false);
+        }),
+      ),
+      ...later.map((a, k) =>
+        a.analyzeLaterSlice(
           job,
           file,
           forced,
-          ranges[i]!,
+          ranges[k + 1]!,
+          Comlink.transfer(channels[k]!.port2, [channels[k]!.port2]),
           Comlink.proxy((s: Snapshot) => {
-            if (s.jobId !== this.jobId) return;
-            latest[i] = s;
-            // the watchdog judges the whole file: bytes and records summed over the slices
-            this.dog?.beat(performance.now(), {
-              bytesRead: latest.reduce((sum, x) => sum + (x?.progress.bytesRead ?? 0), 0),
-              records: latest.reduce((sum, x) => sum + (x?.progress.records ?? 0), 0),
-              fileIndex: 0,
-            });
-            show();
+            if (heard(k + 1, s)) sum(false);
           }),
-          i > 0, // only the first slice's charts are shown while reading
         ),
       ),
-    );
-    const states = await Promise.all(apis.slice(1).map((a) => a.takeState()));
-    const result = await api.mergeSlices(job, states, slices, config, performance.now() - t0);
+    ]);
     for (const w of this.helpers) w.terminate();
     this.helpers = [];
     return result;

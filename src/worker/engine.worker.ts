@@ -3,7 +3,7 @@
  * proxied callback; only plain data from src/engine/types.ts and report.ts, and Blobs, come back.
  */
 import * as Comlink from 'comlink';
-import { analyze, mergedSnapshot } from '../engine/analyze.ts';
+import { analyze } from '../engine/analyze.ts';
 import { detectHead } from '../engine/detect-head.ts';
 import { parseConfig, type Config } from '../engine/config.ts';
 import { buildReport, type Report } from '../engine/report.ts';
@@ -15,6 +15,7 @@ import { orderRotated } from '../engine/ingest/rotation.ts';
 import type { Progress, Snapshot } from '../engine/types.ts';
 import { openBytes } from '../engine/ingest/source.ts';
 import { HEAD_BYTES } from '../engine/slicing.ts';
+import { SliceReceiver, mergeSlices, sendBeat, sendError, sendSlice } from './handover.ts';
 import {
   PieceCutter,
   PieceParser,
@@ -242,63 +243,87 @@ const api = {
   },
 
   /**
-   * One slice of a file, for parallel analysis (see analyze()'s `range`). The slice's analysis is kept, for
-   * `takeState` (the other workers) or `mergeSlices` (the first worker).
+   * The first slice of a file read in parallel (see analyze()'s `range`): reads it, then receives the later
+   * slices' analyses on `ports` (one each, in order: src/worker/handover.ts), merges them into its own and
+   * returns the whole file's snapshot and report. `userConfig` is what the report shows (the slices run with
+   * the format forced). While reading: a full snapshot at once and then about every `fullEveryMs` (the page
+   * redraws its dashboard no more often), counts only in between.
    */
-  async analyzeSlice(
+  async analyzeFirstSlice(
+    jobId: number,
+    file: File,
+    config: unknown,
+    userConfig: unknown,
+    range: { start: number; end: number },
+    ports: MessagePort[],
+    elapsedBefore: number,
+    fullEveryMs: number,
+    onSnapshot: (s: Snapshot) => void,
+    onCounts: (s: Snapshot) => void,
+  ): Promise<AnalysisResult> {
+    const parsed = parseConfig(config);
+    if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
+    const t0 = performance.now() - elapsedBefore;
+    last = null;
+    const receiver = new SliceReceiver(ports, jobId);
+    let kept: Analysis | null = null;
+    let own: Snapshot;
+    try {
+      own = await analyze([file], parsed.config, {
+        jobId,
+        onSnapshot,
+        onCounts,
+        intervalMs: 200,
+        lightProgress: true,
+        fullEveryMs,
+        range,
+        keep: (a) => (kept = a),
+      });
+    } catch (e) {
+      receiver.close();
+      throw e;
+    }
+    const parts = await receiver.all();
+    const analysis = kept! as Analysis;
+    const snapshot = mergeSlices(analysis, own, parts, jobId, performance.now() - t0);
+    last = { files: [file], config: parsed.config, analysis };
+    const user = parseConfig(userConfig);
+    return { snapshot, report: buildReport(snapshot, user.ok ? user.config : parsed.config) };
+  },
+
+  /**
+   * A later slice of a file read in parallel: its analysis goes to the first slice's worker on `port`, not back
+   * to the page; the page gets counts-only progress.
+   */
+  async analyzeLaterSlice(
     jobId: number,
     file: File,
     config: unknown,
     range: { start: number; end: number },
+    port: MessagePort,
     onSnapshot: (s: Snapshot) => void,
-    lightProgress = false,
-  ): Promise<Snapshot> {
-    const parsed = parseConfig(config);
-    if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
-    let kept: Analysis | null = null;
-    const snapshot = await analyze([file], parsed.config, {
-      jobId,
-      onSnapshot,
-      intervalMs: 200,
-      range,
-      lightProgress,
-      keep: (a) => (kept = a),
-    });
-    last = kept === null ? null : { files: [file], config: parsed.config, analysis: kept };
-    return snapshot;
-  },
-
-  /** This worker's slice analysis, to be merged by another worker (structured clone: data only). */
-  takeState(): Analysis {
-    if (last === null) throw new Error('no slice analyzed');
-    return last.analysis;
-  },
-
-  /**
-   * Merges the later slices' analyses into this worker's (the first slice), in order, and returns the whole
-   * file's snapshot and report. `userConfig` is what the report shows (the slices ran with the format forced).
-   */
-  mergeSlices(
-    jobId: number,
-    states: Analysis[],
-    slices: Snapshot[],
-    userConfig: unknown,
-    elapsedMs: number,
-  ): AnalysisResult {
-    if (last === null) throw new Error('no slice analyzed');
-    let lines = slices[0]!.totals.lines;
-    states.forEach((s, i) => {
-      last!.analysis.merge(s, lines);
-      lines += slices[i + 1]!.totals.lines;
-    });
-    const snapshot = mergedSnapshot(
-      last.analysis,
-      slices.map((s) => s.files[0]!),
-      jobId,
-      elapsedMs,
-    );
-    const parsed = parseConfig(userConfig);
-    return { snapshot, report: buildReport(snapshot, parsed.ok ? parsed.config : last.config) };
+  ): Promise<void> {
+    try {
+      const parsed = parseConfig(config);
+      if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
+      let kept: Analysis | null = null;
+      const final = await analyze([file], parsed.config, {
+        jobId,
+        onSnapshot: (s) => {
+          onSnapshot(s);
+          sendBeat(port, jobId);
+        },
+        intervalMs: 200,
+        range,
+        lightProgress: true,
+        keep: (a) => (kept = a),
+      });
+      sendSlice(port, jobId, final, kept!);
+      last = null;
+    } catch (e) {
+      sendError(port, jobId, e);
+      throw e;
+    }
   },
 
   /**

@@ -48,9 +48,14 @@ test('while a 200 MB file is read, Settings opens and closes and the analysis go
   await expect(cancel).toBeVisible();
 
   // Cancel, mid-analysis: the status says so, the progress goes, what was read is an incomplete report
+  // (the engine's workers: Settings' config check has one of its own)
+  const engines = (): number => page.workers().filter((w) => w.url().includes('engine.worker')).length;
+  expect(engines()).toBeGreaterThanOrEqual(2); // read in slices
   await cancel.click();
   await expect(page.getByText(/Analysis cancelled after reading \d+ %/)).toBeVisible();
   await expect(cancel).toBeHidden();
+  // the file was read in slices by several workers: Cancel ends them all, none is left waiting for the others
+  await expect.poll(engines).toBe(0);
   const report = (await exportReport(page)) as {
     totals: { records: number };
     analysis: { complete: boolean; stopped: { reason: string } };
