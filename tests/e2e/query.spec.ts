@@ -147,7 +147,9 @@ test('a query that does not parse says where and keeps the view', async ({ page 
   const errors = count((r) => r.level === 'ERROR');
   await expectView(page, 'level:ERROR', errors);
   await query(page, 'level:ERROR (timeout');
-  await expect(page.getByTestId('query-error')).toContainText('The query does not parse at character');
+  await expect(page.getByTestId('query-error')).toContainText(
+    "The query does not parse: expected ')' at 20.",
+  );
   await expect(page.getByTestId('query-error')).toContainText('The view of “level:ERROR” stays.');
   await expect(page.getByTestId('view-banner')).toContainText('View: level:ERROR');
   await expect(page.getByTestId('card-records').locator('.value')).toHaveText(fmt(errors));
