@@ -52,6 +52,12 @@ export interface AnalyzeOptions {
   lightProgress?: boolean;
   /** receives the analysis at the end (its template miner serves exports afterwards) */
   keep?: (analysis: Analysis) => void;
+  /**
+   * A query's text (docs/query.md): the analysis of the records it matches (a view). Every record is still
+   * read, counted (`view.recordsRead`) and mined, so template ids are the whole read's; `onRecord` sees the
+   * matching records only. Throws when the query does not parse (check it with parseQuery first).
+   */
+  where?: string;
 }
 
 /** The most bytes split into lines between two looks at the clock (for progress snapshots). */
@@ -88,7 +94,7 @@ export async function analyze(
   const jobId = opts.jobId ?? 0;
   const baseInterval = opts.intervalMs ?? 200;
   let interval = baseInterval;
-  const analysis = new Analysis(config, opts.detectors ?? true, opts.templates ?? true);
+  const analysis = new Analysis(config, opts.detectors ?? true, opts.templates ?? true, opts.where ?? '');
   const files = inputs.map((f) => unreadSummary(f.name, Number.isFinite(f.size) ? f.size : 0));
   const totalBytes = files.reduce((s, f) => s + f.bytes, 0);
   // the user's formats first: at specificity 100 they win any tie
@@ -100,10 +106,9 @@ export async function analyze(
   const onRecord = opts.onRecord;
   const firstFile = opts.fileIndex ?? 0;
   if (firstFile !== 0 && inputs.length !== 1) throw new Error('a fileIndex needs exactly one input');
-  const emit = (r: LogRecord, shape: number): void => {
-    analysis.push(r, shape);
+  const emit = (r: LogRecord, shape: number, maybe = true): void => {
     files[fileIndex]!.records++;
-    if (onRecord) onRecord(r);
+    if (analysis.push(r, shape, maybe) && onRecord) onRecord(r);
   };
 
   // The file being read: its line counts join the totals when it ends, and progress snapshots add them.
