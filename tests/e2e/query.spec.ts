@@ -1,6 +1,9 @@
 import { test, expect, type Page } from '@playwright/test';
 import { generateSample } from '../../src/engine/sample.ts';
-import { exportReport, waitDone } from './helpers.ts';
+import { existsSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { bigSample, exportReport, waitDone } from './helpers.ts';
 
 /**
  * Issue 10's page side: the "Query" filter bar, findings that write queries, `#q=` links, a view's export.
@@ -153,6 +156,34 @@ test('a query that does not parse says where and keeps the view', async ({ page 
   await expect(page.getByTestId('query-error')).toContainText('The view of “level:ERROR” stays.');
   await expect(page.getByTestId('view-banner')).toContainText('View: level:ERROR');
   await expect(page.getByTestId('card-records').locator('.value')).toHaveText(fmt(errors));
+});
+
+test('every read path shows the view: a file read in slices, and its .gz read in a pipeline', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  // 40 MB: past SLICE_MIN_BYTES, so the plain file is read by a worker per core; its .gz, past
+  // PIPELINE_MIN_BYTES, by two workers in a pipeline
+  const { path, truth } = await bigSample(40_000_000, 11);
+  const gz = `${path}.gz`;
+  if (!existsSync(gz)) {
+    await writeFile(`${gz}.part`, gzipSync(await readFile(path), { level: 1 }));
+    await rename(`${gz}.part`, gz);
+  }
+  const q = 'service:payment-service';
+  const records = truth.services['payment-service']!.records;
+  for (const file of [path, gz]) {
+    await page.getByLabel('Open file').setInputFiles(file);
+    await waitDone(page);
+    await expect(page.getByTestId('card-records').locator('.value')).toHaveText(fmt(truth.records));
+    await query(page, q);
+    await expect(page.getByTestId('view-banner')).toContainText(
+      `View: ${q} — ${fmt(records)} of ${fmt(truth.records)} records`,
+      { timeout: 90_000 },
+    );
+    await expect(page.getByTestId('card-records').locator('.value')).toHaveText(fmt(records));
+    await page.getByRole('button', { name: 'Clear' }).click();
+  }
 });
 
 test.describe('in Europe/Berlin', () => {
