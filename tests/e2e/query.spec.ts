@@ -123,7 +123,7 @@ test('a spike’s records are exactly the records inside it', async ({ page }) =
   expect(inside).toBeGreaterThan(0);
   await page
     .getByTestId('spikes-table')
-    .getByRole('button', {
+    .getByRole('link', {
       name: `Show records of the spike at ${spike.start.replace('T', ' ').replace('Z', ' UTC')}`,
     })
     .click();
