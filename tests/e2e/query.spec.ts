@@ -131,6 +131,35 @@ test('a spike’s records are exactly the records inside it', async ({ page }) =
   await expectView(page, q, inside);
 });
 
+test('a range dragged on the timeline filters every panel to it', async ({ page }) => {
+  await sample(page);
+  const timeline = page.getByRole('region', { name: 'Timeline' });
+  await expect(timeline).toHaveAttribute('data-range', /^\d+-\d+$/);
+  const full = await timeline.getAttribute('data-range');
+  const canvas = page.getByTestId('timeline-chart');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  const y = box.y + box.height * 0.4;
+  await page.mouse.move(box.x + box.width * 0.4, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, y, { steps: 5 });
+  await page.mouse.move(box.x + box.width * 0.6, y, { steps: 5 });
+  await page.mouse.up();
+  await expect(timeline).not.toHaveAttribute('data-range', full ?? '');
+  const banner = page.getByTestId('view-banner');
+  await expect(banner).toContainText(/View: time:\S+\.\.\S+ — [\d,]+ of/, { timeout: 60_000 });
+  await waitDone(page);
+  const [, from, to] = /time:(\S+)\.\.(\S+)/.exec(await banner.innerText())!;
+  const start = Date.parse(from!);
+  const end = Date.parse(to!);
+  expect(end).toBeGreaterThan(start);
+  const inside = count((r) => r.time >= start && r.time < end);
+  await expectView(page, `time:${from}..${to}`, inside);
+  await expect(page.getByTestId('level-ERROR')).toHaveText(
+    fmt(count((r) => r.time >= start && r.time < end && r.level === 'ERROR')),
+  );
+});
+
 test('a shared #q= link reopens the same view once the file is read', async ({ page }) => {
   const q = 'level:WARN service:auth-service';
   await page.goto(`./#q=${encodeURIComponent(q)}`);
