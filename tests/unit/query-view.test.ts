@@ -3,7 +3,7 @@ import { analyze, mergedSnapshot } from '../../src/engine/analyze.ts';
 import type { Analysis } from '../../src/engine/analysis.ts';
 import type { LogRecord, Snapshot, TemplateInfo } from '../../src/engine/types.ts';
 import { REALISTIC } from '../../src/engine/sample.ts';
-import { config, fileOf, sampleText, utf8 } from './helpers.ts';
+import { chunkedStream, config, fileOf, sampleText, utf8 } from './helpers.ts';
 
 const CONFIG = config({ timeZone: 'UTC' });
 const { text } = sampleText({ bytes: 400_000, seed: 7, incidents: 3, ...REALISTIC });
@@ -144,6 +144,56 @@ describe('analyze(…, { where }): the analysis of the matching records', () => 
         );
         expect({ ...merged, progress: null, files: null }).toEqual({ ...one, progress: null, files: null });
       }
+    }
+  });
+});
+
+describe('the text-search fast path changes no result', () => {
+  const JSON_LOG = [
+    '{"time":"2025-03-14T00:00:00Z","level":"error","msg":"say \\"timeout\\" twice","service":"a"}',
+    '{"time":"2025-03-14T00:00:01Z","level":"info","msg":"\\u0074imeout in an escape","service":"b"}',
+    '{"time":"2025-03-14T00:00:02Z","level":"info","msg":"fine","service":"a"}',
+  ].join('\n');
+  const LOGFMT = [
+    'time=2025-03-14T00:00:00Z level=error msg="Time\\"out here" svc=a',
+    'time=2025-03-14T00:00:01Z level=info msg="all good" svc=b',
+  ].join('\n');
+  const ISO = [
+    '2025-03-14T00:00:00Z ERROR pay TIMEOUT calling db',
+    'java.lang.Exception: socket timeout',
+    '\tat a.b(C.java:1)',
+    '2025-03-14T00:00:01Z INFO pay Zoë saw a \u212Aelvin sign: \u212A',
+    '2025-03-14T00:00:02Z INFO pay nothing here',
+    'not a record line with timeout',
+    '',
+    '2025-03-14T00:00:03Z WARN auth time out',
+  ].join('\n');
+
+  const cases: [string, string, string[]][] = [
+    [
+      'sample',
+      text,
+      ['timeout', '"connection is closed"', 'declined OR sku', 'level:ERROR timeout', 'x-y OR -timeout'],
+    ],
+    ['json', JSON_LOG, ['timeout', '"\\"timeout\\""']],
+    ['logfmt', LOGFMT, ['"time\\"out"', 'good']],
+    ['iso', ISO, ['timeout', 'k', 'kelvin', '"time out" OR socket', 'c.java']],
+  ];
+  it.each(cases)('%s', async (_, content, queries) => {
+    const bytes = utf8(content);
+    for (const where of queries) {
+      const slow = await analyze([fileOf(bytes)], CONFIG, { where, textSearch: false });
+      const fast = await analyze([fileOf(bytes)], CONFIG, { where });
+      expect({ ...fast, progress: null }).toEqual({ ...slow, progress: null });
+      // and in small chunks of random sizes (lines across buffers)
+      let seed = 1;
+      const sizes = Array.from({ length: 4000 }, () => ((seed = (seed * 48271) % 2147483647) % 97) + 1);
+      const chunked = await analyze(
+        [{ name: 'x.log', size: bytes.length, stream: () => chunkedStream(bytes, sizes) }],
+        CONFIG,
+        { where },
+      );
+      expect({ ...chunked, progress: null }).toEqual({ ...slow, progress: null });
     }
   });
 });
