@@ -80,7 +80,7 @@ test('level:ERROR shows the report’s error count; clearing returns to the whol
   // the view's export is the view's report
   const view = (await exportReport(page)) as { totals: { records: number }; view?: { query: string } };
   expect(view.totals.records).toBe(errors);
-  expect(view.view).toEqual({ query: 'level:ERROR' });
+  expect(view.view).toMatchObject({ query: 'level:ERROR' });
   // the URL carries the query (and nothing else)
   expect(new URL(page.url()).hash).toBe(`#q=${encodeURIComponent('level:ERROR')}`);
   await page.getByRole('button', { name: 'Clear' }).click();
