@@ -1,10 +1,12 @@
 /**
- * `npm run bench [-- --size 1GB|4GB] [--ascii | --sample | --file path] [--runs 3] [--skip-gzip] [--custom]`: the
+ * `npm run bench [-- --size 1GB|4GB] [--ascii | --sample | --file path] [--runs 3] [--skip-gzip] [--custom]
+ * [--where QUERY [--where-only]]`: the
  * engine's throughput in Node, one thread, on issue 9's realistic log by default (--ascii its pure-ASCII twin,
  * --sample `npm run gen`'s log), beside the floor measured in the same run on the same file — the same stream,
  * counting newline bytes — and their ratio; then bare (neither detectors nor templates), the same file gzipped,
- * and the CLI's `--threads N` (threads are used from 256 MiB of input). Medians with min–max. Prints figures;
- * asserts nothing.
+ * and the CLI's `--threads N` (threads are used from 256 MiB of input). `--where`: a query's view, with and
+ * without the text-search fast path (`--where-only`: the floor, the full engine and these rows only). Medians
+ * with min–max. Prints figures; asserts nothing.
  */
 import { execFileSync } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
@@ -27,6 +29,9 @@ const { values } = parseArgs({
     threads: { type: 'string', default: String(cpus().length) },
     /** also time a custom format (a user's regex) on the proven-safe native path and on the linear engine */
     custom: { type: 'boolean', default: false },
+    /** a query (docs/query.md): time its view, with and without the text-search fast path */
+    where: { type: 'string' },
+    'where-only': { type: 'boolean', default: false },
   },
 });
 
@@ -73,11 +78,20 @@ async function engine(
   path: string,
   detectors: boolean,
   templates: boolean,
+  where?: { query: string; textSearch: boolean },
 ): Promise<{ ms: number; records: number; bytes: number }> {
   const input = await fileInput(path);
   const t0 = performance.now();
-  const s = await analyze([input], DEFAULT_CONFIG, { detectors, templates });
-  return { ms: performance.now() - t0, records: s.totals.records, bytes: s.totals.bytes };
+  const s = await analyze([input], DEFAULT_CONFIG, {
+    detectors,
+    templates,
+    ...(where ? { where: where.query, textSearch: where.textSearch } : {}),
+  });
+  return {
+    ms: performance.now() - t0,
+    records: s.totals.records,
+    bytes: s.view?.bytesRead ?? s.totals.bytes,
+  };
 }
 
 /** The CLI's wall time (tsx's start-up included) and its report without the timing fields. */
@@ -98,8 +112,10 @@ async function main(): Promise<void> {
   // the floor reads the file as it is: on a .gz it would time compressed bytes
   if (path.endsWith('.gz'))
     throw new Error('--file: give the plain log; the bench gzips it and measures both');
-  const gz = values['skip-gzip'] ? null : await gzipOf(path);
-  const threads = values.threads;
+  const where = values.where ?? null;
+  const only = where !== null && values['where-only'];
+  const gz = values['skip-gzip'] || only ? null : await gzipOf(path);
+  const threads = only ? '' : values.threads;
   const runs = Math.max(1, Number(values.runs));
   const rows = {
     floor: [] as number[],
@@ -109,7 +125,10 @@ async function main(): Promise<void> {
     gz: [] as number[],
     one: [] as number[],
     many: [] as number[],
+    where: [] as number[],
+    whereSlow: [] as number[],
   };
+  let matched = 0;
   let records = 0;
   let bytes = 0;
   let newlines = 0;
@@ -120,8 +139,16 @@ async function main(): Promise<void> {
     const e = await engine(path, true, true);
     rows.floor.push(f.ms);
     rows.full.push(e.ms);
-    rows.noDetectors.push((await engine(path, false, true)).ms);
-    rows.bare.push((await engine(path, false, false)).ms);
+    if (where !== null) {
+      const w = await engine(path, true, true, { query: where, textSearch: true });
+      rows.where.push(w.ms);
+      matched = w.records;
+      rows.whereSlow.push((await engine(path, true, true, { query: where, textSearch: false })).ms);
+    }
+    if (!only) {
+      rows.noDetectors.push((await engine(path, false, true)).ms);
+      rows.bare.push((await engine(path, false, false)).ms);
+    }
     if (gz) rows.gz.push((await engine(gz, true, true)).ms);
     if (threads) {
       const one = await cliRun(path, '1', 'tmp/bench-threads-1.json');
@@ -154,12 +181,22 @@ async function main(): Promise<void> {
       2,
     )} M records/s (${records.toLocaleString('en-US')} records); ratio ${ratio(rows.full)} of the floor`,
   );
-  console.log(
-    `${pad('no detectors')}${fmt(mbs(rows.noDetectors))} MB/s; ratio ${ratio(rows.noDetectors)}: templates on, spikes, anomalies and sequences off`,
-  );
-  console.log(
-    `${pad('bare')}${fmt(mbs(rows.bare))} MB/s; ratio ${ratio(rows.bare)}: neither detectors nor templates`,
-  );
+  if (where !== null) {
+    console.log(
+      `${pad('--where')}${fmt(mbs(rows.where))} MB/s; ratio ${ratio(rows.where)} of the floor: the view of ${JSON.stringify(where)} (${matched.toLocaleString('en-US')} records), text-search fast path on`,
+    );
+    console.log(
+      `${pad('--where, no fast')}${fmt(mbs(rows.whereSlow))} MB/s; ratio ${ratio(rows.whereSlow)}: the same view, every record matched by the query`,
+    );
+  }
+  if (!only)
+    console.log(
+      `${pad('no detectors')}${fmt(mbs(rows.noDetectors))} MB/s; ratio ${ratio(rows.noDetectors)}: templates on, spikes, anomalies and sequences off`,
+    );
+  if (!only)
+    console.log(
+      `${pad('bare')}${fmt(mbs(rows.bare))} MB/s; ratio ${ratio(rows.bare)}: neither detectors nor templates`,
+    );
   if (gz)
     console.log(
       `${pad('gzip')}${fmt(mbs(rows.gz))} MB/s of decompressed bytes; ${ratio(rows.gz, rows.full)} of the plain run's speed`,

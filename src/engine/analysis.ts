@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
 import type {
+  ViewSummary,
   DetectorsSnapshot,
   IngestTotals,
   LogRecord,
@@ -19,6 +20,8 @@ import { SequenceMatcher } from './analyzers/sequences.ts';
 import { buildAlerts } from './alerts.ts';
 import { TemplateMiner, type TemplatesSnapshot } from './analyzers/templates.ts';
 import { thinSeries } from './analyzers/thin-series.ts';
+import { compileQuery, parseQuery, type RecordMatcher } from './query/index.ts';
+import { ViewTemplates } from './query/view-templates.ts';
 
 /** Points per rolling series in a progress snapshot: about what the errors chart draws undecimated. */
 export const PROGRESS_SERIES = 2000;
@@ -33,6 +36,22 @@ export interface AnalysisState {
   timeline: TimelineSnapshot;
   detectors: DetectorsSnapshot;
   templates: TemplatesSnapshot;
+  view?: ViewSummary;
+}
+
+/**
+ * A view: the analysis of the records a query matches. Everything in its snapshot counts the matching records
+ * only, but every record read goes through the template miner, so template ids are the whole read's.
+ */
+interface ViewState {
+  query: string;
+  templates: ViewTemplates;
+  /** records read in all */
+  recordsRead: number;
+  /** lines, continuation lines and bytes of the matching records (the totals' lines are the whole read's) */
+  lines: number;
+  continuationLines: number;
+  bytes: number;
 }
 
 /** All analyzers of one analysis, fed together; itself an analyzer, so whole analyses merge. */
@@ -46,14 +65,37 @@ export class Analysis implements Analyzer<AnalysisState> {
   readonly anomalies: AnomalyDetector;
   readonly sequences: SequenceMatcher;
   readonly templates: TemplateMiner;
+  /** set when the analysis is a view (`where`); plain data, so a view merges like the rest */
+  readonly view: ViewState | null;
+  private readonly isError: boolean[];
+  // a JS private field: the compiled query (closures) stays out of the structured clone sent between workers
+  readonly #matcher: RecordMatcher | null;
 
-  /** `detectors: false` leaves spikes, anomalies and sequences out, `mining: false` the templates */
+  /**
+   * `detectors: false` leaves spikes, anomalies and sequences out, `mining: false` the templates; `where`: a
+   * query's text (throws on one that does not parse: callers check it with parseQuery first)
+   */
   constructor(
     private readonly config: Config,
     private readonly detectors = true,
     private readonly mining = true,
+    where = '',
   ) {
     const isError = errorMask(config.errorLevels);
+    this.isError = isError;
+    const parsed = parseQuery(where);
+    if (!parsed.ok) throw new Error(`the query does not parse: ${parsed.error.message}`);
+    this.#matcher = parsed.query.empty ? null : compileQuery(parsed.query);
+    this.view = parsed.query.empty
+      ? null
+      : {
+          query: where,
+          templates: new ViewTemplates(),
+          recordsRead: 0,
+          lines: 0,
+          continuationLines: 0,
+          bytes: 0,
+        };
     this.services = new ServiceCounts(isError);
     this.timeline = new Timeline(config.timeline.maxBuckets);
     this.spikes = new SpikeDetector(config.spikes.windowSec, config.spikes.threshold, isError);
@@ -62,8 +104,38 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.templates = new TemplateMiner(config.templates, isError);
   }
 
-  /** `shape`: the message's template shape hash when the record builder made it from bytes, else NaN */
-  push(r: LogRecord, shape = NaN): void {
+  /**
+   * `shape`: the message's template shape hash when the record builder made it from bytes, else NaN.
+   * Returns whether the record is in the analysis (always, but in a view). `maybe: false`: the caller knows
+   * the record cannot match the view (the text-search fast path): it is only mined and counted as read.
+   */
+  push(r: LogRecord, shape = NaN, maybe = true): boolean {
+    const view = this.view;
+    if (view === null) {
+      this.pushAll(r, shape);
+      return true;
+    }
+    view.recordsRead++;
+    const id = this.mining ? this.templates.add(r, shape) : null;
+    if (!maybe || !this.#matcher!.matches(r, id)) return false;
+    if (id !== null) view.templates.push(r, id, this.isError);
+    view.lines += r.lineEnd - r.line + 1;
+    view.continuationLines += r.lineEnd - r.line;
+    view.bytes += r.length;
+    this.totals.push(r);
+    this.levels.push(r);
+    this.services.push(r);
+    this.range.push(r);
+    this.timeline.push(r);
+    if (this.detectors) {
+      this.spikes.push(r);
+      this.anomalies.push(r);
+      this.sequences.push(r);
+    }
+    return true;
+  }
+
+  private pushAll(r: LogRecord, shape: number): void {
     this.totals.push(r);
     this.levels.push(r);
     this.services.push(r);
@@ -83,7 +155,7 @@ export class Analysis implements Analyzer<AnalysisState> {
    */
   snapshot(limit = Infinity): AnalysisState {
     const progress = Number.isFinite(limit);
-    const totals = this.totals.snapshot();
+    const totals = this.viewTotals();
     const spikes = this.spikes.snapshot();
     const anomalies = this.anomalies.snapshot();
     const sequences = this.sequences.snapshot();
@@ -108,8 +180,26 @@ export class Analysis implements Analyzer<AnalysisState> {
         alertsTotal: total,
         untimed: totals.untimed,
       },
-      templates: this.templates.snapshot(limit),
+      templates: this.view
+        ? this.view.templates.snapshot(this.templates, this.config.templates.maxTemplates, limit)
+        : this.templates.snapshot(limit),
+      ...this.viewSummary(),
     };
+  }
+
+  /** The totals; a view's count its records, their lines and bytes (the line-level notes stay the read's). */
+  private viewTotals(): IngestTotals {
+    const t = this.totals.snapshot();
+    const v = this.view;
+    if (v === null) return t;
+    return { ...t, lines: v.lines, continuationLines: v.continuationLines, bytes: v.bytes };
+  }
+
+  private viewSummary(): { view?: ViewSummary } {
+    const v = this.view;
+    if (v === null) return {};
+    const t = this.totals.t;
+    return { view: { query: v.query, recordsRead: v.recordsRead, linesRead: t.lines, bytesRead: t.bytes } };
   }
 
   /**
@@ -121,7 +211,7 @@ export class Analysis implements Analyzer<AnalysisState> {
   countsOnly(): AnalysisState {
     const empty = { bucketMs: 0, start: null, values: [], mean: [], std: [] };
     return {
-      totals: this.totals.snapshot(),
+      totals: this.viewTotals(),
       levels: this.levels.snapshot(),
       services: [],
       serviceCount: this.services.size,
@@ -140,7 +230,10 @@ export class Analysis implements Analyzer<AnalysisState> {
         alertsTotal: 0,
         untimed: 0,
       },
-      templates: this.templates.emptySnapshot(),
+      templates: this.view
+        ? this.view.templates.counts(this.config.templates.maxTemplates)
+        : this.templates.emptySnapshot(),
+      ...this.viewSummary(),
     };
   }
 
@@ -154,5 +247,17 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.anomalies.merge(other.anomalies);
     this.sequences.merge(other.sequences, lineOffset);
     this.templates.merge(other.templates);
+    const v = this.view;
+    const o = other.view;
+    if ((v === null) !== (o === null) || (v !== null && v.query !== o!.query))
+      throw new Error('cannot merge analyses of different views');
+    if (v !== null && o !== null) {
+      v.recordsRead += o.recordsRead;
+      v.lines += o.lines;
+      v.continuationLines += o.continuationLines;
+      v.bytes += o.bytes;
+      // the other's ids are its own miner's: a template is found again in the merged miner by a message of it
+      v.templates.merge(o.templates, (_, sample) => this.templates.match(sample));
+    }
   }
 }

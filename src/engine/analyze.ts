@@ -12,6 +12,9 @@ import { openBytes, type ByteInput } from './ingest/source.ts';
 import { NotTextError, TextGate } from './ingest/text-check.ts';
 import { ingestFacts, ingestNotes, isIngestNote, mergeIngestFacts } from './ingest/notes.ts';
 import { IsoTimeParser } from './time/iso.ts';
+import type { LineInfo, LineSink } from './ingest/lines.ts';
+import { parseQuery, requiredWords } from './query/index.ts';
+import { NeedleScan, textSearchWords } from './query/needle.ts';
 import { ZoneResolver } from './time/zone.ts';
 
 export type { ByteInput } from './ingest/source.ts';
@@ -58,6 +61,58 @@ export interface AnalyzeOptions {
   onCounts?: (s: Snapshot) => void;
   /** receives the analysis at the end (its template miner serves exports afterwards) */
   keep?: (analysis: Analysis) => void;
+  /**
+   * A query's text (docs/query.md): the analysis of the records it matches (a view). Every record is still
+   * read, counted (`view.recordsRead`) and mined, so template ids are the whole read's; `onRecord` sees the
+   * matching records only. Throws when the query does not parse (check it with parseQuery first).
+   */
+  where?: string;
+  /** false: leave the text-search fast path out (to measure what it saves; results are the same) */
+  textSearch?: boolean;
+}
+
+/**
+ * The text-search fast path (docs/query.md): in front of the record builder, notes the lines that may hold one
+ * of the words a query requires; a record none of whose lines may is only counted and mined, never decoded
+ * into the analyzers or matched. A line "may" when its bytes hold a word (ASCII, case-insensitive), or when
+ * the bytes cannot tell: a non-ASCII line (Unicode case folding), or a record's first line whose message is
+ * not its verbatim tail (a format that decodes or rebuilds it: JSON escapes, logfmt quotes).
+ */
+class TextSearch implements LineSink {
+  /** the last byte's offset of each line that may hold a word, in file order, from `head` on */
+  private hits: number[] = [];
+  private head = 0;
+  private readonly scan: NeedleScan;
+
+  constructor(
+    private readonly builder: RecordBuilder,
+    private readonly ctx: ParseContext,
+    words: readonly string[],
+  ) {
+    this.scan = new NeedleScan(words);
+  }
+
+  line(buf: Uint8Array, start: number, end: number, info: LineInfo): void {
+    const hit = !info.ascii || this.scan.has(buf, start, end);
+    const joined = this.builder.counts.continuationLines;
+    this.builder.line(buf, start, end, info);
+    // a continuation line's text is kept verbatim; a record's first line, when the format says so (messageAt)
+    const verbatim = this.builder.counts.continuationLines !== joined || this.ctx.messageAt >= 0;
+    if (hit || !verbatim) this.hits.push(info.offset + info.rawLength - 1);
+  }
+
+  /** Whether the record at [offset, offset + length) may match (records come in file order). */
+  maybe(offset: number, length: number): boolean {
+    const hits = this.hits;
+    let h = this.head;
+    while (h < hits.length && hits[h]! < offset) h++;
+    if (h > 4096 && h * 2 > hits.length) {
+      this.hits = hits.slice(h);
+      h = 0;
+    }
+    this.head = h;
+    return h < this.hits.length && this.hits[h]! < offset + length;
+  }
 }
 
 /** The most bytes split into lines between two looks at the clock (for progress snapshots). */
@@ -94,7 +149,7 @@ export async function analyze(
   const jobId = opts.jobId ?? 0;
   const baseInterval = opts.intervalMs ?? 200;
   let interval = baseInterval;
-  const analysis = new Analysis(config, opts.detectors ?? true, opts.templates ?? true);
+  const analysis = new Analysis(config, opts.detectors ?? true, opts.templates ?? true, opts.where ?? '');
   const files = inputs.map((f) => unreadSummary(f.name, Number.isFinite(f.size) ? f.size : 0));
   const totalBytes = files.reduce((s, f) => s + f.bytes, 0);
   // the user's formats first: at specificity 100 they win any tie
@@ -107,10 +162,16 @@ export async function analyze(
   const onRecord = opts.onRecord;
   const firstFile = opts.fileIndex ?? 0;
   if (firstFile !== 0 && inputs.length !== 1) throw new Error('a fileIndex needs exactly one input');
+  // the text-search fast path: the words every matching record holds, when they can be looked for on bytes
+  const parsedWhere = opts.where ? parseQuery(opts.where) : null;
+  const words =
+    opts.textSearch === false || parsedWhere === null || !parsedWhere.ok
+      ? null
+      : textSearchWords(requiredWords(parsedWhere.query));
+  let search: TextSearch | null = null;
   const emit = (r: LogRecord, shape: number): void => {
-    analysis.push(r, shape);
     files[fileIndex]!.records++;
-    if (onRecord) onRecord(r);
+    if (analysis.push(r, shape, search === null || search.maybe(r.offset, r.length)) && onRecord) onRecord(r);
   };
 
   // The file being read: its line counts join the totals when it ends, and progress snapshots add them.
@@ -176,11 +237,12 @@ export async function analyze(
         input.lastModified ?? Date.now(),
       );
       let builder: RecordBuilder | null = null;
+      search = null;
       const detecting = new DetectingSink((held) => {
         const forced = config.format === 'auto' ? null : formats.find((f) => f.id === config.format);
         const detection = detectFormat(held, forced ? [forced] : formats, ctx);
         if (forced) detection.format = forced; // the user's word, even where it parses nothing
-        builder = new RecordBuilder(
+        const made = new RecordBuilder(
           detection.format,
           ctx,
           input.name,
@@ -189,14 +251,18 @@ export async function analyze(
           opts.templates ?? true,
           onRecord !== undefined,
         );
+        builder = made;
         if (range) {
           if (range.start > 0) {
-            builder.dropLines = 1;
-            builder.waitForRecord = true;
+            made.dropLines = 1;
+            made.waitForRecord = true;
           }
-          builder.stopAt = range.end;
+          made.stopAt = range.end;
         }
-        return { detection, sink: builder };
+        // CRI joins partial lines into one message (a word may straddle two lines) and sets records aside
+        search =
+          words !== null && detection.format?.id !== 'k8s-cri' ? new TextSearch(made, ctx, words) : null;
+        return { detection, sink: search ?? made };
       });
       const splitter = new LineSplitter(detecting, config.maxLineBytes);
       if (from > 0) splitter.skip(from); // offsets stay the file's

@@ -193,4 +193,18 @@ export interface Snapshot {
   templates: TemplatesSnapshot;
   /** set when the analysis stopped on an error that concerns all of it */
   error: string | null;
+  /** present when the snapshot is a view: the analysis of the records a query matches (docs/query.md) */
+  view?: ViewSummary;
+}
+
+/**
+ * A view's query and what was read in all; the rest of its snapshot counts the matching records only (its
+ * totals' lines and bytes are theirs; empty, invalid-UTF-8, truncated lines and NUL bytes are the read's).
+ */
+export interface ViewSummary {
+  query: string;
+  recordsRead: number;
+  linesRead: number;
+  /** decompressed bytes read */
+  bytesRead: number;
 }

@@ -21,6 +21,8 @@ import {
   type ChartConfiguration,
 } from 'chart.js';
 import 'chartjs-adapter-date-fns';
+import { _adapters } from 'chart.js';
+import { TZDate } from '@date-fns/tz';
 import zoomPlugin from 'chartjs-plugin-zoom';
 import annotationPlugin from 'chartjs-plugin-annotation';
 
@@ -41,6 +43,56 @@ Chart.register(
   zoomPlugin,
   annotationPlugin,
 );
+
+/**
+ * Time axes in a given zone (UTC, as the tables): chartjs-adapter-date-fns formats and rounds ticks in the
+ * browser's zone, so in Europe/Berlin a spike at 00:48 UTC was drawn at 1:48. Given `adapters.date.zone`
+ * (see TIME_AXIS), its date-fns calls get a TZDate (@date-fns/tz), which date-fns v4 computes in that zone.
+ */
+type AdapterFn = (this: { options?: { zone?: string } }, ...args: unknown[]) => unknown;
+const dateProto = _adapters._date.prototype as unknown as Record<string, AdapterFn>;
+const zoned: Record<string, AdapterFn> = {};
+for (const name of ['format', 'add', 'diff', 'startOf', 'endOf']) {
+  const base = dateProto[name]!;
+  zoned[name] = function (this: { options?: { zone?: string } }, ...args: unknown[]): unknown {
+    const zone = this.options?.zone;
+    if (!zone) return base.apply(this, args);
+    // diff(max, min, unit) takes two times, the others one
+    const times = name === 'diff' ? 2 : 1;
+    const given = args.map((a, i) => (i < times && typeof a === 'number' ? new TZDate(a, zone) : a));
+    const out = base.apply(this, given);
+    return out instanceof Date ? out.getTime() : out;
+  };
+}
+_adapters._date.override(zoned as Parameters<typeof _adapters._date.override>[0]);
+
+/** The zone every time axis is drawn in, and its label: the tables' and the report's. */
+export const CHART_ZONE = 'UTC';
+
+/** A time x axis in CHART_ZONE, with 24-hour labels and the zone as its title. */
+export function timeAxis(grid: string, text: string) {
+  return {
+    type: 'time' as const,
+    adapters: { date: { zone: CHART_ZONE } },
+    time: {
+      displayFormats: {
+        millisecond: 'HH:mm:ss.SSS',
+        second: 'HH:mm:ss',
+        minute: 'HH:mm',
+        hour: 'HH:mm',
+        day: 'MMM d',
+        week: 'MMM d',
+        month: 'MMM yyyy',
+        quarter: 'MMM yyyy',
+        year: 'yyyy',
+      },
+      tooltipFormat: "yyyy-MM-dd HH:mm:ss 'UTC'",
+    },
+    title: { display: true, text: CHART_ZONE, color: text },
+    grid: { color: grid },
+    ticks: { color: text, maxRotation: 0 },
+  };
+}
 
 /**
  * Chart.js draws at the end of every update (and of its constructor). While `deferred` is set this plugin skips

@@ -34,3 +34,20 @@ export function duration(ms: number): string {
 export function isoTime(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace('Z', ' UTC');
 }
+
+/** An instant as the query language writes it (ISO 8601, UTC; milliseconds only when there are some). */
+export function isoQuery(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+/** The query of a time range, from `start` up to `end` (src/engine/query: `time:a..b`). */
+export function timeQuery(start: number, end: number): string {
+  return `time:${isoQuery(start)}..${isoQuery(end)}`;
+}
+
+/** A query term for one value: quoted when it holds spaces, quotes or the language's own signs. */
+export function queryTerm(field: string, value: string): string {
+  return /^[\w.\-@]+$/.test(value) && !value.includes('..')
+    ? `${field}:${value}`
+    : `${field}:"${value.replace(/["\\]/g, '\\$&')}"`;
+}

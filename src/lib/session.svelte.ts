@@ -43,6 +43,13 @@ export class AnalysisSession {
   jobId = $state(0);
   /** an export in progress */
   exporting = $state<'csv' | 'jsonl' | null>(null);
+  /**
+   * The query whose view the dashboard shows (or is reading): '' for the whole file. A view is a new job that
+   * re-analyzes the subset in the workers (analyze()'s `where`), on every read path.
+   */
+  query = $state('');
+  /** the whole file's finished analysis, kept while a view is shown: clearing the query returns to it at once */
+  whole = $state.raw<{ snapshot: Snapshot; report: Report } | null>(null);
 
   private worker: Worker | null = null;
   private api: Comlink.Remote<EngineApi> | null = null;
@@ -110,10 +117,16 @@ export class AnalysisSession {
     return this.api;
   }
 
-  async start(files: File[], config: Config): Promise<void> {
+  /**
+   * Analyzes `files`: the whole of them, or (`where`, a query's text) the view of that subset, while the whole
+   * file's finished analysis stays kept for clearView().
+   */
+  async start(files: File[], config: Config, where = ''): Promise<void> {
     const job = this.jobId + 1;
     this.jobId = job;
     const api = this.spawn();
+    if (where === '' || files !== this.files) this.whole = null;
+    this.query = where;
     this.files = files;
     this.status = 'running';
     this.setSnapshot(null);
@@ -139,10 +152,10 @@ export class AnalysisSession {
         files.length === 1 && !gz ? await this.slicing(api, files[0]!, plain) : { slices: 1, format: '' };
       if (job !== this.jobId) return;
       result = gz
-        ? await this.analyzeGzip(job, api, files[0]!, plain)
+        ? await this.analyzeGzip(job, api, files[0]!, plain, where)
         : plan.slices > 1
-          ? await this.analyzeInSlices(job, api, files[0]!, plain, plan.slices, plan.format)
-          : await api.analyze(job, files, plain, Comlink.proxy(onSnapshot), Comlink.proxy(onProgress));
+          ? await this.analyzeInSlices(job, api, files[0]!, plain, plan.slices, plan.format, where)
+          : await api.analyze(job, files, plain, Comlink.proxy(onSnapshot), Comlink.proxy(onProgress), where);
     } catch (e) {
       if (job !== this.jobId) return;
       this.disarm();
@@ -158,6 +171,32 @@ export class AnalysisSession {
     this.prewarmTimer = setTimeout(() => this.prewarm(), 1500);
     this.setSnapshot(result.snapshot);
     this.report = result.report;
+    if (where === '') this.whole = { snapshot: result.snapshot, report: result.report };
+    this.status = 'done';
+  }
+
+  /** Shows the view of `where` (a query's text, already parsed on the page): the subset re-analyzed. */
+  async applyQuery(where: string, config: Config): Promise<void> {
+    if (where.trim() === '') return this.clearView();
+    if (this.files.length === 0) return;
+    await this.start(this.files, config, where);
+  }
+
+  /** Back to the whole file's report, kept from its analysis: nothing is recomputed. */
+  clearView(): void {
+    const whole = this.whole;
+    if (this.query === '') return;
+    if (whole === null) {
+      // the view was asked for before the whole file had been read: read it whole again
+      if (this.files.length > 0 && this.config !== null) void this.start(this.files, this.config);
+      return;
+    }
+    // the view still being read is dropped with its worker (lines are then read by a fresh one, as after Cancel)
+    if (this.status === 'running') this.stopWorker();
+    this.query = '';
+    this.setSnapshot(whole.snapshot);
+    this.report = whole.report;
+    this.error = null;
     this.status = 'done';
   }
 
@@ -193,6 +232,7 @@ export class AnalysisSession {
     config: Config,
     n: number,
     format: string,
+    where: string,
   ): Promise<AnalysisResult> {
     const t0 = performance.now();
     const forced = { ...config, format };
@@ -262,6 +302,7 @@ export class AnalysisSession {
         Comlink.proxy((s: Snapshot) => {
           if (heard(0, s)) sum(false);
         }),
+        where,
       ),
       ...later.map((a, k) =>
         a.analyzeLaterSlice(
@@ -273,6 +314,7 @@ export class AnalysisSession {
           Comlink.proxy((s: Snapshot) => {
             if (heard(k + 1, s)) sum(false);
           }),
+          where,
         ),
       ),
     ]);
@@ -291,6 +333,7 @@ export class AnalysisSession {
     api: Comlink.Remote<EngineApi>,
     file: File,
     config: Config,
+    where: string,
   ): Promise<AnalysisResult> {
     const helper = makeWorker();
     this.helpers = [helper];
@@ -320,6 +363,8 @@ export class AnalysisSession {
           if (this.progress !== null)
             this.progress = { ...this.progress, bytesRead: p.bytesRead, records: p.records };
         }),
+        undefined,
+        where,
       ),
       parsing,
     ]);
@@ -460,6 +505,8 @@ export class AnalysisSession {
     this.worker = null;
     this.api = null;
     this.files = [];
+    this.query = '';
+    this.whole = null;
     this.setSnapshot(snapshot);
     this.report = report;
     this.error = null;

@@ -5,6 +5,25 @@ import { ConfigChecker } from './config-check.ts';
 const STORAGE_KEY = 'loglens.config';
 const BACKUP_KEY = 'loglens.config.unreadable';
 const HASH_PREFIX = '#config=';
+/** the longest query a link may carry (the filter bar's input takes as much) */
+export const MAX_LINK_QUERY = 2000;
+
+/**
+ * The URL fragment's parts: `#config=…` (the settings, base64url JSON), `q=…` (the dashboard's query, URI
+ * encoded), either or both (`#config=…&q=…`). Never any data from the log, beyond what the user typed or clicked.
+ */
+export function hashParts(hash: string): { config: string | null; q: string | null } {
+  // read once, never kept: nothing here needs to be reactive
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const q = params.get('q');
+  return { config: params.get('config'), q: q === null ? null : q.slice(0, MAX_LINK_QUERY) };
+}
+
+/** The fragment that carries a query ('' for none). */
+export function queryHash(q: string): string {
+  return q ? `#q=${encodeURIComponent(q)}` : '';
+}
 
 export interface Notice {
   kind: 'info' | 'error';
@@ -125,9 +144,15 @@ export class Settings {
     return JSON.stringify(this.config, null, 2) + '\n';
   }
 
-  /** A link to this page that carries the settings (never any data) in its fragment. */
+  /**
+   * A link to this page that carries the settings (never any data) in its fragment, and the query of the view
+   * `base` shows (its `#q=`), if any.
+   */
   shareLink(base: string): string {
-    return `${base.split('#')[0]}${HASH_PREFIX}${encodeBase64Url(JSON.stringify(this.config))}`;
+    const [page, hash = ''] = base.split('#');
+    const q = hashParts(hash).q;
+    const query = q ? `&q=${encodeURIComponent(q)}` : '';
+    return `${page}${HASH_PREFIX}${encodeBase64Url(JSON.stringify(this.config))}${query}`;
   }
 
   /**
@@ -135,10 +160,11 @@ export class Settings {
    * They are checked in the settings worker: the page shows them as being checked until then.
    */
   loadFromHash(hash: string): boolean {
-    if (!hash.startsWith(HASH_PREFIX)) return false;
+    const encoded = hash.startsWith(HASH_PREFIX) ? hashParts(hash).config : null;
+    if (encoded === null) return false;
     let value: unknown;
     try {
-      value = JSON.parse(decodeBase64Url(hash.slice(HASH_PREFIX.length)));
+      value = JSON.parse(decodeBase64Url(encoded));
     } catch {
       this.notice = {
         kind: 'error',

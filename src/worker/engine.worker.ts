@@ -37,11 +37,23 @@ const FIRST_PIECE = 4 * 1024 * 1024;
 
 /** A message on the port between the inflating worker and a parsing one. */
 type PortMessage =
-  { config: Config } | { piece: Piece } | { end: true } | { done: PieceResult } | { error: string };
+  | { config: Config; where: string }
+  | { piece: Piece }
+  | { end: true }
+  | { done: PieceResult }
+  | { error: string };
 
 export interface AnalysisResult {
   snapshot: Snapshot;
   report: Report;
+}
+
+/**
+ * `where` (every read path below): a query's text (src/engine/query); the analysis is then that subset's
+ * (analyze()'s `where`). '' or absent: the whole file.
+ */
+function whereOpt(where: string | undefined): { where?: string } {
+  return where ? { where } : {};
 }
 
 /** The last analysis, kept for exports: its files, config and template miner. */
@@ -54,6 +66,7 @@ const api = {
     config: unknown,
     onSnapshot: (s: Snapshot) => void,
     onProgress?: (p: Progress) => void,
+    where = '',
   ): Promise<AnalysisResult> {
     const parsed = parseConfig(config);
     if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
@@ -64,6 +77,7 @@ const api = {
       onSnapshot,
       intervalMs: 200,
       ...(onProgress ? { onProgress } : {}),
+      ...whereOpt(where),
       keep: (a) => (kept = a),
     });
     if (kept !== null) last = { files, config: parsed.config, analysis: kept };
@@ -84,6 +98,7 @@ const api = {
     onSnapshot: (s: Snapshot) => void,
     onProgress: (p: Progress) => void,
     pieceBytes = PIECE_BYTES,
+    where = '',
   ): Promise<AnalysisResult> {
     const parsed = parseConfig(config);
     if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
@@ -134,10 +149,10 @@ const api = {
     if (head === null || !pipelinable(head.format)) {
       await it.return?.();
       port.postMessage({ end: true } satisfies PortMessage);
-      return api.analyze(jobId, [file], config, onSnapshot, onProgress);
+      return api.analyze(jobId, [file], config, onSnapshot, onProgress, where);
     }
     const forced: Config = { ...cfg, format: head.format };
-    port.postMessage({ config: forced } satisfies PortMessage);
+    port.postMessage({ config: forced, where } satisfies PortMessage);
     // the first piece is small: parsed here, it makes the page's first snapshot soon
     const cutter = new PieceCutter(
       forced,
@@ -176,7 +191,7 @@ const api = {
       });
     };
     merger.onMerge = tick;
-    const opts = { jobId, intervalMs: 200, lightProgress: true, onSnapshot: tick };
+    const opts = { jobId, intervalMs: 200, lightProgress: true, onSnapshot: tick, ...whereOpt(where) };
     const dispatch = async (p: Piece): Promise<void> => {
       // the other worker's answers are tasks: reading the stream runs on promises and would not let them in
       if (inFlight >= CREDIT) await nextTask();
@@ -203,6 +218,7 @@ const api = {
   parsePieces(jobId: number, name: string, lastModified: number, port: MessagePort): Promise<void> {
     return new Promise((resolve, reject) => {
       let parser: PieceParser | null = null;
+      let where: { where?: string } = {};
       const queue: Piece[] = [];
       let ending = false;
       let busy = false;
@@ -210,7 +226,7 @@ const api = {
         if (busy) return;
         busy = true;
         try {
-          while (queue.length > 0) await parser!.parse(queue.shift()!, { jobId });
+          while (queue.length > 0) await parser!.parse(queue.shift()!, { jobId, ...where });
           if (ending) {
             port.close();
             resolve();
@@ -224,11 +240,12 @@ const api = {
       };
       port.onmessage = (e: MessageEvent<PortMessage>) => {
         const m = e.data;
-        if ('config' in m)
+        if ('config' in m) {
+          where = whereOpt(m.where);
           parser = new PieceParser(m.config, name, lastModified, (r) =>
             port.postMessage({ done: r } satisfies PortMessage),
           );
-        else if ('piece' in m) queue.push(m.piece);
+        } else if ('piece' in m) queue.push(m.piece);
         else if ('end' in m) ending = true;
         void run();
       };
@@ -260,6 +277,7 @@ const api = {
     fullEveryMs: number,
     onSnapshot: (s: Snapshot) => void,
     onCounts: (s: Snapshot) => void,
+    where = '',
   ): Promise<AnalysisResult> {
     const parsed = parseConfig(config);
     if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
@@ -277,6 +295,7 @@ const api = {
         lightProgress: true,
         fullEveryMs,
         range,
+        ...whereOpt(where),
         keep: (a) => (kept = a),
       });
     } catch (e) {
@@ -302,6 +321,7 @@ const api = {
     range: { start: number; end: number },
     port: MessagePort,
     onSnapshot: (s: Snapshot) => void,
+    where = '',
   ): Promise<void> {
     try {
       const parsed = parseConfig(config);
@@ -316,6 +336,7 @@ const api = {
         intervalMs: 200,
         range,
         lightProgress: true,
+        ...whereOpt(where),
         keep: (a) => (kept = a),
       });
       sendSlice(port, jobId, final, kept!);
