@@ -19,6 +19,7 @@ import { SequenceMatcher } from './analyzers/sequences.ts';
 import { buildAlerts } from './alerts.ts';
 import { TemplateMiner, type TemplatesSnapshot } from './analyzers/templates.ts';
 import { thinSeries } from './analyzers/thin-series.ts';
+import { RecordIndex, type RecordIndexSnapshot } from './analyzers/record-index.ts';
 
 /** Points per rolling series in a progress snapshot: about what the errors chart draws undecimated. */
 export const PROGRESS_SERIES = 2000;
@@ -33,6 +34,8 @@ export interface AnalysisState {
   timeline: TimelineSnapshot;
   detectors: DetectorsSnapshot;
   templates: TemplatesSnapshot;
+  /** the log view's record index (src/engine/analyzers/record-index.ts): in the final snapshot only */
+  recordIndex?: RecordIndexSnapshot;
 }
 
 /** All analyzers of one analysis, fed together; itself an analyzer, so whole analyses merge. */
@@ -46,6 +49,7 @@ export class Analysis implements Analyzer<AnalysisState> {
   readonly anomalies: AnomalyDetector;
   readonly sequences: SequenceMatcher;
   readonly templates: TemplateMiner;
+  readonly recordIndex = new RecordIndex();
 
   /** `detectors: false` leaves spikes, anomalies and sequences out, `mining: false` the templates */
   constructor(
@@ -69,6 +73,7 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.services.push(r);
     this.range.push(r);
     this.timeline.push(r);
+    this.recordIndex.push(r);
     if (this.mining) this.templates.push(r, shape);
     if (this.detectors) {
       this.spikes.push(r);
@@ -109,6 +114,7 @@ export class Analysis implements Analyzer<AnalysisState> {
         untimed: totals.untimed,
       },
       templates: this.templates.snapshot(limit),
+      ...(progress ? {} : { recordIndex: this.recordIndex.snapshot() }),
     };
   }
 
@@ -154,5 +160,6 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.anomalies.merge(other.anomalies);
     this.sequences.merge(other.sequences, lineOffset);
     this.templates.merge(other.templates);
+    this.recordIndex.merge(other.recordIndex, lineOffset);
   }
 }
