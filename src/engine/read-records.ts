@@ -75,7 +75,7 @@ export function indexedRecords(index: RecordIndexSnapshot): number {
 }
 
 export async function readRecords(
-  inputs: readonly ByteInput[],
+  inputs: readonly (ByteInput & Partial<Blob>)[],
   ctx: ReadContext,
   opts: ReadRecordsOptions,
 ): Promise<RecordsPage> {

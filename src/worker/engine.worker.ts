@@ -11,6 +11,8 @@ import { generateSample, type SampleOptions } from '../engine/sample.ts';
 import { exportRecords, templatesCsv, type RecordExportKind } from '../engine/export.ts';
 import type { Analysis } from '../engine/analysis.ts';
 import { linesAround, type LineAt } from '../engine/lines-around.ts';
+import { readRecords, type RecordsPage } from '../engine/read-records.ts';
+import type { RecordIndexSnapshot } from '../engine/analyzers/record-index.ts';
 import { orderRotated } from '../engine/ingest/rotation.ts';
 import type { Progress, Snapshot } from '../engine/types.ts';
 import { openBytes } from '../engine/ingest/source.ts';
@@ -45,6 +47,8 @@ export interface AnalysisResult {
 
 /** The last analysis, kept for exports: its files, config and template miner. */
 let last: { files: File[]; config: Config; analysis: Analysis } | null = null;
+/** What readRecords reads through: the record index, formats and config the page sent last. */
+let reading: { index: RecordIndexSnapshot; formats: string[]; config: Config } | null = null;
 
 const api = {
   async analyze(
@@ -333,6 +337,27 @@ const api = {
     const file = orderRotated(files)[fileIndex];
     if (file === undefined) throw new Error('That file is not part of this analysis any more.');
     return linesAround(file, offset, length);
+  },
+
+  /**
+   * The log view's page: `count` records from record number `fromRecord` on (with `where`, the matching ones, and
+   * `next` to page on), read again from the files through the analysis' record index (src/engine/read-records.ts).
+   * `source` (the index, the files' detected formats, the config) is sent once and kept for the next pages.
+   */
+  async readRecords(
+    files: File[],
+    opts: { fromRecord: number; count: number; where?: string },
+    source?: { index: RecordIndexSnapshot; formats: string[]; config: unknown },
+  ): Promise<RecordsPage> {
+    if (source) {
+      const parsed = parseConfig(source.config);
+      if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
+      reading = { index: source.index, formats: source.formats, config: parsed.config };
+    }
+    if (reading === null) throw new Error('Nothing analyzed: open the file again.');
+    if (opts.where !== undefined && opts.where.trim() !== '')
+      throw new Error('Queries are not available yet.');
+    return readRecords(orderRotated(files), reading, { fromRecord: opts.fromRecord, count: opts.count });
   },
 
   exportTemplates(): Blob {
