@@ -12,6 +12,7 @@ import { exportRecords, templatesCsv, type RecordExportKind } from '../engine/ex
 import type { Analysis } from '../engine/analysis.ts';
 import { linesAround, type LineAt } from '../engine/lines-around.ts';
 import { readRecords, type RecordsPage } from '../engine/read-records.ts';
+import { compileQuery, parseQuery } from '../engine/query/index.ts';
 import type { RecordIndexSnapshot } from '../engine/analyzers/record-index.ts';
 import { orderRotated } from '../engine/ingest/rotation.ts';
 import type { Progress, Snapshot } from '../engine/types.ts';
@@ -355,9 +356,18 @@ const api = {
       reading = { index: source.index, formats: source.formats, config: parsed.config };
     }
     if (reading === null) throw new Error('Nothing analyzed: open the file again.');
-    if (opts.where !== undefined && opts.where.trim() !== '')
-      throw new Error('Queries are not available yet.');
-    return readRecords(orderRotated(files), reading, { fromRecord: opts.fromRecord, count: opts.count });
+    const where = opts.where?.trim() ?? '';
+    if (where === '') return readRecords(orderRotated(files), reading, opts);
+    const parsed = parseQuery(where);
+    if (!parsed.ok) throw new Error(`The query does not parse: ${parsed.error.message}`);
+    const matcher = compileQuery(parsed.query);
+    // template ids come from this worker's analysis of the same files, if it made one (else template: matches none)
+    const miner = last !== null && sameFiles(last.files, files) ? last.analysis.templates : null;
+    return readRecords(orderRotated(files), reading, {
+      fromRecord: opts.fromRecord,
+      count: opts.count,
+      match: (r) => matcher.matches(r, miner === null ? null : miner.match(r.message) || null),
+    });
   },
 
   exportTemplates(): Blob {
@@ -373,6 +383,14 @@ const api = {
     return new File(parts, 'loglens-sample.log', { type: 'text/plain', lastModified: Date.now() });
   },
 };
+
+/** The same files (as structured clones of them are: by name, size and date). */
+function sameFiles(a: readonly File[], b: readonly File[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((f, i) => f.name === b[i]!.name && f.size === b[i]!.size && f.lastModified === b[i]!.lastModified)
+  );
+}
 
 /** Resolves after the tasks queued before it (messages from other workers) have run. */
 function nextTask(): Promise<void> {

@@ -7,6 +7,8 @@ import { readRecords, type RecordRow } from '../../src/engine/read-records.ts';
 import type { Config } from '../../src/engine/config.ts';
 import type { LogRecord, Snapshot } from '../../src/engine/types.ts';
 import { config, fileOf, rng, sampleText } from './helpers.ts';
+import { compileQuery, parseQuery } from '../../src/engine/query/index.ts';
+import { highlighter } from '../../src/lib/highlight.ts';
 
 const CHECKOUT = readFileSync(new URL('../fixtures/e2e/checkout.log', import.meta.url), 'utf8');
 
@@ -107,5 +109,38 @@ describe('readRecords', () => {
         expect(page.next).toBe(from + count < records.length ? from + count : null);
       }
     }
+  });
+
+  it('filters with a query (the worker compiles `where` so)', async () => {
+    const file = fileOf(CHECKOUT, 'checkout.log');
+    const { snap } = await analyzed([file]);
+    const where = (text: string) => {
+      const p = parseQuery(text);
+      if (!p.ok) throw new Error(p.error.message);
+      const m = compileQuery(p.query);
+      return (r: LogRecord) => m.matches(r, null);
+    };
+    const read = async (q: string) =>
+      (await readRecords([file], ctxOf(snap), { fromRecord: 0, count: 50, match: where(q) })).rows.map(
+        (r) => r.line,
+      );
+    // lines counted in the fixture: ERROR records start at lines 4 and 15; 'api-gateway' at 1, 10, 15, 16
+    expect(await read('level:ERROR')).toEqual([4, 15]);
+    expect(await read('service:api-gateway')).toEqual([1, 10, 15, 16]);
+    expect(await read('level:>=WARN -service:payment*')).toEqual([13, 15]);
+  });
+});
+
+describe('highlighter', () => {
+  it('splits text into plain and marked parts: words case-insensitive, regexes', () => {
+    const h = highlighter({ words: ['timeout'], regexes: ['\\d+ms'] });
+    expect(h.split('Timeout calling db after 3000ms, timeout')).toEqual([
+      { text: 'Timeout', hit: true },
+      { text: ' calling db after ', hit: false },
+      { text: '3000ms', hit: true },
+      { text: ', ', hit: false },
+      { text: 'timeout', hit: true },
+    ]);
+    expect(highlighter(null).split('a b')).toEqual([{ text: 'a b', hit: false }]);
   });
 });
