@@ -4,6 +4,7 @@
  * user-regex engine (linear time when V8's could backtrack), so a hostile pattern cannot stall the page.
  */
 import { compileUserRegex, type UserRegex } from '../engine/user-regex.ts';
+import { highlightTerms, parseQuery } from '../engine/query/index.ts';
 
 export interface Segment {
   text: string;
@@ -12,6 +13,12 @@ export interface Segment {
 
 export interface Highlighter {
   split(text: string): Segment[];
+}
+
+/** The words and regexes of a query's text to mark (none when it does not parse). */
+export function termsOf(where: string): { words: string[]; regexes: string[] } | null {
+  const parsed = parseQuery(where);
+  return parsed.ok ? highlightTerms(parsed.query) : null;
 }
 
 /** the most matches marked in one text (a regex matching every character stays cheap) */
