@@ -1,7 +1,8 @@
 /**
- * The log view's own engine worker: it reads pages of records from the Files through the analysis' record
- * index (src/worker/engine.worker.ts readRecords), apart from the analysis' workers (which a new analysis
- * terminates). Made on first use, ended with dispose().
+ * The log view's engine worker: it reads pages of records from the Files through the analysis' record index
+ * (src/worker/engine.worker.ts readRecords), apart from the analysis' workers (which a new analysis terminates).
+ * One for the page, made while the page is idle after loading (as the session's spare worker is), so opening the
+ * log view fetches nothing and starts no worker.
  */
 import * as Comlink from 'comlink';
 import type { EngineApi } from '../worker/engine.worker.ts';
@@ -17,30 +18,31 @@ export interface RecordSource {
   config: Config;
 }
 
+let api: Comlink.Remote<EngineApi> | null = null;
+/** the source the worker holds (sent with the first page asked of it) */
+let sent: RecordSource | null = null;
+
+function remote(): Comlink.Remote<EngineApi> {
+  if (api === null) {
+    const worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module' });
+    api = Comlink.wrap<EngineApi>(worker);
+  }
+  return api;
+}
+
+/** Makes the worker when the page is idle (at the latest after `timeout` ms). */
+export function prewarmLogReader(timeout = 1000): void {
+  if (api !== null || typeof window === 'undefined') return;
+  if ('requestIdleCallback' in window) requestIdleCallback(() => remote(), { timeout });
+  else setTimeout(() => remote(), timeout);
+}
+
 export class LogReader {
-  private worker: Worker | null = null;
-  private api: Comlink.Remote<EngineApi> | null = null;
-  /** the source the worker holds (sent with the first page asked of it) */
-  private sent: RecordSource | null = null;
-
-  private remote(): Comlink.Remote<EngineApi> {
-    if (this.api === null) {
-      this.worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module' });
-      this.api = Comlink.wrap<EngineApi>(this.worker);
-    }
-    return this.api;
-  }
-
-  /** Loads the worker ahead of the first page. */
-  warm(): void {
-    this.remote();
-  }
-
   read(source: RecordSource, fromRecord: number, count: number, where?: string): Promise<RecordsPage> {
-    const send = this.sent !== source;
-    this.sent = source;
+    const send = sent !== source;
+    sent = source;
     const opts = where ? { fromRecord, count, where } : { fromRecord, count };
-    return this.remote().readRecords(
+    return remote().readRecords(
       source.files,
       opts,
       send ? { index: source.index, formats: source.formats, config: plainCopy(source.config) } : undefined,
@@ -48,14 +50,7 @@ export class LogReader {
   }
 
   lines(files: File[], fileIndex: number, offset: number, length: number): Promise<LineAt[]> {
-    return this.remote().linesIn(files, fileIndex, offset, length);
-  }
-
-  dispose(): void {
-    this.worker?.terminate();
-    this.worker = null;
-    this.api = null;
-    this.sent = null;
+    return remote().linesIn(files, fileIndex, offset, length);
   }
 }
 
@@ -63,3 +58,5 @@ export class LogReader {
 function plainCopy(config: Config): unknown {
   return JSON.parse(JSON.stringify(config)) as unknown;
 }
+
+prewarmLogReader();
