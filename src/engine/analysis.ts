@@ -22,6 +22,7 @@ import { TemplateMiner, type TemplatesSnapshot } from './analyzers/templates.ts'
 import { thinSeries } from './analyzers/thin-series.ts';
 import { compileQuery, parseQuery, type RecordMatcher } from './query/index.ts';
 import { ViewTemplates } from './query/view-templates.ts';
+import { RecordIndex, type RecordIndexSnapshot } from './analyzers/record-index.ts';
 
 /** Points per rolling series in a progress snapshot: about what the errors chart draws undecimated. */
 export const PROGRESS_SERIES = 2000;
@@ -37,6 +38,8 @@ export interface AnalysisState {
   detectors: DetectorsSnapshot;
   templates: TemplatesSnapshot;
   view?: ViewSummary;
+  /** the log view's record index (src/engine/analyzers/record-index.ts): in the final snapshot only */
+  recordIndex?: RecordIndexSnapshot;
 }
 
 /**
@@ -70,6 +73,7 @@ export class Analysis implements Analyzer<AnalysisState> {
   private readonly isError: boolean[];
   // a JS private field: the compiled query (closures) stays out of the structured clone sent between workers
   readonly #matcher: RecordMatcher | null;
+  readonly recordIndex = new RecordIndex();
 
   /**
    * `detectors: false` leaves spikes, anomalies and sequences out, `mining: false` the templates; `where`: a
@@ -141,6 +145,7 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.services.push(r);
     this.range.push(r);
     this.timeline.push(r);
+    this.recordIndex.push(r);
     if (this.mining) this.templates.push(r, shape);
     if (this.detectors) {
       this.spikes.push(r);
@@ -184,6 +189,7 @@ export class Analysis implements Analyzer<AnalysisState> {
         ? this.view.templates.snapshot(this.templates, this.config.templates.maxTemplates, limit)
         : this.templates.snapshot(limit),
       ...this.viewSummary(),
+      ...(progress ? {} : { recordIndex: this.recordIndex.snapshot() }),
     };
   }
 
@@ -259,5 +265,6 @@ export class Analysis implements Analyzer<AnalysisState> {
       // the other's ids are its own miner's: a template is found again in the merged miner by a message of it
       v.templates.merge(o.templates, (_, sample) => this.templates.match(sample));
     }
+    this.recordIndex.merge(other.recordIndex, lineOffset);
   }
 }

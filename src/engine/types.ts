@@ -22,6 +22,7 @@ import type { SequenceResult } from './analyzers/sequences.ts';
 
 export type { TemplateInfo, TemplatesSnapshot } from './analyzers/templates.ts';
 import type { TemplatesSnapshot } from './analyzers/templates.ts';
+import type { RecordIndexSnapshot } from './analyzers/record-index.ts';
 
 export type AlertKind = 'spike' | 'anomaly' | 'sequence';
 
@@ -191,6 +192,8 @@ export interface Snapshot {
   detectors: DetectorsSnapshot;
   /** message templates, by count; progress snapshots carry the top ones only */
   templates: TemplatesSnapshot;
+  /** the log view's record index: byte offsets, lines and record numbers, never text (final snapshot only) */
+  recordIndex?: RecordIndexSnapshot;
   /** set when the analysis stopped on an error that concerns all of it */
   error: string | null;
   /** present when the snapshot is a view: the analysis of the records a query matches (docs/query.md) */

@@ -11,6 +11,9 @@ import { generateSample, type SampleOptions } from '../engine/sample.ts';
 import { exportRecords, templatesCsv, type RecordExportKind } from '../engine/export.ts';
 import type { Analysis } from '../engine/analysis.ts';
 import { linesAround, type LineAt } from '../engine/lines-around.ts';
+import { readRecords, type RecordsPage } from '../engine/read-records.ts';
+import { compileQuery, parseQuery } from '../engine/query/index.ts';
+import type { RecordIndexSnapshot } from '../engine/analyzers/record-index.ts';
 import { orderRotated } from '../engine/ingest/rotation.ts';
 import type { Progress, Snapshot } from '../engine/types.ts';
 import { openBytes } from '../engine/ingest/source.ts';
@@ -58,6 +61,8 @@ function whereOpt(where: string | undefined): { where?: string } {
 
 /** The last analysis, kept for exports: its files, config and template miner. */
 let last: { files: File[]; config: Config; analysis: Analysis } | null = null;
+/** What readRecords reads through: the record index, formats and config the page sent last. */
+let reading: { index: RecordIndexSnapshot; formats: string[]; config: Config } | null = null;
 
 const api = {
   async analyze(
@@ -381,6 +386,36 @@ const api = {
     return linesAround(file, offset, length);
   },
 
+  /**
+   * The log view's page: `count` records from record number `fromRecord` on (with `where`, the matching ones, and
+   * `next` to page on), read again from the files through the analysis' record index (src/engine/read-records.ts).
+   * `source` (the index, the files' detected formats, the config) is sent once and kept for the next pages.
+   */
+  async readRecords(
+    files: File[],
+    opts: { fromRecord: number; count: number; where?: string },
+    source?: { index: RecordIndexSnapshot; formats: string[]; config: unknown },
+  ): Promise<RecordsPage> {
+    if (source) {
+      const parsed = parseConfig(source.config);
+      if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
+      reading = { index: source.index, formats: source.formats, config: parsed.config };
+    }
+    if (reading === null) throw new Error('Nothing analyzed: open the file again.');
+    const where = opts.where?.trim() ?? '';
+    if (where === '') return readRecords(orderRotated(files), reading, opts);
+    const parsed = parseQuery(where);
+    if (!parsed.ok) throw new Error(`The query does not parse: ${parsed.error.message}`);
+    const matcher = compileQuery(parsed.query);
+    // template ids come from this worker's analysis of the same files, if it made one (else template: matches none)
+    const miner = last !== null && sameFiles(last.files, files) ? last.analysis.templates : null;
+    return readRecords(orderRotated(files), reading, {
+      fromRecord: opts.fromRecord,
+      count: opts.count,
+      match: (r) => matcher.matches(r, miner === null ? null : miner.match(r.message) || null),
+    });
+  },
+
   exportTemplates(): Blob {
     if (last === null) throw new Error('Nothing to export: analyze a file first.');
     return new Blob([templatesCsv(last.analysis.templates.snapshot().templates)], { type: 'text/csv' });
@@ -394,6 +429,14 @@ const api = {
     return new File(parts, 'loglens-sample.log', { type: 'text/plain', lastModified: Date.now() });
   },
 };
+
+/** The same files (as structured clones of them are: by name, size and date). */
+function sameFiles(a: readonly File[], b: readonly File[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((f, i) => f.name === b[i]!.name && f.size === b[i]!.size && f.lastModified === b[i]!.lastModified)
+  );
+}
 
 /** Resolves after the tasks queued before it (messages from other workers) have run. */
 function nextTask(): Promise<void> {

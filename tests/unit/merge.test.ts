@@ -83,10 +83,11 @@ function expectMergeProperty<A extends Analyzer<unknown>>(
  * An Analysis snapshot with its templates reduced to what any merge must keep: every record counted once.
  * Which cluster a message joins depends on the order messages arrive (Drain), and template ids are local to
  * a miner (src/engine/analyzers/templates.ts), so the templates' own merge contract is tested in
- * templates.test.ts; everything else of the Analysis must merge exactly.
+ * templates.test.ts. The record index is positional (record numbers, the previous record's offset): its parts
+ * merge in file order only, tested in record-index.test.ts. Everything else of the Analysis must merge exactly.
  */
 function withTemplateTotals(s: AnalysisState): unknown {
-  const { templates, ...rest } = s;
+  const { templates, recordIndex: _positional, ...rest } = s;
   let count = 0;
   let errors = 0;
   for (const t of templates.templates) {

@@ -1,0 +1,212 @@
+/**
+ * The log view's reader: records read again from the files on demand, from the analysis' record index
+ * (src/engine/analyzers/record-index.ts). It seeks to the checkpoint at or before the record asked for and
+ * parses forward with the file's detected format, as the analysis did: a plain file by Blob.slice (at most a
+ * step of the index, plus the page, is parsed); a gzip file is inflated from its start (there is no other way
+ * into a gzip stream), so a page deep into a big .gz costs the inflation up to it.
+ */
+import type { Config } from './config.ts';
+import type { Level, LogRecord } from './types.ts';
+import type { RecordIndexFile, RecordIndexSnapshot } from './analyzers/record-index.ts';
+import { FORMATS, ParseContext, type LineFormat } from './formats/index.ts';
+import { customFormat } from './formats/custom.ts';
+import { Interner } from './ingest/interner.ts';
+import { LineSplitter } from './ingest/lines.ts';
+import { RecordBuilder } from './ingest/records.ts';
+import { openBytes, type ByteInput } from './ingest/source.ts';
+import { IsoTimeParser } from './time/iso.ts';
+import { ZoneResolver } from './time/zone.ts';
+
+/** One record as the log view shows it: plain data. */
+export interface RecordRow {
+  /** 0-based record number in the analysis (files in analysis order) */
+  n: number;
+  file: string;
+  fileIndex: number;
+  /** 1-based line of the record's first line in its file, and of its last */
+  line: number;
+  lineEnd: number;
+  time: number | null;
+  level: Level | null;
+  service: string | null;
+  message: string;
+  /** the joined lines (a stack trace), capped at CONTINUATION_CHARS, or null */
+  continuation: string | null;
+  offset: number;
+  length: number;
+}
+
+export interface ReadRecordsOptions {
+  /** the first record number to look at */
+  fromRecord: number;
+  /** rows wanted */
+  count: number;
+  /** keep only the records this predicate accepts (a compiled query) */
+  match?: (r: LogRecord) => boolean;
+  /** with `match`: records looked at, at most, before the page is returned (short) with `next` */
+  scanLimit?: number;
+}
+
+export interface RecordsPage {
+  rows: RecordRow[];
+  /** the record number to continue from (the next page), or null at the end of the analysis */
+  next: number | null;
+  /** records looked at */
+  scanned: number;
+}
+
+/** What the reader needs of the analysis: its files' detected formats and the config it ran with. */
+export interface ReadContext {
+  index: RecordIndexSnapshot;
+  /** per input (analysis order): the detected format's id ('unknown': none) */
+  formats: readonly string[];
+  config: Config;
+}
+
+export const CONTINUATION_CHARS = 16 * 1024;
+const SCAN_LIMIT = 200_000;
+/** bytes asked of a plain file at a time: small first (a page is a few KiB), then more */
+const FIRST_READ = 64 * 1024;
+const MAX_READ = 1024 * 1024;
+
+/** The total records the index covers. */
+export function indexedRecords(index: RecordIndexSnapshot): number {
+  return index.files.reduce((s, f) => s + f.records, 0);
+}
+
+export async function readRecords(
+  inputs: readonly (ByteInput & Partial<Blob>)[],
+  ctx: ReadContext,
+  opts: ReadRecordsOptions,
+): Promise<RecordsPage> {
+  const files = [...ctx.index.files].sort((a, b) => a.fileIndex - b.fileIndex);
+  const bases: number[] = [];
+  let total = 0;
+  for (const f of files) {
+    bases.push(total);
+    total += f.records;
+  }
+  const rows: RecordRow[] = [];
+  const limit = opts.match ? (opts.scanLimit ?? SCAN_LIMIT) : Infinity;
+  let n = Math.max(0, Math.floor(opts.fromRecord));
+  let scanned = 0;
+  while (rows.length < opts.count && n < total && scanned < limit) {
+    let fi = files.length - 1;
+    while (fi > 0 && bases[fi]! > n) fi--;
+    const f = files[fi]!;
+    const base = bases[fi]!;
+    if (f.records === 0 || n >= base + f.records) {
+      n = base + f.records;
+      continue;
+    }
+    const input = inputs[f.fileIndex];
+    if (input === undefined) throw new Error(`file ${f.fileIndex} of the analysis is not given`);
+    const cp = checkpointAt(f, n - base);
+    let at = n;
+    await scanFrom(input, formatOf(ctx, f.fileIndex), ctx.config, f, cp, (r, k) => {
+      const num = base + k;
+      if (num < n) return true;
+      at = num + 1;
+      scanned++;
+      if (!opts.match || opts.match(r)) rows.push(toRow(r, num));
+      return rows.length < opts.count && scanned < limit;
+    });
+    // a file shorter than its index says (changed since): go on with the next one
+    n = at > n ? at : base + f.records;
+  }
+  return { rows, next: n < total ? n : null, scanned };
+}
+
+function formatOf(ctx: ReadContext, fileIndex: number): LineFormat | null {
+  const id = ctx.formats[fileIndex] ?? 'unknown';
+  if (id === 'unknown') return null;
+  return [...ctx.config.customFormats.map(customFormat), ...FORMATS].find((x) => x.id === id) ?? null;
+}
+
+/** The index of the last checkpoint at or before the file's record `k`. */
+export function checkpointAt(f: RecordIndexFile, k: number): number {
+  let lo = 0;
+  let hi = f.record.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (f.record[mid]! <= k) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function toRow(r: LogRecord, n: number): RecordRow {
+  const c = r.continuation;
+  return {
+    n,
+    file: r.file,
+    fileIndex: r.fileIndex,
+    line: r.line,
+    lineEnd: r.lineEnd,
+    time: r.time,
+    level: r.level,
+    service: r.service,
+    message: r.message,
+    continuation: c !== null && c.length > CONTINUATION_CHARS ? c.slice(0, CONTINUATION_CHARS) + ' …' : c,
+    offset: r.offset,
+    length: r.length,
+  };
+}
+
+/**
+ * Parses the file forward from checkpoint `cp`; `visit` gets each record (its line numbers the file's) and its
+ * record number in the file, and returns false to stop.
+ */
+async function scanFrom(
+  input: ByteInput & Partial<Blob>,
+  format: LineFormat | null,
+  config: Config,
+  f: RecordIndexFile,
+  cp: number,
+  visit: (r: LogRecord, k: number) => boolean,
+): Promise<void> {
+  const offset = f.offset[cp]!;
+  const lineShift = f.line[cp]! - 1;
+  let k = f.record[cp]!;
+  let stop = false;
+  const pctx = new ParseContext(
+    new IsoTimeParser(new ZoneResolver(config.timeZone)),
+    new Interner(),
+    input.lastModified ?? Date.now(),
+  );
+  const builder = new RecordBuilder(format, pctx, input.name, f.fileIndex, (r) => {
+    if (stop) return;
+    const rec: LogRecord =
+      lineShift === 0 ? r : { ...r, line: r.line + lineShift, lineEnd: r.lineEnd + lineShift };
+    if (!visit(rec, k++)) stop = true;
+  });
+  const splitter = new LineSplitter(builder, config.maxLineBytes);
+  if (offset > 0) splitter.skip(offset); // offsets stay the file's
+  const head = input.slice ? new Uint8Array(await input.slice(0, 2).arrayBuffer()) : null;
+  const gzip = head === null || (head[0] === 0x1f && head[1] === 0x8b);
+  if (!gzip && input.slice) {
+    // a plain file: read from the checkpoint in growing slices until the visitor has enough
+    let pos = offset;
+    let size = FIRST_READ;
+    while (!stop && pos < input.size) {
+      const bytes = new Uint8Array(await input.slice(pos, pos + size).arrayBuffer());
+      if (bytes.length === 0) break;
+      splitter.push(bytes);
+      pos += bytes.length;
+      size = Math.min(MAX_READ, size * 2);
+    }
+  } else {
+    // gzip (or a bare stream): inflate from the start, parse from the checkpoint on
+    const opened = await openBytes(input, () => undefined);
+    let pos = 0;
+    for await (const chunk of opened.chunks) {
+      const end = pos + chunk.length;
+      if (end > offset) splitter.push(pos >= offset ? chunk : chunk.subarray(offset - pos));
+      pos = end;
+      if (stop) break;
+    }
+  }
+  if (stop) return;
+  splitter.end();
+  builder.finish();
+}
