@@ -214,6 +214,14 @@ function printRuns(label: string, runs: Run[], mbOf: (r: Run) => number): void {
       long.map((l) => Math.max(0, ...l.map(([, d]) => d))),
     )} ms; longest frame gap ${fmt(runs.map((r) => r.probes.gap))} ms`,
   );
+  // where they fall: what blocks the main thread at the start is not what blocks it at the end
+  console.log(
+    `${pad('  long tasks at')}${runs
+      .map((r, i) => long[i]!.map(([s, d]) => `${Math.round(s - r.probes.t0)}+${Math.round(d)}`).join(' '))
+      .join(' | ')} ms after the drop (start+duration; the final report at ${fmt(
+      runs.map((r) => r.probes.done - r.probes.t0),
+    )} ms)`,
+  );
   console.log(
     `${pad('  first snapshot shown')}${fmt(runs.map((r) => (r.probes.first || r.probes.done) - r.probes.t0))} ms after the drop`,
   );
