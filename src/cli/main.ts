@@ -1,6 +1,6 @@
 /**
  * The engine from the command line, the same code path as the page:
- *   npm run analyze -- <file...> [--config cfg.json] [--out report.json]
+ *   npm run analyze -- <file...> [--config cfg.json] [--out report.json] [--where QUERY [--lines]]
  * Without --out it prints a readable summary. Exit codes (README "Command line"): 0 every file read, 1 some file
  * not read (the others analyzed), 2 bad usage, an invalid config or an unwritable output, 3 a bug.
  */
@@ -9,7 +9,10 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Analysis } from '../engine/analysis.ts';
-import type { FileSummary } from '../engine/types.ts';
+import type { FileSummary, LogRecord } from '../engine/types.ts';
+import { parseQuery } from '../engine/query/index.ts';
+import { orderRotated } from '../engine/ingest/rotation.ts';
+import { RecordRanges, writeRanges } from './lines-output.ts';
 import { DEFAULT_CONFIG, parseConfigText, type Config } from '../engine/config.ts';
 import { buildReport } from '../engine/report.ts';
 import { unreadSummary } from '../engine/analyze.ts';
@@ -19,7 +22,7 @@ import { print, safe, status, warn } from './terminal-text.ts';
 import { analyzeThreaded } from './threads.ts';
 import { writeOutputs } from './write-outputs.ts';
 
-const USAGE = safe`usage: npm run analyze -- <file...> [--config cfg.json] [--out report.json] [--records out.csv|out.jsonl] [--templates t.csv] [--threads N]
+const USAGE = safe`usage: npm run analyze -- <file...> [--config cfg.json] [--out report.json] [--records out.csv|out.jsonl] [--templates t.csv] [--threads N] [--where QUERY [--lines]]
 
   <file...>        log files to analyze together (plain or .gz; rotated sets are read oldest first)
   --config FILE    a loglens.config/1 document (see docs/config.md)
@@ -29,6 +32,10 @@ const USAGE = safe`usage: npm run analyze -- <file...> [--config cfg.json] [--ou
   --threads N      read on N threads (default: the number of cores); big plain files are read in slices,
                    several files side by side, and the report is the same; 1 reads on this thread alone
   --quiet          no progress or "wrote" lines on standard error (why a file was not read still is)
+  --where QUERY    analyze only the records the query matches (docs/query.md), e.g. 'level:ERROR "timeout"';
+                   the report says so in "view"; a query that does not parse: exit code 2, with where and why
+  --lines          with --where: print the matching records' raw lines (all their lines, in file order) to
+                   standard output instead of the summary (read on one thread)
 
 exit codes: 0 every file read, 1 some file not read (the others analyzed), 2 bad usage, config or output
 path, 3 a bug in Loglens`;
@@ -57,6 +64,8 @@ async function main(argv: string[]): Promise<number> {
         templates: { type: 'string' },
         threads: { type: 'string' },
         quiet: { type: 'boolean', default: false },
+        where: { type: 'string' },
+        lines: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -79,7 +88,21 @@ async function main(argv: string[]): Promise<number> {
     warn(safe`analyze: --records ${values.records}: the name must end in .csv or .jsonl`);
     return USAGE_ERROR;
   }
-  const threads = values.threads === undefined ? availableParallelism() : Number(values.threads);
+  const where = values.where ?? '';
+  const query = parseQuery(where);
+  if (!query.ok) {
+    warn(safe`analyze: --where: ${query.error.message}`);
+    warn(safe`  ${where}`);
+    warn(safe`  ${' '.repeat(query.error.at)}^`);
+    return USAGE_ERROR;
+  }
+  if (values.lines && values.out === '-') {
+    warn(safe`analyze: --lines prints the lines to standard output: give --out a file name`);
+    return USAGE_ERROR;
+  }
+  const ranges = values.lines ? new RecordRanges() : null;
+  const threads =
+    ranges !== null ? 1 : values.threads === undefined ? availableParallelism() : Number(values.threads);
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
     warn(safe`analyze: --threads ${values.threads ?? ''}: expected a whole number from 1 to 256`);
     return USAGE_ERROR;
@@ -102,6 +125,8 @@ async function main(argv: string[]): Promise<number> {
   let shared = false;
   const snapshot = await analyzeThreaded(inputs, config, {
     threads,
+    ...(where.trim() !== '' ? { where } : {}),
+    ...(ranges !== null ? { onRecord: (r: LogRecord) => ranges.add(r) } : {}),
     keep: (a) => (kept = a),
     onPlan: (plan: string) => {
       shared = true;
@@ -131,7 +156,12 @@ async function main(argv: string[]): Promise<number> {
       safe`analyze: note: the ${report.caps.services.capped ? 'services' : 'templates'} cap was reached; read on several threads, what lands beyond a cap can differ from a one-thread read (--threads 1 gives the exact one-pass report)`,
     );
 
-  if (!(await writeOutputs(values, report, analysis, inputs, config))) return USAGE_ERROR;
+  if (ranges !== null) {
+    // the lines instead of the summary; the report still goes to --out when asked for
+    await writeRanges(orderRotated(inputs), ranges, writeStdout);
+  }
+  const outputs = ranges !== null && !values.out ? { ...values, out: undefined, summary: false } : values;
+  if (!(await writeOutputs(outputs, report, analysis, inputs, config))) return USAGE_ERROR;
   return notRead.length > 0 || snapshot.files.some((f) => f.error !== null) ? NOT_READ : OK;
 }
 
@@ -156,6 +186,14 @@ async function readConfig(path: string | undefined): Promise<Config | null> {
 
 function notReadSummary(f: NotRead): FileSummary {
   return unreadSummary(basename(f.path), 0, `Not read: ${f.reason}. Nothing of it was analyzed.`);
+}
+
+/** Raw bytes to standard output, waiting when the pipe is full (the log's own bytes: data, not terminal text). */
+function writeStdout(bytes: Uint8Array): Promise<void> {
+  return new Promise((done) => {
+    if (process.stdout.write(bytes)) done();
+    else process.stdout.once('drain', done);
+  });
 }
 
 // `… | head` closes standard output early: that ends the command quietly, not with an EPIPE stack trace

@@ -13,12 +13,14 @@ import type { Config } from '../engine/config.ts';
 import { orderRotated } from '../engine/ingest/rotation.ts';
 import { SLICE_MIN_BYTES, mayBeSliced, planPieces, type Piece } from '../engine/slicing.ts';
 import { detectHead } from '../engine/detect-head.ts';
-import type { FileSummary, Snapshot } from '../engine/types.ts';
+import type { FileSummary, LogRecord, Snapshot } from '../engine/types.ts';
 import type { DiskInput } from './node-input.ts';
 
 /** What every worker thread is started with. */
 export interface WorkerSetup {
   config: Config;
+  /** a query's text (docs/query.md): every piece is analyzed as that view */
+  where: string;
   /** post progress while reading (only when someone shows it) */
   progress: boolean;
 }
@@ -55,6 +57,10 @@ export interface ThreadedOptions {
   keep?: (analysis: Analysis) => void;
   /** told how the files are shared out, when more than one thread reads them */
   onPlan?: (plan: string) => void;
+  /** a query's text: the analysis of the records it matches (analyze()'s `where`) */
+  where?: string;
+  /** every matching record, in file order (one thread only: threads > 1 is refused) */
+  onRecord?: (r: LogRecord) => void;
 }
 
 /**
@@ -76,9 +82,12 @@ export async function analyzeThreaded(
     heads.push(mayBeSliced(f.size, opts.threads, minBytes) ? await detectHead(f, config) : null);
   const pieces = planPieces(sizes, heads, opts.threads, config.format, minBytes);
   const onProgress = opts.onProgress;
+  if (opts.onRecord && opts.threads > 1) throw new Error('records are handed out on one thread only');
   if (opts.threads < 2 || total < minBytes || pieces.length < 2) {
     return analyze(given, config, {
       ...(opts.keep ? { keep: opts.keep } : {}),
+      ...(opts.where ? { where: opts.where } : {}),
+      ...(opts.onRecord ? { onRecord: opts.onRecord } : {}),
       ...(onProgress
         ? { onSnapshot: (s) => onProgress(s.progress.bytesRead, s.progress.totalBytes, s.progress.records) }
         : {}),
@@ -97,16 +106,19 @@ export async function analyzeThreaded(
       records.reduce((s, x) => s + x, 0),
     );
   };
-  const results = await runPieces(pieces, inputs, config, opts.threads, onProgress ? progress : null);
+  const where = opts.where ?? '';
+  const results = await runPieces(pieces, inputs, config, where, opts.threads, onProgress ? progress : null);
 
-  // merged in file order: a later slice's line numbers count from its own first line
+  // merged in file order: a later slice's line numbers count from its own first line (all its lines: a view's
+  // totals count the lines of its records only)
+  const linesOf = (s: Snapshot): number => s.view?.linesRead ?? s.totals.lines;
   const base = results[0]!.analysis;
-  let lineOffset = results[0]!.snapshot.totals.lines;
+  let lineOffset = linesOf(results[0]!.snapshot);
   for (let i = 1; i < pieces.length; i++) {
     const sameFile = pieces[i]!.file === pieces[i - 1]!.file;
     if (!sameFile) lineOffset = 0;
     base.merge(results[i]!.analysis, lineOffset);
-    lineOffset += results[i]!.snapshot.totals.lines;
+    lineOffset += linesOf(results[i]!.snapshot);
   }
   const files = inputs.map((_, file) => fileSummary(results.filter((_, i) => pieces[i]!.file === file)));
   opts.keep?.(base);
@@ -161,6 +173,7 @@ async function runPieces(
   pieces: readonly Piece[],
   inputs: readonly DiskInput[],
   config: Config,
+  where: string,
   threads: number,
   progress: ((index: number, bytes: number, records: number) => void) | null,
 ): Promise<Done[]> {
@@ -187,6 +200,7 @@ async function runPieces(
           fileIndex: piece.file,
           ...(piece.range ? { range: piece.range } : {}),
           lightProgress: true,
+          where,
           keep: (a) => (kept = a),
           ...(progress
             ? { onSnapshot: (s) => progress(index, s.progress.bytesRead, s.progress.records) }
@@ -197,7 +211,7 @@ async function runPieces(
     }
   };
   const workers = Array.from({ length: Math.min(threads, pieces.length) - 1 }, () =>
-    startWorker({ config, progress: progress !== null }),
+    startWorker({ config, where, progress: progress !== null }),
   );
   const there = (w: Worker): Promise<void> =>
     new Promise((done, fail) => {

@@ -48,6 +48,7 @@ async function run(m: ToWorker): Promise<FromWorker> {
       fileIndex: piece.file,
       ...(piece.range ? { range: piece.range } : {}),
       lightProgress: true,
+      where: setup.where,
       keep: (a) => (kept = a),
       ...(setup.progress
         ? {

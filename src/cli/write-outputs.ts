@@ -9,7 +9,14 @@ import { summaryText } from '../engine/summary.ts';
 import { fsReason } from './node-input.ts';
 import { escapeDeep, jsonText, print, safe, warn, type Safe } from './terminal-text.ts';
 
-export type OutputFlags = { out?: string; records?: string; templates?: string; quiet?: boolean };
+export type OutputFlags = {
+  out?: string | undefined;
+  records?: string;
+  templates?: string;
+  quiet?: boolean;
+  /** false: no summary on standard output without --out (--lines prints the lines there instead) */
+  summary?: boolean;
+};
 
 /** The summary or the report, then the exports; false (after saying why) when a write fails. */
 export async function writeOutputs(
@@ -24,8 +31,9 @@ export async function writeOutputs(
   };
   const out = values.out;
   if (!out) {
-    // every string of the report escaped, so nothing the summary takes from it reaches the terminal raw
-    print(summaryText(escapeDeep(report)) as Safe);
+    // every string of the report escaped, so nothing the summary takes from it reaches the terminal raw;
+    // none when standard output holds the lines (--lines)
+    if (values.summary !== false) print(summaryText(escapeDeep(report)) as Safe);
   } else if (out === '-') {
     print(jsonText(report));
   } else {

@@ -181,12 +181,18 @@ export async function analyze(
       ? analysis.countsOnly()
       : analysis.snapshot(done ? Infinity : (opts.progressServices ?? 100));
     const totals = { ...state.totals };
+    const view = state.view ? { ...state.view } : undefined;
     if (current !== null) {
       const c = current.builder?.counts;
-      totals.bytes += current.bytes;
+      // a view's totals count its records' lines and bytes; what was read in all is in `view`
+      if (view) view.bytesRead += current.bytes;
+      else totals.bytes += current.bytes;
       if (c) {
-        totals.lines += c.lines;
-        totals.continuationLines += c.continuationLines;
+        if (view) view.linesRead += c.lines;
+        else {
+          totals.lines += c.lines;
+          totals.continuationLines += c.continuationLines;
+        }
         totals.emptyLines += c.emptyLines;
         totals.invalidUtf8 += c.invalidUtf8;
         totals.truncatedLines += c.truncatedLines;
@@ -207,6 +213,7 @@ export async function analyze(
       files: files.map((f) => ({ ...f, warnings: f.warnings.slice() })),
       ...state,
       totals,
+      ...(view ? { view } : {}),
       error: null,
     };
   };
@@ -249,7 +256,8 @@ export async function analyze(
           firstFile + fileIndex,
           emit,
           opts.templates ?? true,
-          onRecord !== undefined,
+          // the continuation lines' text: for whoever reads records, and for a query's words and regexes
+          onRecord !== undefined || (parsedWhere?.ok === true && !parsedWhere.query.empty),
         );
         builder = made;
         if (range) {

@@ -92,6 +92,8 @@ export interface Report {
   };
   /** every cap that cut a count or a list, and what fell beyond it (docs/report.md, "Caps") */
   caps: ReportCaps;
+  /** only when the report is a view (a query was given) */
+  view?: ReportView;
 }
 
 /** Why and where an analysis ended early (Cancel, or the watchdog); bytes as stored (compressed for .gz). */
@@ -99,6 +101,15 @@ export interface StoppedEarly {
   reason: 'cancelled' | 'stalled';
   bytesRead: number;
   totalBytes: number;
+}
+
+/** Present when the report is a view: the analysis of the records a query matched (docs/query.md). */
+export interface ReportView {
+  query: string;
+  /** records read in all (the report's totals count the matching ones) */
+  recordsRead: number;
+  linesRead: number;
+  bytesRead: number;
 }
 
 export const GENERATOR = 'loglens 0.1.0';
@@ -193,6 +204,7 @@ export function buildReport(
     config,
     analysis: { durationMs: Math.round(s.progress.elapsedMs), complete: stopped === null, stopped },
     caps: capsOf(s, config),
+    ...(s.view ? { view: { ...s.view } } : {}),
   };
 }
 

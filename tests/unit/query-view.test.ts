@@ -197,3 +197,15 @@ describe('the text-search fast path changes no result', () => {
     }
   });
 });
+
+describe('a view without onRecord', () => {
+  it('still searches the continuation lines (stack traces)', async () => {
+    const seen = await analyze([fileOf(BYTES)], CONFIG, {
+      where: '"connection is closed"',
+      onRecord: () => {},
+    });
+    const alone = await analyze([fileOf(BYTES)], CONFIG, { where: '"connection is closed"' });
+    expect(seen.totals.records).toBeGreaterThan(0);
+    expect({ ...alone, progress: null }).toEqual({ ...seen, progress: null });
+  });
+});
