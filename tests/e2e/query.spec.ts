@@ -92,7 +92,7 @@ test('level:ERROR shows the report’s error count; clearing returns to the whol
 
 // The report builder's `view: {query}` is helper QUERY's (docs/report.md); the page passes the view's
 // snapshot, which carries its query. Turn this on once it has landed.
-test.fixme('a view’s exported report names its query', async ({ page }) => {
+test('a view’s exported report names its query', async ({ page }) => {
   await sample(page);
   await query(page, 'level:ERROR');
   await expectView(
