@@ -67,7 +67,7 @@ export interface AnalyzeOptions {
    * matching records only. Throws when the query does not parse (check it with parseQuery first).
    */
   where?: string;
-  /** false: leave the text-search fast path out (to measure what it saves; results are the same) */
+  /** true: the text-search fast path (a byte prefilter; off by default: it measured no faster; results are the same) */
   textSearch?: boolean;
 }
 
@@ -165,7 +165,9 @@ export async function analyze(
   // the text-search fast path: the words every matching record holds, when they can be looked for on bytes
   const parsedWhere = opts.where ? parseQuery(opts.where) : null;
   const words =
-    opts.textSearch === false || parsedWhere === null || !parsedWhere.ok
+    // the byte prefilter is off unless asked for (textSearch: true): it measured no faster, and a view of a bare
+    // word once hung in a clean clone's e2e run (not yet explained) — the full matcher gives the same answer
+    opts.textSearch !== true || parsedWhere === null || !parsedWhere.ok
       ? null
       : textSearchWords(requiredWords(parsedWhere.query));
   let search: TextSearch | null = null;

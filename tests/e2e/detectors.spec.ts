@@ -46,9 +46,10 @@ test('changing a threshold in the settings re-runs the analysis and changes the 
 
   await page.getByLabel('Spike threshold (errors)').fill('20');
   await waitDone(page);
-  await expect(page.getByTestId('spikes-table').locator('tbody tr')).not.toHaveCount(0);
-  const after = await page.getByTestId('spikes-table').locator('tbody tr').count();
-  expect(after).toBeGreaterThanOrEqual(before);
+  // the re-run may not have started when waitDone looks: wait for its rows
+  await expect
+    .poll(() => page.getByTestId('spikes-table').locator('tbody tr').count(), { timeout: 30_000 })
+    .toBeGreaterThanOrEqual(before);
 });
 
 test('an invalid value is shown inline, not applied, and settings survive a reload', async ({ page }) => {

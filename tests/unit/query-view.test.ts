@@ -183,7 +183,7 @@ describe('the text-search fast path changes no result', () => {
     const bytes = utf8(content);
     for (const where of queries) {
       const slow = await analyze([fileOf(bytes)], CONFIG, { where, textSearch: false });
-      const fast = await analyze([fileOf(bytes)], CONFIG, { where });
+      const fast = await analyze([fileOf(bytes)], CONFIG, { where, textSearch: true });
       expect({ ...fast, progress: null }).toEqual({ ...slow, progress: null });
       // and in small chunks of random sizes (lines across buffers)
       let seed = 1;
@@ -191,7 +191,7 @@ describe('the text-search fast path changes no result', () => {
       const chunked = await analyze(
         [{ name: 'x.log', size: bytes.length, stream: () => chunkedStream(bytes, sizes) }],
         CONFIG,
-        { where },
+        { where, textSearch: true },
       );
       expect({ ...chunked, progress: null }).toEqual({ ...slow, progress: null });
     }
