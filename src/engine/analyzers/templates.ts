@@ -113,7 +113,7 @@ const DAY = 24 * 3600_000;
  * BUCKET_LADDER, then coarser rungs (each dividing the next) so that any range of valid Date times fits in
  * SPARK_BUCKETS; they are only reached by ranges longer than ~48 years.
  */
-const LADDER: readonly number[] = [
+export const LADDER: readonly number[] = [
   ...BUCKET_LADDER,
   3640 * DAY,
   36_400 * DAY,
@@ -618,7 +618,7 @@ function tokensOf(key: string): string[] {
 }
 
 /** Finest rung, from `from` up, on which [first, last] spans at most SPARK_BUCKETS buckets. */
-function fitRung(first: number, last: number, from: number): number {
+export function fitRung(first: number, last: number, from = 0): number {
   let r = from;
   while (
     r < LADDER.length - 1 &&

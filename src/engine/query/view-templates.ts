@@ -1,33 +1,13 @@
 import type { LogRecord } from '../types.ts';
 import { levelIndex } from '../analyzers/analyzer.ts';
-import { BUCKET_LADDER } from '../analyzers/timeline.ts';
 import {
+  LADDER,
   SPARK_BUCKETS,
+  fitRung,
   type TemplateInfo,
   type TemplateMiner,
   type TemplatesSnapshot,
 } from '../analyzers/templates.ts';
-
-const DAY = 24 * 3600_000;
-/** The template miner's sparkline rungs (analyzers/templates.ts LADDER): a view's sparklines bucket alike. */
-const LADDER: readonly number[] = [
-  ...BUCKET_LADDER,
-  3640 * DAY,
-  36_400 * DAY,
-  364_000 * DAY,
-  3_640_000 * DAY,
-  36_400_000 * DAY,
-];
-
-function fitRung(first: number, last: number): number {
-  let r = 0;
-  while (
-    r < LADDER.length - 1 &&
-    Math.floor(last / LADDER[r]!) - Math.floor(first / LADDER[r]!) >= SPARK_BUCKETS
-  )
-    r++;
-  return r;
-}
 
 /**
  * One template's counts over a view's records. Times are kept as per-bucket counts on the finest ladder rung
