@@ -45,11 +45,17 @@ export const READ_BYTES = 1024 * 1024;
  * stream is a byte stream (File.stream() is), else the default reader. Chromium's default reader hands out a fresh
  * ArrayBuffer per chunk (up to 2 MB) and little collects them soon: two workers counting the newlines of 1 GB peak
  * at 1.1 GiB of resident memory that way, at 0.2 GiB through one reused buffer each (scripts/bench-memory.ts).
+ *
+ * `left` is how many bytes the input still holds (NaN when unknown): a BYOB read never asks for more, and none is
+ * asked once it is 0. Chromium's Blob byte stream sometimes never answers a BYOB read made after its last byte
+ * (neither bytes nor done): the analysis then waited for ever with its heartbeats still going (an e2e test
+ * re-reading a 30 MB file hung in 4 runs of 4 within 16 reads; tests/e2e/reread.spec.ts).
  */
 async function* rest(
   stream: ReadableStream<Uint8Array>,
   reader: ReadableStreamDefaultReader<Uint8Array>,
   onRaw: (n: number) => void,
+  left: number,
 ): AsyncGenerator<Uint8Array> {
   let byob: ReadableStreamBYOBReader | null = null;
   let other = reader;
@@ -62,8 +68,11 @@ async function* rest(
   try {
     let buf = new ArrayBuffer(byob ? READ_BYTES : 0);
     for (;;) {
-      const r = byob ? await byob.read(new Uint8Array(buf)) : await other.read();
+      if (byob && left <= 0) return;
+      const want = Number.isFinite(left) ? Math.min(buf.byteLength, left) : buf.byteLength;
+      const r = byob ? await byob.read(new Uint8Array(buf, 0, want)) : await other.read();
       if (r.done) return;
+      left -= r.value.length;
       onRaw(r.value.length);
       yield r.value;
       buf = r.value.buffer as ArrayBuffer; // the read transferred it: the same memory, ready for the next
@@ -98,7 +107,7 @@ export async function openBytes(input: ByteInput, onRaw: (n: number) => void): P
           onRaw(first.length);
           yield first;
         }
-        if (!done) yield* rest(stream, reader, onRaw);
+        if (!done) yield* rest(stream, reader, onRaw, input.size - first.length);
       })(),
     };
   }
