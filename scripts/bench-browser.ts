@@ -366,7 +366,9 @@ async function main(): Promise<void> {
   console.log(`ratio                   ${fmt(ratios, 2)} of the floor (each run's page / its own floor)`);
   const logViews = plain.map((r) => r.logView).filter((x): x is number => x !== undefined);
   if (logViews.length > 0)
-    console.log(`log view                ${fmt(logViews)} ms: mounted (after the analysis) → its first rows painted`);
+    console.log(
+      `log view                ${fmt(logViews)} ms: mounted (after the analysis) → its first rows painted`,
+    );
   const searches = plain.filter((r) => r.search !== undefined);
   if (searches.length > 0) {
     const mbs = searches.map((r) => mb / (r.search!.ms / 1000));

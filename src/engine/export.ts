@@ -98,7 +98,8 @@ export async function exportRecords(
     detectors: false,
     templates: false,
     onRecord: (r) => {
-      if (matcher !== null && !matcher.matches(r, templates ? templates.match(r.message) || null : null)) return;
+      if (matcher !== null && !matcher.matches(r, templates ? templates.match(r.message) || null : null))
+        return;
       const row = recordRow(kind, r, templates);
       buf.push(row);
       size += row.length;
