@@ -1,12 +1,15 @@
 /**
- * `npm run bench:browser [-- --size 1GB|4GB] [--ascii | --sample | --file path] [--runs 3] [--skip-gzip]`: the
+ * `npm run bench:browser [-- --size 1GB|4GB] [--ascii | --sample | --file path] [--runs 3] [--skip-gzip] [--query q]`: the
  * page on the production build in headless Chromium, drop → final report, on issue 9's realistic log by default
  * (--ascii its pure-ASCII twin, --sample `npm run gen`'s log), beside the floor measured in the same browser in the
  * same run (two workers reading halves of the same File's stream, counting newline bytes), and the same file
  * gzipped. Per run: MB/s, records/s, long tasks on the main thread, the first snapshot's time, Cancel and Settings
  * (click → the frame showing it, while the file is read, in a run of its own), and the peak
  * resident memory of each Chromium process (ps every 200 ms); medians with min–max. An awk count of the file
- * cross-checks the page's records, levels and services. Prints figures; asserts nothing.
+ * cross-checks the page's records, levels and services. After the plain file's analysis: the log view's first
+ * rows (mounted → painted) and the search speed: `--query` (default `timeout`, '' for none) applied as a view,
+ * Apply → its final report, in MB/s of the file and as a ratio to that run's floor. Prints figures; asserts
+ * nothing.
  */
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -38,6 +41,8 @@ const { values } = parseArgs({
     port: { type: 'string', default: '4179' },
     /** a loglens.config/1 file to run with (put in the page's local storage before it loads) */
     config: { type: 'string' },
+    /** the text query timed as a view after the whole file's analysis ('' leaves the search row out) */
+    query: { type: 'string', default: 'timeout' },
   },
 });
 
@@ -56,6 +61,47 @@ interface Run {
   floor?: { ms: number; newlines: number };
   /** the renderer's peak RSS (KiB) while the floor read the file (its own browser's page, after the analysis) */
   floorRss?: number;
+  /** the log view, mounted after the analysis → its first rows painted, ms */
+  logView?: number;
+  /** the query applied: Apply clicked → the view's final report (Export on again), ms; its records */
+  search?: { ms: number; records: number };
+}
+
+/**
+ * Installed before the page loads: when the log view mounts and its first row is painted (as
+ * bench-logview.ts --browser), and Apply's click → the first frame where the view's banner is shown and
+ * Export report (JSON) is on again after having been off (the view read).
+ */
+const VIEW_PROBES = `(() => {
+  const v = (window.__view = { mount: 0, rows: 0, apply: 0, off: false, done: 0 });
+  new MutationObserver(() => {
+    if (v.mount === 0 && document.querySelector('section[aria-label="Log view"]')) v.mount = performance.now();
+    if (v.mount > 0 && v.rows === 0 && document.querySelector('[data-record]')) {
+      v.rows = -1;
+      requestAnimationFrame(() => (v.rows = performance.now()));
+    }
+  }).observe(document, { childList: true, subtree: true });
+  document.addEventListener('click', (e) => {
+    const button = e.target instanceof Element ? e.target.closest('button') : null;
+    if (button && button.textContent.trim() === 'Apply') { v.apply = e.timeStamp; v.off = false; v.done = 0; }
+  }, true);
+  const exportOn = () => [...document.querySelectorAll('button')].some(
+    (x) => x.textContent.includes('Export report (JSON)') && !x.disabled);
+  const tick = (t) => {
+    if (v.apply && !v.done) {
+      if (!exportOn()) v.off = true;
+      else if (v.off && document.querySelector('[data-testid="view-banner"]')) v.done = t;
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})()`;
+
+interface ViewProbes {
+  mount: number;
+  rows: number;
+  apply: number;
+  done: number;
 }
 
 /** grep/awk's view of the file: records are lines that start with a timestamp; fields 2 and 3 are level and service. */
@@ -94,6 +140,7 @@ async function runOnce(url: string, path: string, withFloor: boolean): Promise<R
       const text = await readFile(values.config, 'utf8');
       await page.addInitScript((t) => localStorage.setItem('loglens.config', t), text);
     }
+    await page.addInitScript(VIEW_PROBES);
     await page.goto(url);
     // A string, not a function: tsx's helpers (__name) do not exist in the page.
     await page.evaluate(PROBES);
@@ -119,6 +166,34 @@ async function runOnce(url: string, path: string, withFloor: boolean): Promise<R
       page.getByRole('button', { name: 'Export report (JSON)' }).click(),
     ]);
     const report = JSON.parse(await readFile(await download.path(), 'utf8')) as Report;
+    const viewProbes = (): Promise<ViewProbes> =>
+      page.evaluate(() => (window as unknown as { __view: ViewProbes }).__view);
+    let logView: number | undefined;
+    let search: Run['search'];
+    if (withFloor) {
+      // the log view opens with the dashboard: its first rows
+      await page.waitForFunction(() => (window as unknown as { __view: ViewProbes }).__view.rows > 0, null, {
+        timeout: 60_000,
+        polling: 100,
+      });
+      const v = await viewProbes();
+      logView = v.rows - v.mount;
+    }
+    if (withFloor && values.query) {
+      await page.getByRole('searchbox', { name: 'Query' }).fill(values.query);
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.waitForFunction(() => (window as unknown as { __view: ViewProbes }).__view.done > 0, null, {
+        timeout: 3_600_000,
+        polling: 200,
+      });
+      const v = await viewProbes();
+      const [viewDownload] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Export report (JSON)' }).click(),
+      ]);
+      const viewReport = JSON.parse(await readFile(await viewDownload.path(), 'utf8')) as Report;
+      search = { ms: v.done - v.apply, records: viewReport.totals.records };
+    }
     let floor: Run['floor'];
     let floorRss: number | undefined;
     if (withFloor) {
@@ -133,7 +208,15 @@ async function runOnce(url: string, path: string, withFloor: boolean): Promise<R
       floor = (await page.evaluate(FLOOR_IN_PAGE)) as { ms: number; newlines: number };
       floorRss = floorMemory.stop().find((p) => p.type === 'renderer')?.rss;
     }
-    return { report, probes, rss, ...(floor ? { floor } : {}), ...(floorRss ? { floorRss } : {}) };
+    return {
+      report,
+      probes,
+      rss,
+      ...(floor ? { floor } : {}),
+      ...(floorRss ? { floorRss } : {}),
+      ...(logView !== undefined ? { logView } : {}),
+      ...(search ? { search } : {}),
+    };
   } finally {
     await browser.close();
   }
@@ -281,6 +364,21 @@ async function main(): Promise<void> {
   const sec = (r: Run): number => (r.probes.done - r.probes.t0) / 1000;
   const ratios = plain.map((r, i) => mb / sec(r) / floorMBs[i]!);
   console.log(`ratio                   ${fmt(ratios, 2)} of the floor (each run's page / its own floor)`);
+  const logViews = plain.map((r) => r.logView).filter((x): x is number => x !== undefined);
+  if (logViews.length > 0)
+    console.log(
+      `log view                ${fmt(logViews)} ms: mounted (after the analysis) → its first rows painted`,
+    );
+  const searches = plain.filter((r) => r.search !== undefined);
+  if (searches.length > 0) {
+    const mbs = searches.map((r) => mb / (r.search!.ms / 1000));
+    console.log(
+      `search                  ${fmt(mbs)} MB/s, ratio ${fmt(
+        plain.flatMap((r, i) => (r.search ? [mb / (r.search.ms / 1000) / floorMBs[i]!] : [])),
+        2,
+      )} of the floor: the view of ${JSON.stringify(values.query)} (${searches[0]!.search!.records.toLocaleString('en-US')} records), Apply → its final report, ${fmt(searches.map((r) => r.search!.ms))} ms`,
+    );
+  }
   if (gz && zipped.length > 0) {
     printRuns('gzip', zipped, (r) => r.report.totals.bytes / 1e6);
     const gzRatio = zipped.map((r, i) => sec(plain[i]!) / sec(r));

@@ -55,7 +55,15 @@ export async function writeOutputs(
       const fd = openSync(records, 'w');
       try {
         // the record exports are data files: their content is the log's, exactly
-        n = await exportRecords(inputs, config, kind, analysis.templates, (chunk) => writeSync(fd, chunk));
+        // a view's (--where) records only
+        n = await exportRecords(
+          inputs,
+          config,
+          kind,
+          analysis.templates,
+          (chunk) => writeSync(fd, chunk),
+          analysis.view?.query ?? '',
+        );
       } finally {
         closeSync(fd);
       }

@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import type { LogRecord } from './types.ts';
 import { analyze, type ByteInput } from './analyze.ts';
+import { compileQuery, parseQuery } from './query/index.ts';
 
 /**
  * Structured export: one row per record, written in chunks to a sink (a Blob part list in the worker, a file
@@ -72,8 +73,9 @@ export function recordRow(kind: RecordExportKind, r: LogRecord, templates: Templ
 }
 
 /**
- * Reads the inputs again and writes every record. Returns how many were written. `write` is called with
- * chunks of about 1 MiB of text, in order.
+ * Reads the inputs again and writes every record — a view's (`where`, a query's text) only the records it
+ * matches, template terms matched through `templates` as the log view does. Returns how many were written.
+ * `write` is called with chunks of about 1 MiB of text, in order. Throws when `where` does not parse.
  */
 export async function exportRecords(
   inputs: readonly ByteInput[],
@@ -81,7 +83,11 @@ export async function exportRecords(
   kind: RecordExportKind,
   templates: TemplateLookup | null,
   write: (chunk: string) => void,
+  where = '',
 ): Promise<number> {
+  const parsed = parseQuery(where);
+  if (!parsed.ok) throw new Error(`The query does not parse: ${parsed.error.message}`);
+  const matcher = parsed.query.empty ? null : compileQuery(parsed.query);
   let buf: string[] = [];
   let size = 0;
   let n = 0;
@@ -92,6 +98,8 @@ export async function exportRecords(
     detectors: false,
     templates: false,
     onRecord: (r) => {
+      if (matcher !== null && !matcher.matches(r, templates ? templates.match(r.message) || null : null))
+        return;
       const row = recordRow(kind, r, templates);
       buf.push(row);
       size += row.length;

@@ -3,7 +3,8 @@
  * (src/engine/analyzers/record-index.ts). It seeks to the checkpoint at or before the record asked for and
  * parses forward with the file's detected format, as the analysis did: a plain file by Blob.slice (at most a
  * step of the index, plus the page, is parsed); a gzip file is inflated from its start (there is no other way
- * into a gzip stream), so a page deep into a big .gz costs the inflation up to it.
+ * into a gzip stream), but the inflating stream is kept where a page stopped (GzipCursor), so paging on through
+ * a .gz inflates it once, not once per page; only a jump back starts it again.
  */
 import type { Config } from './config.ts';
 import type { Level, LogRecord } from './types.ts';
@@ -196,17 +197,76 @@ async function scanFrom(
       size = Math.min(MAX_READ, size * 2);
     }
   } else {
-    // gzip (or a bare stream): inflate from the start, parse from the checkpoint on
-    const opened = await openBytes(input, () => undefined);
-    let pos = 0;
-    for await (const chunk of opened.chunks) {
-      const end = pos + chunk.length;
-      if (end > offset) splitter.push(pos >= offset ? chunk : chunk.subarray(offset - pos));
-      pos = end;
-      if (stop) break;
+    // gzip (or a bare stream): inflate from the start — or from where the last page stopped, when that is at or
+    // before the checkpoint — and parse from the checkpoint on
+    const key = keyOf(input);
+    let cur = takeCursor(key, offset);
+    if (cur === null) {
+      const opened = await openBytes(input, () => undefined);
+      cur = { key, it: opened.chunks[Symbol.asyncIterator](), pos: 0, chunk: null };
+    }
+    try {
+      for (;;) {
+        let chunk = cur.chunk;
+        if (chunk === null) {
+          const r = await cur.it.next();
+          if (r.done) break;
+          chunk = cur.chunk = r.value;
+        }
+        const end = cur.pos + chunk.length;
+        if (end > offset) splitter.push(cur.pos >= offset ? chunk : chunk.subarray(offset - cur.pos));
+        if (stop) break; // the chunk stays the cursor's: the next page may start inside it
+        cur.pos = end;
+        cur.chunk = null;
+      }
+    } catch (e) {
+      void cur.it.return?.();
+      throw e;
+    }
+    if (stop) {
+      keepCursor(cur);
+      return;
     }
   }
   if (stop) return;
   splitter.end();
   builder.finish();
+}
+
+/**
+ * A gzip file's inflating stream, kept where a page stopped: `chunk` (not yet fully parsed, or null) starts at
+ * decompressed offset `pos`, and `it` goes on after it. One is kept (the log view reads one file at a time); a
+ * read that runs meanwhile (another page asked at once) opens its own stream.
+ */
+interface GzipCursor {
+  key: string;
+  it: AsyncIterator<Uint8Array>;
+  pos: number;
+  chunk: Uint8Array | null;
+}
+
+let kept: GzipCursor | null = null;
+
+/** A file as the page gives it again (a new File object per call, through the worker boundary). */
+function keyOf(input: ByteInput & Partial<Blob>): string {
+  return `${input.name}\0${input.size ?? ''}\0${input.lastModified ?? ''}`;
+}
+
+/** The kept cursor when it is of this file and at or before `offset` (taken: no other read shares it). */
+function takeCursor(key: string, offset: number): GzipCursor | null {
+  const c = kept;
+  if (c === null || c.key !== key || c.pos > offset) return null;
+  kept = null;
+  return c;
+}
+
+function keepCursor(c: GzipCursor): void {
+  if (kept !== null && kept !== c) void kept.it.return?.();
+  kept = c;
+}
+
+/** Forgets the kept cursor (tests; a new analysis). */
+export function dropGzipCursor(): void {
+  if (kept !== null) void kept.it.return?.();
+  kept = null;
 }

@@ -3,6 +3,8 @@ import { mayBeSliced, sliceCount, sliceRanges, PIPELINE_MIN_BYTES } from '../eng
 import type { EngineApi, AnalysisResult } from '../worker/engine.worker.ts';
 import type { Progress, Snapshot } from '../engine/types.ts';
 import type { LineAt } from '../engine/lines-around.ts';
+import type { RecordIndexSnapshot } from '../engine/analyzers/record-index.ts';
+import type { RecordsPage } from '../engine/read-records.ts';
 import { buildReport, type Report, type StoppedEarly } from '../engine/report.ts';
 import type { Config } from '../engine/config.ts';
 import { Watchdog, stallMessage } from './watchdog.ts';
@@ -455,6 +457,31 @@ export class AnalysisSession {
   async exportTemplates(): Promise<Blob> {
     if (this.status !== 'done' || this.api === null) throw new Error('Nothing to export yet.');
     return this.abortable(this.api.exportTemplates());
+  }
+
+  /**
+   * A log view page of the records a query matches, read by the analysis' own worker: it holds the analysis'
+   * template miner, so `template:` terms match (the log view's reader has none). The record index goes with
+   * every page (bounded: a few thousand checkpoints). Null when that worker is gone (no finished analysis).
+   */
+  readMatching(
+    source: { files: File[]; index: RecordIndexSnapshot; formats: string[]; config: Config },
+    fromRecord: number,
+    count: number,
+    where: string,
+  ): Promise<RecordsPage> | null {
+    if (this.status !== 'done' || this.api === null) return null;
+    return this.abortable(
+      this.api.readRecords(
+        source.files,
+        { fromRecord, count, where },
+        {
+          index: source.index,
+          formats: source.formats,
+          config: JSON.parse(JSON.stringify(source.config)) as unknown,
+        },
+      ),
+    );
   }
 
   /** The raw lines of a record (by its place in its file) and a few around it. */

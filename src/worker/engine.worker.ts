@@ -353,14 +353,20 @@ const api = {
   },
 
   /**
-   * Every record of the last analysis as CSV or JSON Lines, read again from the files and written in 1 MiB
+   * Every record of the last analysis (a view: its records) as CSV or JSON Lines, read again from the files and written in 1 MiB
    * parts: each part becomes a Blob at once (the browser may keep it on disk), so no giant string is built.
    */
   async exportRecords(kind: RecordExportKind): Promise<Blob> {
     if (last === null) throw new Error('Nothing to export: analyze a file first.');
     const parts: Blob[] = [];
-    await exportRecords(last.files, last.config, kind, last.analysis.templates, (chunk) =>
-      parts.push(new Blob([chunk])),
+    // a view's records only (the query its analysis was made for)
+    await exportRecords(
+      last.files,
+      last.config,
+      kind,
+      last.analysis.templates,
+      (chunk) => parts.push(new Blob([chunk])),
+      last.analysis.view?.query ?? '',
     );
     return new Blob(parts, { type: kind === 'csv' ? 'text/csv' : 'application/x-ndjson' });
   },
