@@ -66,14 +66,11 @@ for (const name of ['format', 'add', 'diff', 'startOf', 'endOf']) {
 }
 _adapters._date.override(zoned as Parameters<typeof _adapters._date.override>[0]);
 
-/** The zone every time axis is drawn in, and its label: the tables' and the report's. */
-export const CHART_ZONE = 'UTC';
-
-/** A time x axis in CHART_ZONE, with 24-hour labels and the zone as its title. */
-export function timeAxis(grid: string, text: string) {
+/** A time x axis in `zone` (the page's clock, src/lib/clock.svelte.ts), with 24-hour labels and the zone as its title. */
+export function timeAxis(grid: string, text: string, zone: string) {
   return {
     type: 'time' as const,
-    adapters: { date: { zone: CHART_ZONE } },
+    adapters: { date: { zone } },
     time: {
       displayFormats: {
         millisecond: 'HH:mm:ss.SSS',
@@ -86,12 +83,22 @@ export function timeAxis(grid: string, text: string) {
         quarter: 'MMM yyyy',
         year: 'yyyy',
       },
-      tooltipFormat: "yyyy-MM-dd HH:mm:ss 'UTC'",
+      tooltipFormat: 'yyyy-MM-dd HH:mm:ss',
     },
-    title: { display: true, text: CHART_ZONE, color: text },
+    title: { display: true, text: zone, color: text },
     grid: { color: grid },
     ticks: { color: text, maxRotation: 0 },
   };
+}
+
+/** Redraws a chart's time axis in another zone (the clock changed): ticks, rounding and the axis title. */
+export function setAxisZone(chart: Chart, zone: string): void {
+  const x = chart.options.scales?.['x'] as
+    { type?: string; adapters?: { date?: { zone?: string } }; title?: { text?: string } } | undefined;
+  if (x?.type !== 'time' || x.adapters?.date?.zone === zone) return;
+  x.adapters = { ...x.adapters, date: { ...x.adapters?.date, zone } };
+  if (x.title) x.title.text = zone;
+  chart.update('none');
 }
 
 /**
