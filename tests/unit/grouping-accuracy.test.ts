@@ -32,13 +32,24 @@ export function groupingAccuracy(truth: readonly number[], found: readonly numbe
     }
   }
   let correct = 0;
-  for (const g of groups.values()) if (g.label === g.label && trueSize.get(g.label) === g.size) correct += g.size;
+  for (const g of groups.values())
+    if (g.label === g.label && trueSize.get(g.label) === g.size) correct += g.size;
   return correct / truth.length;
 }
 
-function mine(kind: (typeof KINDS)[number]): { accuracy: number; lines: number; truth: number; found: number } {
-  const lines = readFileSync(join(DIR, `${kind.name}.log`), 'utf8').split('\n').slice(0, -1);
-  const labels = readFileSync(join(DIR, `${kind.name}.labels`), 'utf8').split('\n').slice(0, -1).map(Number);
+function mine(kind: (typeof KINDS)[number]): {
+  accuracy: number;
+  lines: number;
+  truth: number;
+  found: number;
+} {
+  const lines = readFileSync(join(DIR, `${kind.name}.log`), 'utf8')
+    .split('\n')
+    .slice(0, -1);
+  const labels = readFileSync(join(DIR, `${kind.name}.labels`), 'utf8')
+    .split('\n')
+    .slice(0, -1)
+    .map(Number);
   const miner = new TemplateMiner(DEFAULT_TEMPLATE_PARAMS, errorMask(['ERROR']));
   const ids = lines.map((line) => {
     const header = kind.strip.exec(line);
@@ -47,7 +58,12 @@ function mine(kind: (typeof KINDS)[number]): { accuracy: number; lines: number; 
   });
   // a template's records are the lines whose id it is now (ids are stable; merged ones point on)
   const final = ids.map((id) => miner.resolve(id));
-  return { accuracy: groupingAccuracy(labels, final), lines: lines.length, truth: new Set(labels).size, found: new Set(final).size };
+  return {
+    accuracy: groupingAccuracy(labels, final),
+    lines: lines.length,
+    truth: new Set(labels).size,
+    found: new Set(final).size,
+  };
 }
 
 describe('template grouping accuracy on the 16 Loghub kinds', () => {

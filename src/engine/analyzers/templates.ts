@@ -358,7 +358,8 @@ function isUnitWord(s: Chars, a: number, b: number): boolean {
 
 /** Size units that follow a number as a word of their own (`12.5 MB`): masked with it, as units vary with it. */
 const SIZE_UNITS = new Set<number>();
-for (const u of 'B KB kB MB GB TB PB KiB MiB GiB TiB'.split(' ')) SIZE_UNITS.add(packUnit(charsOf(u), 0, u.length));
+for (const u of 'B KB kB MB GB TB PB KiB MiB GiB TiB'.split(' '))
+  SIZE_UNITS.add(packUnit(charsOf(u), 0, u.length));
 
 /**
  * For a token without digits after a whole number: the start of its core when the core is a size unit (maskEnd
@@ -483,8 +484,10 @@ export function maskMessage(s: string): string {
       } else if (number) {
         number = false;
         if (bound && isUnitWord(c16, tokStart, i)) {
-          // `<1 sec`: one variable, the unit dropped with the space before it
-          out += s.slice(flush, lastEnd);
+          // `<1 sec`: one variable, the unit dropped with the space before it (already in `out` when the
+          // whitespace there was rewritten)
+          if (flush > lastEnd) out = out.slice(0, -1);
+          else out += s.slice(flush, lastEnd);
           flush = i;
           tokStart = -1;
           continue;
@@ -887,7 +890,8 @@ class TreeNode {
   remove(c: Cluster): void {
     this.clusters.splice(this.clusters.indexOf(c), 1);
     c.leaf = null;
-    if (this.index !== null) for (let i = 0; i < c.tokens.length; i++) indexRemove(this.index[i]!, c.tokens[i]!, c);
+    if (this.index !== null)
+      for (let i = 0; i < c.tokens.length; i++) indexRemove(this.index[i]!, c.tokens[i]!, c);
   }
 
   add(c: Cluster): void {
