@@ -249,7 +249,9 @@ describe('plain words that vary', () => {
       view.push(r, m.add(r), IS_ERROR);
     }
     const s = view.snapshot(m, 5000);
-    expect(s.templates.map((t) => [t.id, t.template, t.count])).toEqual([[1, 'Invalid user <*> from <*>', 6]]);
+    expect(s.templates.map((t) => [t.id, t.template, t.count])).toEqual([
+      [1, 'Invalid user <*> from <*>', 6],
+    ]);
     expect(s.templates[0]!.sparkline).toEqual(m.snapshot().templates[0]!.sparkline);
     // the view's own counts are not changed by the fold
     expect([...view.byId.values()].map((v) => v.count)).toEqual([3, 1, 1, 1]);

@@ -366,7 +366,7 @@ for (const u of 'B KB kB MB GB TB PB KiB MiB GiB TiB'.split(' '))
  * set), else −1.
  */
 function maskUnit(s: Chars, a: number, b: number): number {
-  let p = a;
+  const p = a;
   let q = b;
   while (q > p && (cls(s[q - 1]!) & C_TRAIL) !== 0) q--;
   if (q - p < 1 || q - p > 3) return -1;
