@@ -11,6 +11,7 @@ import {
   type TemplatesSnapshot,
 } from '../../src/engine/analyzers/templates.ts';
 import { errorMask } from '../../src/engine/analyzers/analyzer.ts';
+import { ViewTemplates } from '../../src/engine/query/view-templates.ts';
 import { LEVELS, type Level, type LogRecord } from '../../src/engine/types.ts';
 import { rec, rng, sampleText, utf8 } from './helpers.ts';
 
@@ -85,6 +86,12 @@ describe('masking', () => {
     ['at OrderService.java:42) rate 85% (12) #99', 'at OrderService.java:<*>) rate <*>% (<*>) #<*>'],
     ['digits in words v0 order_12 SKU-1234 3rd', 'digits in words v0 order_12 SKU-1234 3rd'],
     ['  spaces   and\ttabs  ', 'spaces and tabs'],
+    // a size unit after a number is part of it; a bound's unit goes with it: "<1 sec" is one variable
+    ['sent 12 bytes (12.5 MB), free 3 KB, took 12 ms', 'sent <*> bytes (<*> <*>), free <*> <*>, took <*> ms'],
+    ['lifetime <1 sec, then 00:01', 'lifetime <*> sec, then <*>'],
+    ['lifetime <1 sec', 'lifetime <*>'],
+    ['under <5 MB; <3 ms. <2 hours', 'under <*> <*>; <*> ms. <*> hours'],
+    ['x 12, MB and 12 MBs', 'x <*>, MB and <*> MBs'],
     ['', ''],
     [' \t ', ''],
   ])('%j → %j', (input, expected) => {
@@ -153,6 +160,12 @@ describe('shape hash', () => {
     'v0',
     '2025-03-14T10:00:00.123Z',
     '12:30:45',
+    'MB',
+    'KB),',
+    'sec',
+    'ms',
+    '<1',
+    '(<7',
     'x',
     ':',
     '=',
@@ -204,6 +217,83 @@ describe('shape hash', () => {
         const b = utf8(`pad ${m} pad`);
         expect(maskHashBytes(b, 4, b.length - 4)).toBe(h);
       }
+    }
+  });
+});
+
+describe('plain words that vary', () => {
+  it('a position that takes five different plain words becomes <*>, and the clusters it covers merge', () => {
+    const users = ['admin', 'oracle', 'guest', 'test', 'backup', 'daniel'];
+    const [m, ids] = mine(users.map((u) => `Invalid user ${u} from 10.0.0.${u.length}`));
+    // four words: four templates; the fifth makes the position a variable, and the first four join it
+    expect(ids).toEqual([1, 2, 3, 4, 1, 1]);
+    expect(ids.map((id) => m.resolve(id))).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(m.template(2)).toBe('Invalid user <*> from <*>');
+    const s = m.snapshot();
+    expect(s.templates.map((t) => [t.id, t.template, t.count])).toEqual([
+      [1, 'Invalid user <*> from <*>', 6],
+    ]);
+    expect(s.total).toBe(1);
+    expect(m.match('Invalid user oracle from 10.0.0.1')).toBe(1);
+    expect(m.match('Invalid user zed from 10.0.0.1')).toBe(1);
+    // a shape seen before the merge still counts where its records went
+    expect(m.add(msg('Invalid user admin from 10.9.9.9'))).toBe(1);
+  });
+
+  it("a view's templates count a merged template's records under the template they went to", () => {
+    const users = ['admin', 'oracle', 'guest', 'test', 'backup', 'daniel'];
+    const m = miner();
+    const view = new ViewTemplates();
+    for (const [i, u] of users.entries()) {
+      const r = msg(`Invalid user ${u} from 10.0.0.${i}`, T0 + i * 1000);
+      view.push(r, m.add(r), IS_ERROR);
+    }
+    const s = view.snapshot(m, 5000);
+    expect(s.templates.map((t) => [t.id, t.template, t.count])).toEqual([
+      [1, 'Invalid user <*> from <*>', 6],
+    ]);
+    expect(s.templates[0]!.sparkline).toEqual(m.snapshot().templates[0]!.sparkline);
+    // the view's own counts are not changed by the fold
+    expect([...view.byId.values()].map((v) => v.count)).toEqual([3, 1, 1, 1]);
+  });
+
+  it('four constant words stay four templates', () => {
+    const words = ['Started', 'Paused', 'Resumed', 'Stopped'];
+    const messages = words.flatMap((w) => [1, 2, 3].map((k) => `[instance: ${k}] VM ${w} (Lifecycle Event)`));
+    expect(templatesOf(messages)).toEqual(
+      words.map((w) => `[instance: <*>] VM ${w} (Lifecycle Event)`).sort(),
+    );
+  });
+
+  it('two positions vary (from A to B): both become <*>', () => {
+    const states = ['NEW', 'SCHEDULED', 'RUNNING', 'KILLED', 'DONE', 'FAILED'];
+    const messages = states.flatMap((a, i) =>
+      states.map((b, j) => `task_${i}${j} Transitioned from ${a} to ${b}`),
+    );
+    expect(templatesOf(messages)).toEqual(['<*> Transitioned from <*> to <*>']);
+  });
+
+  it('two miners merged give the one pass templates and counts', () => {
+    const users = ['admin', 'oracle', 'guest', 'test', 'backup', 'daniel', 'john', 'pi'];
+    const messages = users.flatMap((u, i) => [
+      `Failed password for ${u} from 10.0.0.${i} port ${1000 + i} ssh2`,
+      `Accepted password for ${u} from 10.0.0.${i} port ${2000 + i} ssh2`,
+    ]);
+    const counts = (m: TemplateMiner): string[] =>
+      m
+        .snapshot()
+        .templates.map((t) => `${t.count} ${t.template}`)
+        .sort();
+    const whole = counts(mine(messages)[0]);
+    expect(whole).toEqual([
+      '8 Accepted password for <*> from <*> port <*> ssh2',
+      '8 Failed password for <*> from <*> port <*> ssh2',
+    ]);
+    for (const cut of [3, 5, 8, 11]) {
+      const [a] = mine(messages.slice(0, cut));
+      const [b] = mine(messages.slice(cut));
+      a.merge(b);
+      expect(counts(a)).toEqual(whole);
     }
   });
 });

@@ -344,6 +344,37 @@ TOKEN[47] = TOKEN[92] = F_SLASH;
 TOKEN[61] = F_EQ;
 /** End of the masked range when maskToken found one (a module variable: no allocation per token). */
 let maskEnd = 0;
+/** maskToken masked a whole number-like token (no trailing punctuation): a size unit after it is part of it */
+let maskNumber = false;
+/** …and it was a bound, `<N` (its `<` is masked with it): a unit word after it is dropped (`<1 sec` → `<*>`) */
+let maskBound = false;
+
+/** A token without digits that is a unit word (UNITS), without punctuation around it. */
+function isUnitWord(s: Chars, a: number, b: number): boolean {
+  if (b - a > 4) return false;
+  for (let i = a; i < b; i++) if (!isUnitChar(s[i]!)) return false;
+  return UNITS.has(packUnit(s, a, b));
+}
+
+/** Size units that follow a number as a word of their own (`12.5 MB`): masked with it, as units vary with it. */
+const SIZE_UNITS = new Set<number>();
+for (const u of 'B KB kB MB GB TB PB KiB MiB GiB TiB'.split(' '))
+  SIZE_UNITS.add(packUnit(charsOf(u), 0, u.length));
+
+/**
+ * For a token without digits after a whole number: the start of its core when the core is a size unit (maskEnd
+ * set), else −1.
+ */
+function maskUnit(s: Chars, a: number, b: number): number {
+  const p = a;
+  let q = b;
+  while (q > p && (cls(s[q - 1]!) & C_TRAIL) !== 0) q--;
+  if (q - p < 1 || q - p > 3) return -1;
+  for (let i = p; i < q; i++) if ((cls(s[i]!) & C_LETTER) === 0) return -1;
+  if (!SIZE_UNITS.has(packUnit(s, p, q))) return -1;
+  maskEnd = q;
+  return p;
+}
 
 /**
  * The range of token [a, b) to replace by `<*>`: returns its start and sets maskEnd, or returns −1.
@@ -354,6 +385,8 @@ function maskToken(s: Chars, a: number, b: number, flags: number): number {
   let q = b;
   while (p < q && (cls(s[p]!) & C_LEAD) !== 0) p++;
   while (q > p && (cls(s[q - 1]!) & C_TRAIL) !== 0) q--;
+  maskNumber = false;
+  maskBound = false;
   if (p >= q) return -1;
   if ((flags & F_SLASH) !== 0 && isPathStart(s, p, q)) {
     maskEnd = q;
@@ -378,7 +411,16 @@ function maskToken(s: Chars, a: number, b: number, flags: number): number {
     }
     return -1;
   }
-  if (isNumberLike(s, p, q) || isHexLike(s, p, q) || isIpv6(s, p, q)) {
+  if (isNumberLike(s, p, q)) {
+    maskEnd = q;
+    maskNumber = q === b;
+    if (maskNumber && p === a + 1 && s[a]! === 60) {
+      maskBound = true;
+      return a;
+    }
+    return p;
+  }
+  if (isHexLike(s, p, q) || isIpv6(s, p, q)) {
     maskEnd = q;
     return p;
   }
@@ -428,16 +470,33 @@ export function maskMessage(s: string): string {
   let tokStart = -1;
   let lastEnd = -1; // end of the previous token
   let flags = 0;
+  let number = false; // the previous token was a whole number
+  let bound = false; // …a bound (<N)
   for (let i = 0; i <= n; i++) {
     const c = i < n ? c16[i]! : 32;
     if (c <= 32) {
       if (tokStart < 0) continue;
+      let m = -1;
       if (flags !== 0) {
-        const m = maskToken(c16, tokStart, i, flags | F_EQ);
-        if (m >= 0) {
-          out += s.slice(flush, m) + WILDCARD;
-          flush = maskEnd;
+        m = maskToken(c16, tokStart, i, flags | F_EQ);
+        number = m >= 0 && maskNumber;
+        bound = number && maskBound;
+      } else if (number) {
+        number = false;
+        if (bound && isUnitWord(c16, tokStart, i)) {
+          // `<1 sec`: one variable, the unit dropped with the space before it (already in `out` when the
+          // whitespace there was rewritten)
+          if (flush > lastEnd) out = out.slice(0, -1);
+          else out += s.slice(flush, lastEnd);
+          flush = i;
+          tokStart = -1;
+          continue;
         }
+        m = maskUnit(c16, tokStart, i);
+      }
+      if (m >= 0) {
+        out += s.slice(flush, m) + WILDCARD;
+        flush = maskEnd;
       }
       lastEnd = i;
       tokStart = -1;
@@ -489,9 +548,13 @@ function hashChars(s: Chars, start: number, n: number): number {
   let h2 = 0x9747b28c | 0;
   let i = start;
   let first = true;
+  let number = false; // the previous token was a whole number
+  let bound = false; // …a bound (<N)
   for (;;) {
     while (i < n && s[i]! <= 32) i++;
     if (i >= n) break;
+    const p1 = h1;
+    const p2 = h2;
     // tokens are joined by one space, whatever whitespace was between them
     if (!first) {
       h1 = Math.imul(h1 ^ 32, 0x01000193);
@@ -518,26 +581,39 @@ function hashChars(s: Chars, start: number, n: number): number {
       h2 = Math.imul(h2 ^ c, 0x5bd1e995);
       h2 ^= h2 >>> 15;
     }
+    let m = -1;
     if ((flags & (F_DIGIT | F_SLASH)) !== 0) {
-      let m: number;
       if (flags === F_DIGIT && flagged === i - tokStart) {
         // digits only (an id, a count): number-like as a whole, as maskToken finds, without the call
         m = tokStart;
         maskEnd = i;
+        maskBound = false;
+        number = true;
       } else {
         m = maskToken(s, tokStart, i, flags);
+        number = m >= 0 && maskNumber;
       }
-      if (m >= 0) {
-        H1 = t1;
-        H2 = t2;
-        mixRange(s, tokStart, m);
-        mix(60); // "<*>"
-        mix(42);
-        mix(62);
-        mixRange(s, maskEnd, i);
-        h1 = H1;
-        h2 = H2;
+      bound = number && maskBound;
+    } else if (number) {
+      number = false;
+      if (bound && isUnitWord(s, tokStart, i)) {
+        // dropped, with the space before it (see maskMessage)
+        h1 = p1;
+        h2 = p2;
+        continue;
       }
+      m = maskUnit(s, tokStart, i);
+    }
+    if (m >= 0) {
+      H1 = t1;
+      H2 = t2;
+      mixRange(s, tokStart, m);
+      mix(60); // "<*>"
+      mix(42);
+      mix(62);
+      mixRange(s, maskEnd, i);
+      h1 = H1;
+      h2 = H2;
     }
   }
   H1 = h1;
@@ -648,6 +724,13 @@ class Cluster {
   /** search scratch: the search that last counted this cluster, and its equal positions there */
   mark = 0;
   hits = 0;
+  /** the cluster this one was merged into (its records are counted there now), else null */
+  into: Cluster | null = null;
+  /**
+   * Per position, the distinct plain words seen there: this template's own word and those of messages that
+   * matched it but for plain words in at most a few positions (see TemplateMiner.widen). At most VARIANTS each.
+   */
+  variants: Map<number, string[]> | null = null;
 
   constructor(
     readonly id: number,
@@ -733,22 +816,30 @@ class Cluster {
   }
 
   /** Puts `<*>` wherever the template and the tokens differ (and keeps the leaf's index up to date). */
-  generalize(tokens: readonly string[]): void {
+  generalize(tokens: readonly string[]): boolean {
     const t = this.tokens;
-    const index = this.leaf?.index ?? null;
+    let changed = false;
     for (let i = 0; i < t.length; i++) {
       const was = t[i]!;
       if (was !== tokens[i] && was !== WILDCARD) {
-        if (index !== null) {
-          const list = index[i]!.get(was)!;
-          list.splice(list.indexOf(this), 1);
-          if (list.length === 0) index[i]!.delete(was);
-          indexAdd(index[i]!, WILDCARD, this);
-        }
-        t[i] = WILDCARD;
-        this.text = null;
+        this.wildcard(i);
+        changed = true;
       }
     }
+    return changed;
+  }
+
+  /** Makes position i a variable (and keeps the leaf's index up to date). */
+  wildcard(i: number): void {
+    const t = this.tokens;
+    const was = t[i]!;
+    const index = this.leaf?.index ?? null;
+    if (index !== null) {
+      indexRemove(index[i]!, was, this);
+      indexAdd(index[i]!, WILDCARD, this);
+    }
+    t[i] = WILDCARD;
+    this.text = null;
   }
 
   info(): TemplateInfo {
@@ -773,6 +864,15 @@ class Cluster {
   }
 }
 
+/** Distinct plain words at a position that make it a variable (see TemplateMiner.widen). */
+const VARIANTS = 5;
+
+/** The cluster c's records are counted in now. */
+function live(c: Cluster): Cluster {
+  while (c.into !== null) c = c.into;
+  return c;
+}
+
 /** A leaf with this many clusters gets an index. */
 const INDEX_FROM = 24;
 
@@ -787,6 +887,13 @@ class TreeNode {
    */
   index: Map<string, Cluster[]>[] | null = null;
 
+  remove(c: Cluster): void {
+    this.clusters.splice(this.clusters.indexOf(c), 1);
+    c.leaf = null;
+    if (this.index !== null)
+      for (let i = 0; i < c.tokens.length; i++) indexRemove(this.index[i]!, c.tokens[i]!, c);
+  }
+
   add(c: Cluster): void {
     this.clusters.push(c);
     c.leaf = this;
@@ -799,6 +906,12 @@ class TreeNode {
       this.index = index;
     }
   }
+}
+
+function indexRemove(map: Map<string, Cluster[]>, token: string, c: Cluster): void {
+  const list = map.get(token)!;
+  list.splice(list.indexOf(c), 1);
+  if (list.length === 0) map.delete(token);
 }
 
 function indexAdd(map: Map<string, Cluster[]>, token: string, c: Cluster): void {
@@ -859,7 +972,11 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
       id = known;
       this.hashed.set(h, id);
     }
-    const c = this.clusters[id]!;
+    let c = this.clusters[id]!;
+    if (c.into !== null) {
+      c = live(c);
+      id = c.id;
+    }
     if (c.exOffset < 0) {
       c.exFile = r.fileIndex;
       c.exName = r.file;
@@ -879,18 +996,24 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
    */
   match(message: string): number {
     const byHash = this.hashed.get(maskHash(message));
-    if (byHash >= 0) return byHash;
+    if (byHash >= 0) return this.resolve(byHash);
     const key = maskMessage(message);
     const id = this.cache.get(key);
-    if (id !== undefined) return id;
+    if (id !== undefined) return this.resolve(id);
     return this.search(tokensOf(key))?.id ?? 0;
+  }
+
+  /** The id a template has now: an id add() returned may since have been merged into another (see merge). */
+  resolve(id: number): number {
+    const c = this.clusters[id];
+    return c === undefined ? id : live(c).id;
   }
 
   /** Current template text of an id ('<overflow>' for 0). */
   template(id: number): string {
     const c = this.clusters[id];
     if (c === undefined) throw new RangeError(`no template ${id}`);
-    return c.template;
+    return live(c).template;
   }
 
   /** Templates with records, by count (descending) then id; at most `limit` of them. */
@@ -927,12 +1050,19 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
     this.clusters[0]!.absorb(other.clusters[0]!);
     for (let i = 1; i < other.clusters.length; i++) {
       const o = other.clusters[i]!;
-      let c = this.search(o.tokens);
-      if (c !== null) c.generalize(o.tokens);
+      if (o.into !== null) continue;
+      let c = this.search(o.tokens) ?? this.widen(o.tokens, true);
+      if (c !== null) this.generalize(c, o.tokens);
       else c = this.create(o.tokens.slice());
       c.absorb(o);
       ids[i] = c.id;
     }
+    // a cluster the other merged away: its shapes go where its records went (ids found now: `into` may be newer)
+    for (let i = 1; i < other.clusters.length; i++) {
+      const o = other.clusters[i]!;
+      if (o.into !== null) ids[i] = ids[live(o).id]!;
+    }
+    for (let i = 1; i < ids.length; i++) ids[i] = this.resolve(ids[i]!);
     for (const [key, id] of other.cache) if (!this.cache.has(key)) this.remember(key, ids[id]!);
   }
 
@@ -949,12 +1079,117 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
   /** The cluster a new masked shape goes to, made if needed. */
   private assign(key: string): number {
     const tokens = tokensOf(key);
-    const c = this.search(tokens);
+    const c = this.search(tokens) ?? this.widen(tokens, false);
     if (c !== null) {
-      c.generalize(tokens);
+      this.generalize(c, tokens);
       return c.id;
     }
     return this.create(tokens).id;
+  }
+
+  /** c.generalize(tokens); when a position became a variable, the clusters c now covers are merged into it. */
+  private generalize(c: Cluster, tokens: readonly string[]): void {
+    if (c.generalize(tokens)) this.absorbCovered(c);
+  }
+
+  /**
+   * Drain keeps two templates apart when they differ in a plain word ("login succeeded", "login failed"), but
+   * a position where many different plain words come (user names, states: "Invalid user admin", "Invalid
+   * user oracle", …) is a variable. For a message no cluster takes, the nearest cluster of its leaf that
+   * differs from it in plain words at ≤ max(1, n/3) positions, and is otherwise as similar as a match must be,
+   * notes the message's words there; a position that has seen VARIANTS distinct words becomes `<*>` (at once
+   * when `merging` and the message has `<*>` there: another miner already found it variable). Returns the
+   * cluster when it now takes the message, else null (the message makes a new cluster).
+   */
+  private widen(tokens: readonly string[], merging: boolean): Cluster | null {
+    const n = tokens.length;
+    const node = this.leafOf(tokens);
+    if (node === null || n === 0) return null;
+    const maxDiff = Math.max(1, Math.floor(n / 3));
+    const diffs: number[] = [];
+    let best: Cluster | null = null;
+    let bestEqual = -1;
+    let bestDiffs: number[] = [];
+    for (const c of node.clusters) {
+      const t = c.tokens;
+      let equal = 0;
+      diffs.length = 0;
+      for (let i = 0; i < n; i++) {
+        const a = t[i]!;
+        const b = tokens[i]!;
+        if (a === b || a === WILDCARD) equal++;
+        else if (isPlainWord(a) || isPlainWord(b)) {
+          diffs.push(i);
+          if (diffs.length > maxDiff) break;
+        }
+      }
+      if (diffs.length === 0 || diffs.length > maxDiff || equal / n < this.params.similarity) continue;
+      if (equal > bestEqual) {
+        best = c;
+        bestEqual = equal;
+        bestDiffs = diffs.slice();
+      }
+    }
+    if (best === null) return null;
+    let widened = false;
+    for (const i of bestDiffs) {
+      const word = tokens[i]!;
+      best.variants ??= new Map();
+      let seen = best.variants.get(i);
+      if (seen === undefined) best.variants.set(i, (seen = [best.tokens[i]!]));
+      if (!seen.includes(word)) seen.push(word);
+      if (seen.length >= VARIANTS || (merging && word === WILDCARD)) {
+        best.wildcard(i);
+        best.variants.delete(i);
+        widened = true;
+      }
+    }
+    if (!widened) return null;
+    this.absorbCovered(best);
+    return compatible(best.tokens, tokens) ? best : null;
+  }
+
+  /**
+   * Merges into c every other cluster of its leaf that c's template now covers (`<*>` or the same token at
+   * every position) and that a search would put there (equal positions, `<*>` with `<*>`, ≥ similarity).
+   */
+  private absorbCovered(c: Cluster): void {
+    const node = c.leaf;
+    if (node === null) return;
+    const t = c.tokens;
+    const n = t.length;
+    const clusters = node.clusters;
+    for (let k = clusters.length - 1; k >= 0; k--) {
+      const d = clusters[k]!;
+      if (d === c) continue;
+      let equal = 0;
+      let i = 0;
+      for (; i < n; i++) {
+        const a = t[i]!;
+        if (a === d.tokens[i]) equal++;
+        else if (a !== WILDCARD) break;
+      }
+      if (i < n || equal < this.params.similarity * n) continue;
+      node.remove(d);
+      c.absorb(d);
+      d.into = c;
+      d.count = 0;
+      d.errors = 0;
+      d.spark = null;
+    }
+  }
+
+  /** The leaf a message of these tokens is searched in, or null. */
+  private leafOf(tokens: readonly string[]): TreeNode | null {
+    let node = this.root.get(tokens.length);
+    if (node === undefined) return null;
+    const depth = this.prefixOf(tokens.length);
+    for (let d = 0; d < depth; d++) {
+      const next: TreeNode | undefined = node.children.get(tokens[d]!) ?? node.children.get(WILDCARD);
+      if (next === undefined) return null;
+      node = next;
+    }
+    return node;
   }
 
   /** A new cluster in the tree, or the overflow when maxTemplates are there. */

@@ -81,6 +81,10 @@ function absorb(s: Stats, o: Stats): void {
   }
 }
 
+function copy(s: Stats): Stats {
+  return { ...s, spark: s.spark === null ? null : s.spark.slice() };
+}
+
 function empty(sample: string): Stats {
   return {
     count: 0,
@@ -139,7 +143,19 @@ export class ViewTemplates {
 
   /** The view's templates, shaped like the miner's snapshot: by count, then id; texts from the whole miner. */
   snapshot(miner: TemplateMiner, max: number, limit = Infinity): TemplatesSnapshot {
-    const live = [...this.byId].filter(([, s]) => s.count > 0);
+    // a template the miner has since merged into another (TemplateMiner.resolve) is counted under that one
+    const byLive = new Map<number, Stats>();
+    for (const [id, s] of this.byId) {
+      const to = miner.resolve(id);
+      const was = byLive.get(to);
+      if (was === undefined) byLive.set(to, to === id ? s : copy(s));
+      else {
+        const sum = to === id || was !== this.byId.get(to) ? was : copy(was);
+        absorb(sum, s);
+        byLive.set(to, sum);
+      }
+    }
+    const live = [...byLive].filter(([, s]) => s.count > 0);
     live.sort((a, b) => b[1].count - a[1].count || a[0] - b[0]);
     const listed = limit < live.length ? live.slice(0, Math.max(0, limit)) : live;
     return {
