@@ -455,7 +455,13 @@ export function formatBytes(n: number): string {
 /** A slice of a Blob as an input: the same name and date, its own size and stream. */
 function sliceInput(blob: ByteInput & Blob, from: number, size: number): ByteInput {
   const part = blob.slice(from);
-  return { name: blob.name, size, lastModified: blob.lastModified, stream: () => part.stream() };
+  return {
+    name: blob.name,
+    size,
+    lastModified: blob.lastModified,
+    streamBytes: part.size,
+    stream: () => part.stream(),
+  };
 }
 
 /**

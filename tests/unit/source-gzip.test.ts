@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { FEED_BYTES, openBytes, streamInput } from '../../src/engine/ingest/source.ts';
+import { analyze } from '../../src/engine/analyze.ts';
+import { DEFAULT_CONFIG } from '../../src/engine/config-defaults.ts';
 
 const LINE = '2025-03-14T00:48:00.123Z INFO api-gateway GET /health 200 in 3ms\n';
 
@@ -29,5 +31,54 @@ describe('openBytes: gzip fed to the decompressor in slices', () => {
     expect(raw.reduce((a, b) => a + b, 0)).toBe(gz.length);
     expect(Math.max(...raw)).toBe(FEED_BYTES);
     expect(raw.length).toBe(Math.ceil(gz.length / FEED_BYTES));
+  });
+});
+
+describe('openBytes: a byte stream that never says done after its last byte', () => {
+  /** A byte stream (BYOB-readable) that gives `text` and then neither more bytes nor done: Chromium's Blob
+   * stream sometimes did that to a read asked after the file's end. */
+  function neverDone(text: string): ReadableStream<Uint8Array> {
+    const bytes = new TextEncoder().encode(text);
+    let at = 0;
+    return new ReadableStream({
+      type: 'bytes',
+      pull(c) {
+        if (at >= bytes.length) return new Promise<void>(() => undefined); // silent for ever
+        const n = Math.min(7, bytes.length - at); // small chunks: many BYOB reads
+        c.enqueue(bytes.slice(at, at + n));
+        at += n;
+      },
+    });
+  }
+
+  it('stops reading once the known number of bytes came, so the read ends', async () => {
+    const text = 'line one\nline two\nline three\n';
+    const input = {
+      name: 'x.log',
+      size: text.length,
+      streamBytes: text.length,
+      stream: () => neverDone(text),
+    };
+    const opened = await openBytes(input, () => undefined);
+    let got = '';
+    for await (const c of opened.chunks) got += new TextDecoder().decode(c);
+    expect(got).toBe(text);
+  });
+
+  it('analyze() of such an input finishes with every record', async () => {
+    const text =
+      Array.from(
+        { length: 50 },
+        (_, i) => `2025-03-14T10:00:${String(i).padStart(2, '0')}Z INFO api hello ${i}`,
+      ).join('\n') + '\n';
+    const input = {
+      name: 'x.log',
+      size: text.length,
+      streamBytes: text.length,
+      stream: () => neverDone(text),
+    };
+    const snap = await analyze([input], DEFAULT_CONFIG);
+    expect(snap.totals.records).toBe(50);
+    expect(snap.totals.bytes).toBe(text.length);
   });
 });

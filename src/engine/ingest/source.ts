@@ -11,7 +11,18 @@ export interface ByteInput {
   readonly size: number;
   /** ms since epoch; used to infer the year of timestamps that omit it */
   readonly lastModified?: number;
+  /**
+   * How many bytes stream() gives, when known exactly (a File or Blob: its size; a slice of one: the slice's).
+   * `size` can mean something else (a slice's range); unknown here means read until the stream says done.
+   */
+  readonly streamBytes?: number;
   stream(): ReadableStream<Uint8Array>;
+}
+
+/** The bytes `input.stream()` gives, NaN when not known exactly. */
+export function streamBytes(input: ByteInput): number {
+  if (input.streamBytes !== undefined) return input.streamBytes;
+  return typeof Blob !== 'undefined' && input instanceof Blob ? input.size : NaN;
 }
 
 /** Wraps a ReadableStream (a fetch body, a Node stream converted with Readable.toWeb) as an input. */
@@ -107,7 +118,7 @@ export async function openBytes(input: ByteInput, onRaw: (n: number) => void): P
           onRaw(first.length);
           yield first;
         }
-        if (!done) yield* rest(stream, reader, onRaw, input.size - first.length);
+        if (!done) yield* rest(stream, reader, onRaw, streamBytes(input) - first.length);
       })(),
     };
   }
