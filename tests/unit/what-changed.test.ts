@@ -99,7 +99,7 @@ describe('whatChangedIn', () => {
     ]);
     for (const i of got.items.slice(0, 3)) expect(i.score).toBeCloseTo(g, 12);
     for (const i of got.items.slice(3)) expect(i.score).toBe(0);
-    expect(got.items[0]!.label).toBe('Timeout calling db after <*>ms');
+    expect(got.items[0]!.label).toBe('Timeout calling db after <*>');
     expect(got.ranked).toBe(6);
   });
 
