@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { analyze } from '../../src/engine/analyze.ts';
 import type { Analysis } from '../../src/engine/analysis.ts';
 import type { LogRecord, Snapshot } from '../../src/engine/types.ts';
@@ -11,6 +13,7 @@ import {
   rateRatio,
   whatChangedIn,
   FIELD_VALUES,
+  type WhatChanged,
 } from '../../src/engine/what-changed.ts';
 import { config, fileOf, sampleText } from './helpers.ts';
 
@@ -212,4 +215,52 @@ describe('whatChangedIn', () => {
     expect(indexSpan([50, 60], [0, 3], 0, 40)).toBeNull();
     expect(indexSpan([null, 10, null, 30], [0, 2, 4, 6], 15, 25)).toEqual({ from: 1, to: 6 });
   });
+});
+
+describe('the command line: --what-changed', () => {
+  const ROOT = resolve(import.meta.dirname, '../..');
+  const cli = (args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+    new Promise((done, fail) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+      child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+      child.on('error', fail);
+      child.on('close', (code) => done({ code, stdout, stderr }));
+    });
+
+  it('prints the ranking as JSON', async () => {
+    const r = await cli([
+      'tests/fixtures/e2e/checkout.log',
+      '--what-changed',
+      '2025-03-14T10:00:05Z..2025-03-14T10:00:10Z',
+    ]);
+    expect(r.code).toBe(0);
+    const got = JSON.parse(r.stdout) as WhatChanged;
+    expect(got.records).toEqual({ window: 3, baseline: 5 });
+    expect(got.baseline).toEqual({
+      start: Date.parse('2025-03-14T10:00:00Z'),
+      end: Date.parse('2025-03-14T10:00:05Z'),
+    });
+    expect(got.items.slice(0, 2).map((i) => [i.kind, i.label, i.window, i.baseline, i.direction])).toEqual([
+      ['template', 'GET <*> <*> <*>', 0, 2, 'down'],
+      ['service', 'payment-service', 0, 2, 'down'],
+    ]);
+    expect(got.items[0]!.score).toBeCloseTo(4 * Math.log(2), 12);
+    const error = got.items.find((i) => i.kind === 'level' && i.name === 'ERROR')!;
+    expect([error.window, error.baseline, error.ratio, error.score, error.direction]).toEqual([
+      1,
+      1,
+      1,
+      0,
+      'same',
+    ]);
+  }, 30_000);
+
+  it('refuses a range that is not START..END', async () => {
+    const r = await cli(['tests/fixtures/e2e/checkout.log', '--what-changed', '2025-03-14T10:00:05Z']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('expected START..END');
+  }, 30_000);
 });
