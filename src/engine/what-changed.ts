@@ -192,14 +192,14 @@ export function fieldTerm(field: string, value: string): string {
  */
 export function rankChanges(
   c: ChangeCounter,
-  window: TimeWindow,
+  win: TimeWindow,
   baseline: TimeWindow,
   opts: { limit?: number; prior?: number; templateText?: (id: number) => string } = {},
 ): Omit<WhatChanged, 'templates' | 'scanned'> {
-  const lw = window.end - window.start;
+  const lw = win.end - win.start;
   const lb = baseline.end - baseline.start;
   const prior = opts.prior ?? DEFAULT_PRIOR;
-  const time = `time:${isoQuery(window.start)}..${isoQuery(window.end)}`;
+  const time = `time:${isoQuery(win.start)}..${isoQuery(win.end)}`;
   const items: ChangeItem[] = [];
   const push = (
     kind: ChangeKind,
@@ -244,7 +244,7 @@ export function rankChanges(
   );
   const limit = opts.limit ?? DEFAULT_LIMIT;
   return {
-    window,
+    window: win,
     baseline,
     records: { window: c.totals[0], baseline: c.totals[1] },
     prior,
@@ -271,12 +271,12 @@ export async function whatChangedIn(
   opts: WhatChangedOptions,
   miner: TemplateLookup | null = null,
 ): Promise<WhatChanged> {
-  const window = opts.window;
-  const baseline = opts.baseline ?? defaultBaseline(window);
-  checkWindow(window, 'window');
+  const win = opts.window;
+  const baseline = opts.baseline ?? defaultBaseline(win);
+  checkWindow(win, 'window');
   checkWindow(baseline, 'baseline');
-  const lo = Math.min(window.start, baseline.start);
-  const hi = Math.max(window.end, baseline.end);
+  const lo = Math.min(win.start, baseline.start);
+  const hi = Math.max(win.end, baseline.end);
   const counter = new ChangeCounter();
   let scanned = 0;
   const files = [...ctx.index.files].sort((a, b) => a.fileIndex - b.fileIndex);
@@ -293,7 +293,7 @@ export async function whatChangedIn(
       scanned++;
       const t = r.time;
       if (t === null || t < lo || t >= hi) return true;
-      const inWindow = t >= window.start && t < window.end;
+      const inWindow = t >= win.start && t < win.end;
       const inBaseline = t >= baseline.start && t < baseline.end;
       if (!inWindow && !inBaseline) return true;
       const id = miner === null ? null : miner.match(r.message);
@@ -302,7 +302,7 @@ export async function whatChangedIn(
       return true;
     });
   }
-  const ranked = rankChanges(counter, window, baseline, {
+  const ranked = rankChanges(counter, win, baseline, {
     ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
     ...(opts.prior !== undefined ? { prior: opts.prior } : {}),
     ...(miner ? { templateText: (id: number) => miner.template(id) } : {}),
