@@ -1,6 +1,7 @@
 /**
  * The engine from the command line, the same code path as the page:
  *   npm run analyze -- <file...> [--config cfg.json] [--out report.json] [--where QUERY [--lines]]
+ *     [--what-changed START..END] [--what-changed START..END]
  * Without --out it prints a readable summary. Exit codes (README "Command line"): 0 every file read, 1 some file
  * not read (the others analyzed), 2 bad usage, an invalid config or an unwritable output, 3 a bug.
  */
@@ -13,6 +14,9 @@ import type { FileSummary, LogRecord } from '../engine/types.ts';
 import { parseQuery } from '../engine/query/index.ts';
 import { orderRotated } from '../engine/ingest/rotation.ts';
 import { RecordRanges, writeRanges } from './lines-output.ts';
+import { whatChangedIn, type TimeWindow } from '../engine/what-changed.ts';
+import { parseQueryTime } from '../engine/query/time.ts';
+import { openAsBlob } from 'node:fs';
 import { DEFAULT_CONFIG, parseConfigText, type Config } from '../engine/config.ts';
 import { buildReport } from '../engine/report.ts';
 import { unreadSummary } from '../engine/analyze.ts';
@@ -22,7 +26,7 @@ import { print, safe, status, warn } from './terminal-text.ts';
 import { analyzeThreaded } from './threads.ts';
 import { writeOutputs } from './write-outputs.ts';
 
-const USAGE = safe`usage: npm run analyze -- <file...> [--config cfg.json] [--out report.json] [--records out.csv|out.jsonl] [--templates t.csv] [--threads N] [--where QUERY [--lines]]
+const USAGE = safe`usage: npm run analyze -- <file...> [--config cfg.json] [--out report.json] [--records out.csv|out.jsonl] [--templates t.csv] [--threads N] [--where QUERY [--lines]] [--what-changed START..END]
 
   <file...>        log files to analyze together (plain or .gz; rotated sets are read oldest first)
   --config FILE    a loglens.config/1 document (see docs/config.md)
@@ -36,6 +40,9 @@ const USAGE = safe`usage: npm run analyze -- <file...> [--config cfg.json] [--ou
                    the report says so in "view"; a query that does not parse: exit code 2, with where and why
   --lines          with --where: print the matching records' raw lines (all their lines, in file order) to
                    standard output instead of the summary (read on one thread)
+  --what-changed START..END
+                   print, as JSON, what changed in that time range against the same length before it
+                   (docs/what-changed.md) instead of the summary, e.g. 2025-03-14T00:48:00Z..2025-03-14T00:51:00Z
 
 exit codes: 0 every file read, 1 some file not read (the others analyzed), 2 bad usage, config or output
 path, 3 a bug in Loglens`;
@@ -66,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
         quiet: { type: 'boolean', default: false },
         where: { type: 'string' },
         lines: { type: 'boolean', default: false },
+        'what-changed': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -99,6 +107,24 @@ async function main(argv: string[]): Promise<number> {
   if (values.lines && values.out === '-') {
     warn(safe`analyze: --lines prints the lines to standard output: give --out a file name`);
     return USAGE_ERROR;
+  }
+  let window: TimeWindow | null = null;
+  if (values['what-changed'] !== undefined) {
+    const [a = '', b = '', ...more] = values['what-changed'].split('..');
+    const w = { start: parseQueryTime(a), end: parseQueryTime(b) };
+    if (more.length > 0 || !(w.end > w.start)) {
+      warn(
+        safe`analyze: --what-changed ${values['what-changed']}: expected START..END, two ISO times, END after START`,
+      );
+      return USAGE_ERROR;
+    }
+    if (values.lines || values.out === '-') {
+      warn(
+        safe`analyze: --what-changed prints its ranking to standard output: no --lines, and give --out a file name`,
+      );
+      return USAGE_ERROR;
+    }
+    window = w;
   }
   const ranges = values.lines ? new RecordRanges() : null;
   const threads =
@@ -160,7 +186,26 @@ async function main(argv: string[]): Promise<number> {
     // the lines instead of the summary; the report still goes to --out when asked for
     await writeRanges(orderRotated(inputs), ranges, writeStdout);
   }
-  const outputs = ranges !== null && !values.out ? { ...values, out: undefined, summary: false } : values;
+  if (window !== null) {
+    // the ranking instead of the summary (docs/what-changed.md); the report still goes to --out when asked for
+    if (!snapshot.recordIndex) {
+      warn(safe`analyze: --what-changed: the analysis kept no record index`);
+      return USAGE_ERROR;
+    }
+    const ctx = { index: snapshot.recordIndex, formats: snapshot.files.map((f) => f.format), config };
+    // the files as Blobs (read by byte range), in the analysis' order
+    const blobs = await Promise.all(
+      orderRotated(inputs).map(
+        async (f) => new File([await openAsBlob(f.path)], f.name, { lastModified: f.lastModified }),
+      ),
+    );
+    const changed = await whatChangedIn(blobs, ctx, { window }, analysis?.templates ?? null);
+    await writeStdout(new TextEncoder().encode(JSON.stringify(changed, null, 2) + '\n'));
+  }
+  const outputs =
+    (ranges !== null || window !== null) && !values.out
+      ? { ...values, out: undefined, summary: false }
+      : values;
   if (!(await writeOutputs(outputs, report, analysis, inputs, config))) return USAGE_ERROR;
   return notRead.length > 0 || snapshot.files.some((f) => f.error !== null) ? NOT_READ : OK;
 }

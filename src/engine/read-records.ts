@@ -118,7 +118,7 @@ export async function readRecords(
   return { rows, next: n < total ? n : null, scanned };
 }
 
-function formatOf(ctx: ReadContext, fileIndex: number): LineFormat | null {
+export function formatOf(ctx: ReadContext, fileIndex: number): LineFormat | null {
   const id = ctx.formats[fileIndex] ?? 'unknown';
   if (id === 'unknown') return null;
   return [...ctx.config.customFormats.map(customFormat), ...FORMATS].find((x) => x.id === id) ?? null;
@@ -156,9 +156,9 @@ function toRow(r: LogRecord, n: number): RecordRow {
 
 /**
  * Parses the file forward from checkpoint `cp`; `visit` gets each record (its line numbers the file's) and its
- * record number in the file, and returns false to stop.
+ * record number in the file, and returns false to stop. (Also what-changed.ts's reader.)
  */
-async function scanFrom(
+export async function scanFrom(
   input: ByteInput & Partial<Blob>,
   format: LineFormat | null,
   config: Config,

@@ -5,6 +5,7 @@ import type { Progress, Snapshot } from '../engine/types.ts';
 import type { LineAt } from '../engine/lines-around.ts';
 import type { RecordIndexSnapshot } from '../engine/analyzers/record-index.ts';
 import type { RecordsPage } from '../engine/read-records.ts';
+import type { TimeWindow, WhatChanged } from '../engine/what-changed.ts';
 import { buildReport, type Report, type StoppedEarly } from '../engine/report.ts';
 import type { Config } from '../engine/config.ts';
 import { Watchdog, stallMessage } from './watchdog.ts';
@@ -501,6 +502,34 @@ export class AnalysisSession {
       this.api = Comlink.wrap<EngineApi>(this.worker);
     }
     return this.abortable(this.api.linesIn(this.files, ref.fileIndex, ref.offset, ref.length));
+  }
+
+  /**
+   * What changed in `window` against `baseline` (default: the same length before it), counted in the worker
+   * from the files through the whole file's record index; the analysis' own worker names the templates.
+   */
+  async whatChanged(window: TimeWindow, baseline?: TimeWindow): Promise<WhatChanged> {
+    if (this.status === 'stored')
+      throw new Error('This is a saved report: the log itself was not kept. Drop the file again to compare.');
+    if (this.status === 'running')
+      throw new Error('What changed can be counted once the analysis has finished.');
+    const whole = this.query === '' ? this.snapshot : (this.whole?.snapshot ?? null);
+    const index = whole?.recordIndex;
+    if (!whole || !index || this.files.length === 0 || this.config === null)
+      throw new Error('Nothing analyzed: open the file again.');
+    if (this.api === null) {
+      this.worker = this.spare ?? makeWorker();
+      this.spare = null;
+      this.api = Comlink.wrap<EngineApi>(this.worker);
+    }
+    const source = {
+      index,
+      formats: whole.files.map((f) => f.format),
+      config: JSON.parse(JSON.stringify(this.config)) as unknown,
+    };
+    return this.abortable(
+      this.api.whatChanged(this.files, baseline ? { window, baseline } : { window }, source),
+    );
   }
 
   /** A terminated worker never answers: pending calls are rejected when it goes (a new file, a reopened report). */

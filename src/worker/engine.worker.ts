@@ -13,6 +13,7 @@ import type { Analysis } from '../engine/analysis.ts';
 import { linesAround, type LineAt } from '../engine/lines-around.ts';
 import { readRecords, type RecordsPage } from '../engine/read-records.ts';
 import { compileQuery, parseQuery } from '../engine/query/index.ts';
+import { whatChangedIn, type WhatChanged, type WhatChangedOptions } from '../engine/what-changed.ts';
 import type { RecordIndexSnapshot } from '../engine/analyzers/record-index.ts';
 import { orderRotated } from '../engine/ingest/rotation.ts';
 import type { Progress, Snapshot } from '../engine/types.ts';
@@ -420,6 +421,27 @@ const api = {
       count: opts.count,
       match: (r) => matcher.matches(r, miner === null ? null : miner.match(r.message) || null),
     });
+  },
+
+  /**
+   * What changed in a window against its baseline (src/engine/what-changed.ts), read from the files through the
+   * record index in `source` (or the one readRecords was sent last). Templates are ranked when this worker made
+   * the analysis of the same files (its miner names them); else they are left out (`templates: false`).
+   */
+  async whatChanged(
+    files: File[],
+    opts: WhatChangedOptions,
+    source?: { index: RecordIndexSnapshot; formats: string[]; config: unknown },
+  ): Promise<WhatChanged> {
+    let ctx = reading;
+    if (source) {
+      const parsed = parseConfig(source.config);
+      if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
+      ctx = { index: source.index, formats: source.formats, config: parsed.config };
+    }
+    if (ctx === null) throw new Error('Nothing analyzed: open the file again.');
+    const miner = last !== null && sameFiles(last.files, files) ? last.analysis.templates : null;
+    return whatChangedIn(orderRotated(files), ctx, opts, miner);
   },
 
   exportTemplates(): Blob {

@@ -42,11 +42,12 @@ describe('openBytes: a byte stream that never says done after its last byte', ()
     let at = 0;
     return new ReadableStream({
       type: 'bytes',
-      pull(c) {
+      pull(c): Promise<void> | undefined {
         if (at >= bytes.length) return new Promise<void>(() => undefined); // silent for ever
         const n = Math.min(7, bytes.length - at); // small chunks: many BYOB reads
         c.enqueue(bytes.slice(at, at + n));
         at += n;
+        return undefined;
       },
     });
   }
