@@ -1,5 +1,11 @@
 import type { Config } from './config.ts';
-import { LEVELS_AND_NONE, type FacetsSnapshot, type FieldFacet, type LevelOrNone, type Snapshot } from './types.ts';
+import {
+  LEVELS_AND_NONE,
+  type FacetsSnapshot,
+  type FieldFacet,
+  type LevelOrNone,
+  type Snapshot,
+} from './types.ts';
 import { capsOf, type ReportCaps } from './report-caps.ts';
 
 /**

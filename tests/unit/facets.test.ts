@@ -79,7 +79,12 @@ describe('facets: top values, distinct counts, numeric fields', () => {
 
   it('a field is numeric when ≥ 90 % of its values (not empty, not "-") parse as numbers', () => {
     const nine = Array.from({ length: 9 }, (_, i) => withFields({ bytes: String(i * 10) }));
-    const f = run([...nine, withFields({ bytes: 'n/a' }), withFields({ bytes: '-' }), withFields({ bytes: '' })]);
+    const f = run([
+      ...nine,
+      withFields({ bytes: 'n/a' }),
+      withFields({ bytes: '-' }),
+      withFields({ bytes: '' }),
+    ]);
     expect(field(f, 'bytes').numeric).toMatchObject({ count: 9, min: 0, max: 80, sum: 360 });
     const g = run([...nine.slice(0, 8), withFields({ bytes: 'n/a' }), withFields({ bytes: 'x' })]);
     expect(field(g, 'bytes').numeric).toBeNull();
@@ -172,13 +177,17 @@ describe('facets in an analysis', () => {
     ]);
     expect(by.get('bytes')!.numeric).toMatchObject({ count: 3, sum: 300, min: 0, max: 200 });
     expect(f.access).toMatchObject({ requests: 4, classes: [0, 2, 0, 1, 1], bytesSent: 300 });
-    expect(f.access!.overTime.counts.slice(0, 5).map((c) => c.reduce((a, b) => a + b, 0))).toEqual([0, 2, 0, 1, 1]);
+    expect(f.access!.overTime.counts.slice(0, 5).map((c) => c.reduce((a, b) => a + b, 0))).toEqual([
+      0, 2, 0, 1, 1,
+    ]);
     const templateSum = by.get('template')!.top.reduce((a, v) => a + v.count, 0);
     expect(templateSum).toBe(4);
   });
 
   it('a view counts its own records: status:200 leaves the 200s', async () => {
-    const s = await analyze([fileOf(access, 'access.log')], config({ timeZone: 'UTC' }), { where: 'status:200' });
+    const s = await analyze([fileOf(access, 'access.log')], config({ timeZone: 'UTC' }), {
+      where: 'status:200',
+    });
     const by = new Map(s.facets!.fields.map((x) => [x.field, x]));
     expect(by.get('status')!.top).toEqual([{ value: '200', count: 2 }]);
     expect(by.get('file')!.top).toEqual([{ value: 'access.log', count: 2 }]);
@@ -186,7 +195,19 @@ describe('facets in an analysis', () => {
   });
 
   it('a value’s query term matches exactly the records with that value, and prints back the same', () => {
-    const values = ['503', 'GET', '/api/v1/x?y=1', 'a b', 'say "hi"', 'x*y', 'a..b', '-', 'NOT', '(x)', 'back\\slash'];
+    const values = [
+      '503',
+      'GET',
+      '/api/v1/x?y=1',
+      'a b',
+      'say "hi"',
+      'x*y',
+      'a..b',
+      '-',
+      'NOT',
+      '(x)',
+      'back\\slash',
+    ];
     for (const v of values) {
       const t = queryTerm('f', v);
       const p = parseQuery(t);

@@ -40,9 +40,7 @@ function comparable(s: Snapshot): unknown {
     facets: {
       ...s.facets,
       fields: s.facets!.fields.map((f) =>
-        f.field === 'template'
-          ? { ...f, top: f.top.map((v) => [v.label, v.count]).sort() }
-          : f,
+        f.field === 'template' ? { ...f, top: f.top.map((v) => [v.label, v.count]).sort() } : f,
       ),
     },
   };

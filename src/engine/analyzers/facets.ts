@@ -288,10 +288,13 @@ export function recordFacets(
     if (records > 0)
       out.push({ field, records, distinct, distinctExact: exact, top, maxError: 0, numeric: null });
   };
-  const lv = topValues(
-    levels.map((c, i): [string, number] => [levelNames[i]!, c]).filter(([, c]) => c > 0),
+  const lv = topValues(levels.map((c, i): [string, number] => [levelNames[i]!, c]).filter(([, c]) => c > 0));
+  facet(
+    'level',
+    lv,
+    levels.reduce((a, b) => a + b, 0),
+    levels.filter((c) => c > 0).length,
   );
-  facet('level', lv, levels.reduce((a, b) => a + b, 0), levels.filter((c) => c > 0).length);
   // records without a service are not a value of it (the query `service:…` cannot name them)
   const named = services.filter((s) => s.name !== noService && s.records > 0);
   const withService = named.reduce((a, s) => a + s.records, 0);
@@ -306,7 +309,12 @@ export function recordFacets(
   facets.fileRecords.forEach((c, i) => {
     if (c > 0) files.push([facets.fileNames[i]!, c]);
   });
-  facet('file', topValues(files), files.reduce((a, [, c]) => a + c, 0), files.length);
+  facet(
+    'file',
+    topValues(files),
+    files.reduce((a, [, c]) => a + c, 0),
+    files.length,
+  );
   const mined = templates.filter((t) => t.id > 0 && t.count > 0);
   const byCount = [...mined].sort((a, b) => b.count - a.count || a.id - b.id).slice(0, FACET_TOP);
   facet(
