@@ -34,6 +34,11 @@ async function open(page: Page): Promise<void> {
 const field = (page: Page, name: string) =>
   page.getByTestId('fields-panel').locator(`details[data-field="${name}"]`);
 
+/** Opens a field's details (the first few are open, the rest one click away). */
+async function openField(page: Page, name: string): Promise<void> {
+  await field(page, name).evaluate((d) => ((d as HTMLDetailsElement).open = true));
+}
+
 async function expectView(page: Page, q: string, records: number): Promise<void> {
   await expect(page.getByTestId('view-banner')).toContainText(
     `View: ${q} — ${fmt(records)} of ${fmt(REQS.length)} records`,
@@ -84,6 +89,8 @@ test('a click on a value filters every panel to it; alt-click and the exclude bu
   page,
 }) => {
   await open(page);
+  await openField(page, 'status');
+  await openField(page, 'method');
   const [status] = top('status').find(([v]) => v === '404') ?? top('status')[1]!;
   await field(page, 'status')
     .getByRole('button', { name: `Filter status ${status}` })
@@ -96,6 +103,7 @@ test('a click on a value filters every panel to it; alt-click and the exclude bu
   await expect(page.getByTestId('access-panel').getByTestId(`status-${status[0]}xx`).locator('b')).toHaveText(
     fmt(n),
   );
+  await openField(page, 'method');
   // alt-click: the value out, ANDed with the view's query
   const method = 'GET';
   await field(page, 'method')
@@ -108,10 +116,15 @@ test('a click on a value filters every panel to it; alt-click and the exclude bu
   );
   // from the whole file, the visible exclude button does the same
   await page.getByRole('button', { name: 'Clear', exact: true }).click();
+  await expect(page.getByTestId('view-banner')).toBeHidden();
   await waitDone(page);
-  await field(page, 'method')
-    .getByRole('button', { name: `Exclude method ${method}` })
-    .click();
+  // the panel is drawn again for the whole file: open the field once it is there
+  const exclude = field(page, 'method').getByRole('button', { name: `Exclude method ${method}` });
+  await expect(async () => {
+    await openField(page, 'method');
+    await expect(exclude).toBeVisible({ timeout: 1000 });
+  }).toPass();
+  await exclude.click();
   await expectView(
     page,
     `-method:${method}`,

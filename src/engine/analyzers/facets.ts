@@ -22,11 +22,8 @@ export const NUMERIC_SHARE = 0.9;
 export const SKETCH_ACCURACY = 0.01;
 /** Bars in a numeric field's distribution. */
 export const HISTOGRAM_BARS = 16;
-/** The longest value kept as text: longer ones are cut (the query of a cut value would not match it whole). */
-export const MAX_VALUE_CHARS = 200;
-
-/** The slots of the HTTP status classes in the status timeline's per-bucket counts (Timeline's level slots). */
-export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
+export { MAX_VALUE_CHARS, STATUS_CLASSES } from './facet-limits.ts';
+import { MAX_VALUE_CHARS } from './facet-limits.ts';
 
 export interface FacetValue {
   value: string;
