@@ -316,7 +316,7 @@ describe('regexFormat', () => {
       draft({ level: 'WARN', message: 'GET /y', fields: { status: '404', method: 'GET', path: '/y' } }),
     );
     expect(parse(web, '200 GET /z')).toEqual(
-      draft({ level: 'INFO', message: 'GET /z', fields: { status: '200' } }),
+      draft({ level: 'INFO', message: 'GET /z', fields: { status: '200', method: 'GET', path: '/z' } }),
     );
   });
 
