@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -66,6 +67,12 @@ export default defineConfig({
   ],
   define: { __BUILD_ID__: JSON.stringify(buildId) },
   worker: { format: 'es' },
+  // DDSketch's protobuf (de)serialization, never used, needs protobufjs, which is not installed: a stub
+  resolve: {
+    alias: {
+      'protobufjs/minimal': fileURLToPath(new URL('./src/stubs/protobufjs-minimal.js', import.meta.url)),
+    },
+  },
   build: { target: 'es2022', sourcemap: true },
   preview: { port: 4173, strictPort: true },
 });

@@ -23,6 +23,12 @@ import { thinSeries } from './analyzers/thin-series.ts';
 import { compileQuery, parseQuery, type RecordMatcher } from './query/index.ts';
 import { ViewTemplates } from './query/view-templates.ts';
 import { RecordIndex, type RecordIndexSnapshot } from './analyzers/record-index.ts';
+import { Facets, recordFacets, type FacetsSnapshot } from './analyzers/facets.ts';
+import { NO_SERVICE } from './analyzers/services.ts';
+import { LEVELS_AND_NONE } from './types.ts';
+
+/** Parsed fields listed in a progress snapshot's facets (the final one has them all, up to MAX_FACET_FIELDS). */
+export const PROGRESS_FACET_FIELDS = 16;
 
 /** Points per rolling series in a progress snapshot: about what the errors chart draws undecimated. */
 export const PROGRESS_SERIES = 2000;
@@ -37,6 +43,8 @@ export interface AnalysisState {
   timeline: TimelineSnapshot;
   detectors: DetectorsSnapshot;
   templates: TemplatesSnapshot;
+  /** per-field top values, distinct counts and numeric quantiles (src/engine/analyzers/facets.ts) */
+  facets: FacetsSnapshot;
   view?: ViewSummary;
   /** the log view's record index (src/engine/analyzers/record-index.ts): in the final snapshot only */
   recordIndex?: RecordIndexSnapshot;
@@ -74,6 +82,7 @@ export class Analysis implements Analyzer<AnalysisState> {
   // a JS private field: the compiled query (closures) stays out of the structured clone sent between workers
   readonly #matcher: RecordMatcher | null;
   readonly recordIndex = new RecordIndex();
+  readonly facets: Facets;
 
   /**
    * `detectors: false` leaves spikes, anomalies and sequences out, `mining: false` the templates; `where`: a
@@ -102,6 +111,7 @@ export class Analysis implements Analyzer<AnalysisState> {
         };
     this.services = new ServiceCounts(isError);
     this.timeline = new Timeline(config.timeline.maxBuckets);
+    this.facets = new Facets(config.timeline.maxBuckets);
     this.spikes = new SpikeDetector(config.spikes.windowSec, config.spikes.threshold, isError);
     this.anomalies = new AnomalyDetector(config.anomalies, isError);
     this.sequences = new SequenceMatcher(detectors ? config.sequences : []);
@@ -131,6 +141,7 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.services.push(r);
     this.range.push(r);
     this.timeline.push(r);
+    this.facets.push(r);
     if (this.detectors) {
       this.spikes.push(r);
       this.anomalies.push(r);
@@ -146,6 +157,7 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.range.push(r);
     this.timeline.push(r);
     this.recordIndex.push(r);
+    this.facets.push(r);
     if (this.mining) this.templates.push(r, shape);
     if (this.detectors) {
       this.spikes.push(r);
@@ -165,10 +177,15 @@ export class Analysis implements Analyzer<AnalysisState> {
     const anomalies = this.anomalies.snapshot();
     const sequences = this.sequences.snapshot();
     const { alerts, total } = buildAlerts(this.config, spikes.spikes, anomalies.anomalies, sequences);
+    const templates = this.view
+      ? this.view.templates.snapshot(this.templates, this.config.templates.maxTemplates, limit)
+      : this.templates.snapshot(limit);
+    const levels = this.levels.snapshot();
+    const services = this.services.snapshot(limit);
     return {
       totals,
-      levels: this.levels.snapshot(),
-      services: this.services.snapshot(limit),
+      levels,
+      services,
       serviceCount: this.services.size,
       servicesCap: this.services.cap(),
       timeRange: this.range.snapshot(),
@@ -185,12 +202,32 @@ export class Analysis implements Analyzer<AnalysisState> {
         alertsTotal: total,
         untimed: totals.untimed,
       },
-      templates: this.view
-        ? this.view.templates.snapshot(this.templates, this.config.templates.maxTemplates, limit)
-        : this.templates.snapshot(limit),
+      templates,
+      facets: this.facetsSnapshot(levels, services, templates, progress ? PROGRESS_FACET_FIELDS : Infinity),
       ...this.viewSummary(),
       ...(progress ? {} : { recordIndex: this.recordIndex.snapshot() }),
     };
+  }
+
+  private facetsSnapshot(
+    levels: number[],
+    services: ServiceCount[],
+    templates: TemplatesSnapshot,
+    limit: number,
+  ): FacetsSnapshot {
+    const parsed = this.facets.snapshot(limit);
+    const own = recordFacets(
+      levels,
+      LEVELS_AND_NONE,
+      services,
+      this.services.size,
+      this.services.cap().capped,
+      NO_SERVICE,
+      this.facets,
+      templates.templates,
+      templates.total,
+    );
+    return { ...parsed, fields: [...own, ...parsed.fields] };
   }
 
   /** The totals; a view's count its records, their lines and bytes (the line-level notes stay the read's). */
@@ -239,6 +276,7 @@ export class Analysis implements Analyzer<AnalysisState> {
       templates: this.view
         ? this.view.templates.counts(this.config.templates.maxTemplates)
         : this.templates.emptySnapshot(),
+      facets: { fields: [], untracked: 0, maxFields: 0, access: null },
       ...this.viewSummary(),
     };
   }
@@ -249,6 +287,7 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.services.merge(other.services);
     this.range.merge(other.range);
     this.timeline.merge(other.timeline);
+    this.facets.merge(other.facets);
     this.spikes.merge(other.spikes);
     this.anomalies.merge(other.anomalies);
     this.sequences.merge(other.sequences, lineOffset);

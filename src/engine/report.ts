@@ -1,5 +1,11 @@
 import type { Config } from './config.ts';
-import { LEVELS_AND_NONE, type LevelOrNone, type Snapshot } from './types.ts';
+import {
+  LEVELS_AND_NONE,
+  type FacetsSnapshot,
+  type FieldFacet,
+  type LevelOrNone,
+  type Snapshot,
+} from './types.ts';
 import { capsOf, type ReportCaps } from './report-caps.ts';
 
 /**
@@ -83,6 +89,8 @@ export interface Report {
     firstSeen: string | null;
     lastSeen: string | null;
   }[];
+  /** per-field top values, distinct counts and numeric quantiles (docs/report.md, "Facets") */
+  facets?: ReportFacets;
   config: Config;
   analysis: {
     durationMs: number;
@@ -94,6 +102,19 @@ export interface Report {
   caps: ReportCaps;
   /** only when the report is a view (a query was given) */
   view?: ReportView;
+}
+
+export interface ReportFacets {
+  fields: FieldFacet[];
+  untracked: number;
+  maxFields: number;
+  access: {
+    requests: number;
+    /** 1xx, 2xx, 3xx, 4xx, 5xx */
+    classes: number[];
+    overTime: { bucketMs: number; start: string | null; startMs: number | null; classes: number[][] };
+    bytesSent: number | null;
+  } | null;
 }
 
 /** Why and where an analysis ended early (Cancel, or the watchdog); bytes as stored (compressed for .gz). */
@@ -201,10 +222,34 @@ export function buildReport(
       firstSeen: t.firstSeen === null ? null : iso(t.firstSeen),
       lastSeen: t.lastSeen === null ? null : iso(t.lastSeen),
     })),
+    ...(s.facets ? { facets: reportFacets(s.facets) } : {}),
     config,
     analysis: { durationMs: Math.round(s.progress.elapsedMs), complete: stopped === null, stopped },
     caps: capsOf(s, config),
     ...(s.view ? { view: { ...s.view } } : {}),
+  };
+}
+
+function reportFacets(f: FacetsSnapshot): ReportFacets {
+  const a = f.access;
+  return {
+    fields: f.fields,
+    untracked: f.untracked,
+    maxFields: f.maxFields,
+    access:
+      a === null
+        ? null
+        : {
+            requests: a.requests,
+            classes: a.classes,
+            overTime: {
+              bucketMs: a.overTime.bucketMs,
+              start: a.overTime.start === null ? null : iso(a.overTime.start),
+              startMs: a.overTime.start,
+              classes: a.overTime.counts.slice(0, 5),
+            },
+            bytesSent: a.bytesSent,
+          },
   };
 }
 

@@ -23,6 +23,14 @@ import type { SequenceResult } from './analyzers/sequences.ts';
 export type { TemplateInfo, TemplatesSnapshot } from './analyzers/templates.ts';
 import type { TemplatesSnapshot } from './analyzers/templates.ts';
 import type { RecordIndexSnapshot } from './analyzers/record-index.ts';
+export type {
+  FacetsSnapshot,
+  FieldFacet,
+  FacetValue,
+  NumericFacet,
+  AccessSummary,
+} from './analyzers/facets.ts';
+import type { FacetsSnapshot } from './analyzers/facets.ts';
 
 export type AlertKind = 'spike' | 'anomaly' | 'sequence';
 
@@ -192,6 +200,8 @@ export interface Snapshot {
   detectors: DetectorsSnapshot;
   /** message templates, by count; progress snapshots carry the top ones only */
   templates: TemplatesSnapshot;
+  /** per-field top values, distinct counts, numeric quantiles; absent in snapshots saved before it (Recent) */
+  facets?: FacetsSnapshot;
   /** the log view's record index: byte offsets, lines and record numbers, never text (final snapshot only) */
   recordIndex?: RecordIndexSnapshot;
   /** set when the analysis stopped on an error that concerns all of it */

@@ -94,7 +94,12 @@ function withTemplateTotals(s: AnalysisState): unknown {
     count += t.count;
     errors += t.errors;
   }
-  return { ...rest, templates: { count, errors } };
+  // the template facet lists ids, which depend on the merge order like the templates: its total only
+  const facets = {
+    ...rest.facets,
+    fields: rest.facets.fields.map((f) => (f.field === 'template' ? { records: f.records } : f)),
+  };
+  return { ...rest, facets, templates: { count, errors } };
 }
 
 describe('the merge property on a generated sample', () => {

@@ -427,7 +427,7 @@ describe('service from the file name', () => {
       { name: 'access.log', records: 9, errors: 3 },
       { name: 'app.log', records: 3, errors: 1 },
     ]);
-    // the request line is the message, the status gives the level, the rest are fields
+    // the request line is the message (its method and path are fields too), the status gives the level, the rest are fields
     const own = records.filter((r) => r.file === 'access.log');
     expect(own.map((r) => [r.time, r.level, r.message, r.fields])).toEqual([
       [
@@ -442,13 +442,23 @@ describe('service from the file name', () => {
           bytes: '5778',
           referer: '-',
           agent: 'Mozilla/5.0',
+          method: 'GET',
+          path: '/x',
         },
       ],
       [
         Date.UTC(2024, 0, 15, 20, 55, 36),
         'WARN',
         'GET /apache_pb.gif HTTP/1.0',
-        { client: '127.0.0.1', ident: '-', user: 'frank', status: '404', bytes: '2326' },
+        {
+          client: '127.0.0.1',
+          ident: '-',
+          user: 'frank',
+          status: '404',
+          bytes: '2326',
+          method: 'GET',
+          path: '/apache_pb.gif',
+        },
       ],
       [
         Date.UTC(2024, 0, 15, 9, 30, 45),
@@ -462,6 +472,8 @@ describe('service from the file name', () => {
           bytes: '154',
           referer: 'https://shop.example.com/cart',
           agent: 'curl/8.4.0',
+          method: 'POST',
+          path: '/api/v1/orders',
         },
       ],
     ]);

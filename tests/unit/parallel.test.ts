@@ -36,6 +36,13 @@ function comparable(s: Snapshot): unknown {
     sequences: s.detectors.sequences.map((q) => ({ ...q, events: q.events })),
     templates: s.templates.templates.map((t) => [t.template, t.count, t.errors]).sort(),
     file: { records: s.files[0]!.records, lines: s.files[0]!.lines, format: s.files[0]!.format },
+    // facets: every field's top values, distinct counts, quantiles; templates by text (ids are the miner's)
+    facets: {
+      ...s.facets,
+      fields: s.facets!.fields.map((f) =>
+        f.field === 'template' ? { ...f, top: f.top.map((v) => [v.label, v.count]).sort() } : f,
+      ),
+    },
   };
 }
 
@@ -92,9 +99,16 @@ describe('parallel analysis: where Drain’s order shows', () => {
     const one = await whole(file);
     for (const f of [0.3, 0.5, 0.8]) {
       const merged = await split(file, [Math.floor(file.size * f)]);
-      const { templates: _a, ...rest1 } = comparable(one) as Record<string, unknown>;
-      const { templates: _b, ...rest2 } = comparable(merged) as Record<string, unknown>;
+      const { templates: _a, facets: f1, ...rest1 } = comparable(one) as Record<string, unknown>;
+      const { templates: _b, facets: f2, ...rest2 } = comparable(merged) as Record<string, unknown>;
       expect(rest2).toEqual(rest1);
+      // every facet but the templates' (Drain's grouping) equal: fields, status classes over time, bytes
+      const noTemplates = (f: unknown): unknown => {
+        const x = f as { fields: { field: string }[] };
+        return { ...x, fields: x.fields.filter((y) => y.field !== 'template') };
+      };
+      expect(noTemplates(f2)).toEqual(noTemplates(f1));
+      expect((f1 as { access: unknown }).access).not.toBeNull();
       const sum = (s: Snapshot): number => s.templates.templates.reduce((n, t) => n + t.count, 0);
       expect(sum(merged)).toBe(sum(one));
     }

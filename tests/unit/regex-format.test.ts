@@ -310,13 +310,13 @@ describe('regexFormat', () => {
       spec({ variants: [{ regex: String.raw`^(?<status>\d{3}) (?<message>.*)$`, time: 'iso' }] }),
     );
     expect(parse(web, '503 GET /x')).toEqual(
-      draft({ level: 'ERROR', message: 'GET /x', fields: { status: '503' } }),
+      draft({ level: 'ERROR', message: 'GET /x', fields: { status: '503', method: 'GET', path: '/x' } }),
     );
     expect(parse(web, '404 GET /y')).toEqual(
-      draft({ level: 'WARN', message: 'GET /y', fields: { status: '404' } }),
+      draft({ level: 'WARN', message: 'GET /y', fields: { status: '404', method: 'GET', path: '/y' } }),
     );
     expect(parse(web, '200 GET /z')).toEqual(
-      draft({ level: 'INFO', message: 'GET /z', fields: { status: '200' } }),
+      draft({ level: 'INFO', message: 'GET /z', fields: { status: '200', method: 'GET', path: '/z' } }),
     );
   });
 

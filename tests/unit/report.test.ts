@@ -104,6 +104,7 @@ describe('buildReport', () => {
       'alerts',
       'alertsTotal',
       'templates',
+      'facets',
       'config',
       'analysis',
       'caps',

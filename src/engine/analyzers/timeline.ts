@@ -69,6 +69,29 @@ export class Timeline implements Analyzer<TimelineSnapshot> {
     counts[levelIndex(r.level)]!++;
   }
 
+  /**
+   * Counts one record at time `t` in slot `slot` (< LEVEL_SLOTS) instead of its level's: the same buckets and
+   * merges for another split of records (the facets' HTTP status classes over time).
+   */
+  pushSlot(t: number, slot: number): void {
+    const idx = Math.floor(t / BUCKET_LADDER[this.rung]!);
+    if (idx !== this.lastIdx) {
+      const counts = this.bucket(idx);
+      if (idx < this.minIdx || idx > this.maxIdx) {
+        if (idx < this.minIdx) this.minIdx = idx;
+        if (idx > this.maxIdx) this.maxIdx = idx;
+        if (this.maxIdx - this.minIdx + 1 > this.maxBuckets) {
+          this.coarsen(this.rung + 1);
+          this.pushSlot(t, slot);
+          return;
+        }
+      }
+      this.lastIdx = idx;
+      this.lastCounts = counts;
+    }
+    this.lastCounts![slot]!++;
+  }
+
   private bucket(idx: number): Float64Array {
     let c = this.buckets.get(idx);
     if (c === undefined) {

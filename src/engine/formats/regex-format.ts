@@ -68,6 +68,21 @@ export function levelFromSeverity(pri: number): Level | null {
   return Number.isInteger(pri) && pri >= 0 && pri <= 191 ? SEVERITY[pri % 8]! : null;
 }
 
+/** `METHOD PATH[ PROTOCOL]` (a method in capitals): sets the fields `method` and `path`. */
+function requestFields(message: string, fields: Record<string, FieldValue>): void {
+  const sp = message.indexOf(' ');
+  if (sp < 1 || sp > 16) return;
+  for (let i = 0; i < sp; i++) {
+    const c = message.charCodeAt(i);
+    if (c < 65 || c > 90) return;
+  }
+  let end = message.indexOf(' ', sp + 1);
+  if (end < 0) end = message.length;
+  if (end === sp + 1) return;
+  fields.method = message.slice(0, sp);
+  fields.path = message.slice(sp + 1, end);
+}
+
 export function levelFromStatus(status: number): Level {
   return status >= 500 ? 'ERROR' : status >= 400 ? 'WARN' : 'INFO';
 }
@@ -167,6 +182,8 @@ export function fill(
     fields ??= newFields();
     fields[k] = val;
   }
+  // an access log's request line "GET /path HTTP/1.1": its method and path are fields too (facets, queries)
+  if (g.status !== undefined && fields !== null && fields.path === undefined) requestFields(message, fields);
   const service = g.service;
   out.time = time;
   if (badTime !== null) out.badTime = badTime;
