@@ -255,3 +255,21 @@ test.describe('in Europe/Berlin', () => {
     expect(at).toBeLessThanOrEqual(max!);
   });
 });
+
+test('a sequence match opens its records with its steps marked in the log view', async ({ page }) => {
+  await sample(page);
+  const seq = page.getByTestId('sequences-table');
+  const show = seq.getByRole('button', { name: /^Show records of the db-outage match at / }).first();
+  await seq.locator('tr', { hasText: 'db-outage' }).getByRole('button', { name: 'Examples' }).click();
+  const match = show.locator('xpath=ancestor::li[1]');
+  const stepLines = (await match.locator('ol.steps code').allInnerTexts()).map((t) =>
+    Number(t.split(':').pop()),
+  );
+  expect(stepLines.length).toBeGreaterThan(1);
+  await show.click();
+  await expect(page.getByTestId('view-banner')).toBeVisible();
+  await waitDone(page);
+  const first = page.getByRole('region', { name: 'Log view' }).locator('[data-step="1"]');
+  await expect(first).toHaveAttribute('data-line', String(stepLines[0]));
+  await expect(first).toContainText('step 1');
+});
