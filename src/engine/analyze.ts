@@ -354,7 +354,8 @@ export async function analyze(
       });
       const splitter = new LineSplitter(detecting, config.maxLineBytes, needles === null);
       const stopped = (): boolean =>
-        (builder as RecordBuilder | null)?.stopped === true || (fast as TextViewSink | null)?.stopped === true;
+        (builder as RecordBuilder | null)?.stopped === true ||
+        (fast as TextViewSink | null)?.stopped === true;
       if (from > 0) splitter.skip(from); // offsets stay the file's
       // the file's own start decides whether it is text; a later slice does not judge the file
       const gate = from === 0 ? new TextGate() : null;

@@ -102,7 +102,13 @@ describe('the fast read path of a text view equals the slow one', () => {
     const { text } = sampleText({ bytes: 300_000, seed: 11, incidents: 3, ...REALISTIC });
     const bytes = utf8(text);
     const whole = await wholeOf([fileOf(bytes)]);
-    for (const where of ['timeout', '"connection is closed"', 'declined OR sku', 'level:ERROR timeout', 'at']) {
+    for (const where of [
+      'timeout',
+      '"connection is closed"',
+      'declined OR sku',
+      'level:ERROR timeout',
+      'at',
+    ]) {
       const r = await both([fileOf(bytes)], where, whole);
       expect(r.used).toBe(true);
       expect(r.fast).toEqual(r.slow);
@@ -114,7 +120,9 @@ describe('the fast read path of a text view equals the slow one', () => {
   it('leaves queries without a required word, or with template:, to the slow path', async () => {
     const whole = await wholeOf([fileOf(utf8(ISO))]);
     for (const where of ['level:ERROR', 'timeout OR level:WARN', '-timeout', 'template:1 timeout', 'NOT x'])
-      expect(fastTextView((parseQuery(where) as { ok: true; query: never }).query, whole.snapshot)).toBeNull();
+      expect(
+        fastTextView((parseQuery(where) as { ok: true; query: never }).query, whole.snapshot),
+      ).toBeNull();
   });
 });
 
@@ -151,5 +159,34 @@ describe('property: fast equals slow on random small logs and words', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('slices (the page reads big files in slices)', () => {
+  it('a slice gives the records the slow path gives it: a record across a seam is the slice where it starts', async () => {
+    const { text } = sampleText({ bytes: 120_000, seed: 5, incidents: 2, ...REALISTIC });
+    const bytes = utf8(text + ISO.slice(ISO.indexOf('2025')));
+    const file = fileOf(bytes);
+    const whole = await wholeOf([file]);
+    const cfg = { ...CONFIG, format: whole.snapshot.files[0]!.format };
+    // seams at fixed places and on every byte of the stack trace near the end (mid-line, at a line start)
+    const near = bytes.length - 200;
+    const cuts = [1, 30_000, 59_999, 90_001, ...Array.from({ length: 40 }, (_, i) => near + i * 3)];
+    for (const where of ['timeout', 'at', 'trace', 'é']) {
+      const q = parseQuery(where);
+      expect(q.ok && fastTextView(q.query, whole.snapshot)).toEqual([where]);
+      for (const cut of cuts) {
+        for (const range of [
+          { start: 0, end: cut },
+          { start: cut, end: bytes.length },
+        ]) {
+          const slow: LogRecord[] = [];
+          const fast: LogRecord[] = [];
+          await analyze([file], cfg, { where, range, onRecord: (r) => slow.push(r) });
+          await analyze([file], cfg, { where, range, wholeFile: whole, onRecord: (r) => fast.push(r) });
+          expect(fast).toEqual(slow);
+        }
+      }
+    }
   });
 });

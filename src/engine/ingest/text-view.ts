@@ -26,7 +26,8 @@ export class Needles {
     this.ascii = [];
     for (const w of words) {
       const low = w.toLowerCase();
-      if (/^[\x00-\x7f]*$/.test(low)) this.ascii.push(Uint8Array.from(low, (c) => c.charCodeAt(0)));
+      if (![...low].some((c) => c.charCodeAt(0) > 127))
+        this.ascii.push(Uint8Array.from(low, (c) => c.charCodeAt(0)));
     }
   }
 
@@ -52,48 +53,64 @@ export function fastWords(words: readonly string[] | null): string[] | null {
   return [...words];
 }
 
-const COMMON = ' etaoinsrhldcumfpgwybvkxjqz';
-function frequency(c: number): number {
-  if (c >= 48 && c <= 57) return 40;
-  const k = COMMON.indexOf(String.fromCharCode(c));
-  if (k >= 0) return 100 - k * 3;
-  return c === 46 || c === 58 || c === 45 || c === 61 || c === 47 ? 50 : 5;
-}
+/** ASCII lowercase of every byte (others unchanged). */
+const FOLD = Uint8Array.from({ length: 256 }, (_, c) => (c >= 65 && c <= 90 ? c | 32 : c));
 
-function findWord(buf: Uint8Array, from: number, to: number, w: Uint8Array, starts: number[], ends: number[]): void {
+/**
+ * Every place of `w` (lowercase ASCII) in buf[from, to), ASCII case-insensitively: Horspool's search on folded
+ * bytes (a shift table of the word's bytes; a window is skipped whole when its last byte is not in the word).
+ */
+function findWord(
+  buf: Uint8Array,
+  from: number,
+  to: number,
+  w: Uint8Array,
+  starts: number[],
+  ends: number[],
+): void {
   const n = w.length;
   if (n === 0) return;
-  let anchor = 0;
-  for (let i = 1; i < n; i++) if (frequency(w[i]!) < frequency(w[anchor]!)) anchor = i;
-  const a = w[anchor]!;
-  const variants = a >= 97 && a <= 122 ? [a, a - 32] : [a];
-  for (const v of variants) {
-    let p = buf.indexOf(v, from + anchor);
-    while (p >= 0 && p < to) {
-      const s = p - anchor;
-      if (s + n <= to) {
-        let i = 0;
-        while (i < n) {
-          let c = buf[s + i]!;
-          if (c >= 65 && c <= 90) c |= 32;
-          if (c !== w[i]) break;
-          i++;
-        }
-        if (i === n) {
-          starts.push(s);
-          ends.push(s + n);
-        }
-      }
-      p = buf.indexOf(v, p + 1);
+  const { skip, shift } = tables(w);
+  let i = from + n - 1;
+  while (i < to) {
+    // the skip loop: a window whose last byte is not the word's last (either case) moves on by the raw table
+    let d = skip[buf[i]!]!;
+    while (d !== 0) {
+      i += d;
+      if (i >= to) return;
+      d = skip[buf[i]!]!;
     }
+    let k = n - 2;
+    let j = i - 1;
+    while (k >= 0 && FOLD[buf[j]!] === w[k]) {
+      k--;
+      j--;
+    }
+    if (k < 0) {
+      starts.push(i - n + 1);
+      ends.push(i + 1);
+    }
+    i += shift;
   }
-  if (variants.length > 1) {
-    const order = starts.map((_, i) => i).sort((x, y) => starts[x]! - starts[y]!);
-    const s = order.map((i) => starts[i]!);
-    const e = order.map((i) => ends[i]!);
-    starts.splice(0, starts.length, ...s);
-    ends.splice(0, ends.length, ...e);
-  }
+}
+
+const shifts = new WeakMap<Uint8Array, { skip: Int32Array; shift: number }>();
+/** Horspool's table by raw byte (both cases of a letter), 0 for the word's last byte; and that byte's shift. */
+function tables(w: Uint8Array): { skip: Int32Array; shift: number } {
+  let t = shifts.get(w);
+  if (t !== undefined) return t;
+  const n = w.length;
+  const skip = new Int32Array(256).fill(n);
+  const set = (c: number, v: number): void => {
+    skip[c] = v;
+    if (c >= 97 && c <= 122) skip[c - 32] = v;
+  };
+  for (let k = 0; k < n - 1; k++) set(w[k]!, n - 1 - k);
+  const shift = skip[w[n - 1]!]!;
+  set(w[n - 1]!, 0);
+  t = { skip, shift };
+  shifts.set(w, t);
+  return t;
 }
 
 const TRUNCATED = 1;
