@@ -75,7 +75,7 @@ export class Analysis implements Analyzer<AnalysisState> {
   readonly spikes: SpikeDetector;
   readonly anomalies: AnomalyDetector;
   readonly sequences: SequenceMatcher;
-  readonly templates: TemplateMiner;
+  templates: TemplateMiner;
   /** set when the analysis is a view (`where`); plain data, so a view merges like the rest */
   readonly view: ViewState | null;
   private readonly isError: boolean[];
@@ -148,6 +148,36 @@ export class Analysis implements Analyzer<AnalysisState> {
       this.sequences.push(r);
     }
     return true;
+  }
+
+  /**
+   * The fast read path of a view (src/engine/ingest/text-view.ts): the records that may match, each with its
+   * template id in the whole file's miner (given with useMiner); records read are counted by the caller.
+   */
+  pushMatched(r: LogRecord): boolean {
+    const view = this.view!;
+    const id = this.mining ? this.templates.match(r.message) : null;
+    if (!this.#matcher!.matches(r, id)) return false;
+    if (id !== null) view.templates.push(r, id, this.isError);
+    view.lines += r.lineEnd - r.line + 1;
+    view.continuationLines += r.lineEnd - r.line;
+    view.bytes += r.length;
+    this.totals.push(r);
+    this.levels.push(r);
+    this.services.push(r);
+    this.range.push(r);
+    this.timeline.push(r);
+    if (this.detectors) {
+      this.spikes.push(r);
+      this.anomalies.push(r);
+      this.sequences.push(r);
+    }
+    return true;
+  }
+
+  /** The whole file's miner, for a view read on the fast path: ids and texts are its own. */
+  useMiner(miner: TemplateMiner): void {
+    this.templates = miner;
   }
 
   private pushAll(r: LogRecord, shape: number): void {

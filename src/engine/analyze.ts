@@ -16,6 +16,9 @@ import type { LineInfo, LineSink } from './ingest/lines.ts';
 import { parseQuery, requiredWords } from './query/index.ts';
 import { NeedleScan, textSearchWords } from './query/needle.ts';
 import { ZoneResolver } from './time/zone.ts';
+import { FAST_FORMATS, fastWords, Needles, TextViewSink } from './ingest/text-view.ts';
+import type { TemplateMiner } from './analyzers/templates.ts';
+import { queryAst, type Query } from './query/index.ts';
 
 export type { ByteInput } from './ingest/source.ts';
 
@@ -69,6 +72,54 @@ export interface AnalyzeOptions {
   where?: string;
   /** true: the text-search fast path (a byte prefilter; off by default: it measured no faster; results are the same) */
   textSearch?: boolean;
+  /**
+   * The whole input's finished analysis (the same inputs, config and slicing), for the fast read path of a view
+   * whose query requires a word (src/engine/ingest/text-view.ts): its miner gives the template ids, its final
+   * snapshot the read-level counts (records, lines and bytes read, file summaries, line notes). Used when the
+   * query allows it (fastTextView); otherwise ignored.
+   */
+  wholeFile?: WholeFile;
+}
+
+export interface WholeFile {
+  miner: TemplateMiner;
+  snapshot: Snapshot;
+}
+
+/**
+ * The words a view's fast read path searches for, or null when the view must take the slow one: the query
+ * requires a word (requiredWords) with no line break, has no `template:` term (ids of the fast path are the
+ * whole file's final ones), and every file is of a format whose record text is its lines' bytes.
+ */
+export function fastTextView(query: Query, whole: Snapshot | null): string[] | null {
+  const words = fastWords(requiredWords(query));
+  if (words === null || whole === null) return null;
+  if (whole.files.length === 0 || whole.files.some((f) => !FAST_FORMATS.has(f.format) || f.error !== null))
+    return null;
+  let templateTerm = false;
+  const visit = (n: ReturnType<typeof queryAst>): void => {
+    if (n === null) return;
+    if (n.type === 'field' && n.name.toLowerCase() === 'template') templateTerm = true;
+    if (n.type === 'and' || n.type === 'or') n.children.forEach(visit);
+    if (n.type === 'not') visit(n.child);
+  };
+  visit(queryAst(query));
+  return templateTerm ? null : words;
+}
+
+/** A fast view's read-level counts, from the whole file's analysis (equal to what the slow path counts). */
+export function applyWholeReads(s: Snapshot, whole: Snapshot): void {
+  const w = whole.totals;
+  s.files = whole.files.map((f) => ({ ...f, warnings: f.warnings.slice() }));
+  s.totals = {
+    ...s.totals,
+    emptyLines: w.emptyLines,
+    invalidUtf8: w.invalidUtf8,
+    truncatedLines: w.truncatedLines,
+    invalidTimes: w.invalidTimes,
+    nulBytesSkipped: w.nulBytesSkipped,
+  };
+  if (s.view) s.view = { ...s.view, recordsRead: w.records, linesRead: w.lines, bytesRead: w.bytes };
 }
 
 /**
@@ -171,6 +222,17 @@ export async function analyze(
       ? null
       : textSearchWords(requiredWords(parsedWhere.query));
   let search: TextSearch | null = null;
+  const whole = opts.wholeFile ?? null;
+  const fastWordsList =
+    whole !== null && parsedWhere !== null && parsedWhere.ok && !parsedWhere.query.empty
+      ? fastTextView(parsedWhere.query, whole.snapshot)
+      : null;
+  const needles = fastWordsList === null ? null : new Needles(fastWordsList);
+  if (needles !== null) analysis.useMiner(whole!.miner);
+  let fast: TextViewSink | null = null;
+  const emitFast = (r: LogRecord): void => {
+    if (analysis.pushMatched(r) && onRecord) onRecord(r);
+  };
   const emit = (r: LogRecord, shape: number): void => {
     files[fileIndex]!.records++;
     if (analysis.push(r, shape, search === null || search.maybe(r.offset, r.length)) && onRecord) onRecord(r);
@@ -247,10 +309,26 @@ export async function analyze(
       );
       let builder: RecordBuilder | null = null;
       search = null;
+      fast = null;
       const detecting = new DetectingSink((held) => {
         const forced = config.format === 'auto' ? null : formats.find((f) => f.id === config.format);
         const detection = detectFormat(held, forced ? [forced] : formats, ctx);
         if (forced) detection.format = forced; // the user's word, even where it parses nothing
+        if (needles !== null) {
+          const format = detection.format;
+          if (format === null || !FAST_FORMATS.has(format.id))
+            throw new Error('the fast text view met a file of another format than the whole analysis');
+          fast = new TextViewSink(
+            format,
+            ctx,
+            input.name,
+            firstFile + fileIndex,
+            needles,
+            emitFast,
+            range ? { start: range.start, stopAt: range.end } : null,
+          );
+          return { detection, sink: fast };
+        }
         const made = new RecordBuilder(
           detection.format,
           ctx,
@@ -274,7 +352,10 @@ export async function analyze(
           words !== null && detection.format?.id !== 'k8s-cri' ? new TextSearch(made, ctx, words) : null;
         return { detection, sink: search ?? made };
       });
-      const splitter = new LineSplitter(detecting, config.maxLineBytes);
+      const splitter = new LineSplitter(detecting, config.maxLineBytes, needles === null);
+      const stopped = (): boolean =>
+        (builder as RecordBuilder | null)?.stopped === true ||
+        (fast as TextViewSink | null)?.stopped === true;
       if (from > 0) splitter.skip(from); // offsets stay the file's
       // the file's own start decides whether it is text; a later slice does not judge the file
       const gate = from === 0 ? new TextGate() : null;
@@ -320,14 +401,17 @@ export async function analyze(
           for (const piece of gate === null ? [chunk] : gate.push(chunk)) {
             for (let at = 0; at < piece.length; at += PUSH_BYTES) {
               const last = at + PUSH_BYTES >= piece.length;
-              splitter.push(at === 0 && last ? piece : piece.subarray(at, at + PUSH_BYTES));
-              if ((builder as RecordBuilder | null)?.stopped) break;
+              const bytes = at === 0 && last ? piece : piece.subarray(at, at + PUSH_BYTES);
+              (fast as TextViewSink | null)?.piece(bytes);
+              splitter.push(bytes);
+              (fast as TextViewSink | null)?.pieceDone();
+              if (stopped()) break;
               if (!last) progress();
             }
-            if ((builder as RecordBuilder | null)?.stopped) break;
+            if (stopped()) break;
           }
           progress();
-          if ((builder as RecordBuilder | null)?.stopped) break; // the rest is the next slice's
+          if (stopped()) break; // the rest is the next slice's
         }
         if (gate !== null) for (const c of gate.end()) splitter.push(c);
       } catch (caught) {
@@ -352,6 +436,7 @@ export async function analyze(
       splitter.end();
       detecting.finish();
       (builder as RecordBuilder | null)?.finish();
+      (fast as TextViewSink | null)?.finish();
       const done = builder as RecordBuilder | null;
       // a slice counts the bytes of its own lines; a whole file, every byte read (a BOM included)
       const bytes = range ? (done?.countedBytes ?? 0) + bom : splitter.bytes;
@@ -377,6 +462,7 @@ export async function analyze(
   fileIndex = Math.max(0, inputs.length - 1);
   opts.keep?.(analysis);
   const final = snapshot(true);
+  if (needles !== null) applyWholeReads(final, whole!.snapshot);
   final.progress.bytesRead = final.progress.totalBytes = Math.max(totalBytes, rawRead);
   return final;
 }

@@ -69,6 +69,8 @@ export class LineSplitter {
   constructor(
     private readonly sink: LineSink,
     private readonly maxLineBytes: number,
+    /** false: no chunk is decoded to text (the sink decodes the few lines it needs) */
+    private readonly decode = true,
   ) {
     this.carry = new Uint8Array(Math.min(maxLineBytes, 64 * 1024));
   }
@@ -91,7 +93,7 @@ export class LineSplitter {
     let high = nextHighByte(chunk, 0);
     const ascii = high === len;
     // Decoding a whole ASCII chunk once and slicing it beats one TextDecoder call per line.
-    const text = ascii ? asciiDecoder.decode(chunk) : null;
+    const text = ascii && this.decode ? asciiDecoder.decode(chunk) : null;
     const base = this.pos;
     let p = 0;
     let runEnd = -1;
@@ -141,7 +143,8 @@ export class LineSplitter {
       if (end > p && chunk[end - 1] === 13) end--;
       if (!ascii) {
         if (nl < high) {
-          if (p >= runEnd) {
+          if (!this.decode) info.text = null;
+          else if (p >= runEnd) {
             // the next ASCII run: from this line to the high byte (or the chunk's end)
             info.text = asciiDecoder.decode(chunk.subarray(p, high));
             info.textBase = p;

@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { analyze, fastTextView, type WholeFile } from '../../src/engine/analyze.ts';
+import type { Analysis } from '../../src/engine/analysis.ts';
+import type { ByteInput } from '../../src/engine/ingest/source.ts';
+import type { LogRecord, Snapshot } from '../../src/engine/types.ts';
+import { parseQuery } from '../../src/engine/query/index.ts';
+import { REALISTIC } from '../../src/engine/sample.ts';
+import { chunkedStream, config, fileOf, sampleText, utf8 } from './helpers.ts';
+
+const CONFIG = config({ timeZone: 'UTC' });
+
+async function wholeOf(inputs: ByteInput[]): Promise<WholeFile> {
+  let kept: Analysis | null = null;
+  const snapshot = await analyze(inputs, CONFIG, { keep: (a) => (kept = a) });
+  return { miner: kept!.templates, snapshot };
+}
+
+function chunked(bytes: Uint8Array, name: string, seed: number): ByteInput {
+  let s = seed;
+  const sizes = Array.from({ length: 4000 }, () => ((s = (s * 48271) % 2147483647) % 97) + 1);
+  return { name, size: bytes.length, lastModified: 0, stream: () => chunkedStream(bytes, sizes) };
+}
+
+/** The slow path's view and the fast one's, with the records each gave to onRecord. */
+async function both(
+  inputs: ByteInput[],
+  where: string,
+  whole?: WholeFile,
+): Promise<{ slow: unknown; fast: unknown; used: boolean }> {
+  const w = whole ?? (await wholeOf(inputs));
+  const q = parseQuery(where);
+  const used = q.ok && fastTextView(q.query, w.snapshot) !== null;
+  const slowRecs: LogRecord[] = [];
+  const fastRecs: LogRecord[] = [];
+  const slow = await analyze(inputs, CONFIG, { where, onRecord: (r) => slowRecs.push(r) });
+  const fast = await analyze(inputs, CONFIG, { where, wholeFile: w, onRecord: (r) => fastRecs.push(r) });
+  const strip = (s: Snapshot): unknown => ({ ...s, progress: { ...s.progress, elapsedMs: 0 } });
+  return { slow: [strip(slow), slowRecs], fast: [strip(fast), fastRecs], used };
+}
+
+const ISO = [
+  'a line before any record, with timeout',
+  '\tat before.first(X.java:1)',
+  '2025-03-14T00:00:00Z ERROR pay TIMEOUT calling db',
+  'java.lang.Exception: socket timeout',
+  '',
+  '\tat a.b(C.java:1)',
+  '2025-03-14T00:00:01Z INFO pay Zoë saw a \u212Aelvin sign: \u212A',
+  '2025-03-14T00:00:02Z INFO pay nothing here',
+  'not a record line with TimeOut',
+  '',
+  '2025-03-14T00:00:03Z WARN auth time out',
+  '2025-03-14T00:00:04Z WARN timeout-service the word is in the service name only',
+  '2025-03-14T00:00:05Z ERROR pay Ünïcödé ÉCHEC écrit',
+  '2025-03-14T00:00:06Z INFO pay İstanbul ıi',
+  '2025-03-14T00:00:07Z ERROR pay exception',
+  '\tat only.in.the.trace(Timeout.java:9)',
+  '2025-03-14T00:00:08Z INFO pay last line without newline timeout',
+].join('\n');
+
+const QUERIES = [
+  'timeout',
+  'TIMEOUT',
+  'k',
+  'kelvin',
+  '\u212A',
+  '"time out" OR socket',
+  'c.java',
+  'échec',
+  'ÜNÏCÖDÉ',
+  'i̇stanbul',
+  'timeout-service',
+  'level:ERROR timeout',
+  'timeout -socket',
+  'service:pay timeout',
+  'trace',
+  'x-y OR timeout',
+];
+
+describe('the fast read path of a text view equals the slow one', () => {
+  it.each(QUERIES)('%s, one input, whole and in small chunks', async (where) => {
+    const bytes = utf8(ISO);
+    const r = await both([fileOf(bytes, 'app.log')], where);
+    expect(r.used).toBe(true);
+    expect(r.fast).toEqual(r.slow);
+    const c = await both([chunked(bytes, 'app.log', 3)], where);
+    expect(c.fast).toEqual(c.slow);
+  });
+
+  it('several files (a word in each, records across their ends)', async () => {
+    const a = utf8(ISO.slice(0, 300));
+    const b = utf8(ISO.slice(300) + '\n');
+    for (const where of ['timeout', 'pay', 'é']) {
+      const r = await both([fileOf(a, 'a.log'), fileOf(b, 'b.log')], where);
+      expect(r.used).toBe(true);
+      expect(r.fast).toEqual(r.slow);
+    }
+  });
+
+  it('a realistic sample (stack traces, non-ASCII names), in chunks of random sizes', async () => {
+    const { text } = sampleText({ bytes: 300_000, seed: 11, incidents: 3, ...REALISTIC });
+    const bytes = utf8(text);
+    const whole = await wholeOf([fileOf(bytes)]);
+    for (const where of [
+      'timeout',
+      '"connection is closed"',
+      'declined OR sku',
+      'level:ERROR timeout',
+      'at',
+    ]) {
+      const r = await both([fileOf(bytes)], where, whole);
+      expect(r.used).toBe(true);
+      expect(r.fast).toEqual(r.slow);
+      const c = await both([chunked(bytes, 'x.log', 5)], where, whole);
+      expect(c.fast).toEqual(c.slow);
+    }
+  });
+
+  it('leaves queries without a required word, or with template:, to the slow path', async () => {
+    const whole = await wholeOf([fileOf(utf8(ISO))]);
+    for (const where of ['level:ERROR', 'timeout OR level:WARN', '-timeout', 'template:1 timeout', 'NOT x'])
+      expect(
+        fastTextView((parseQuery(where) as { ok: true; query: never }).query, whole.snapshot),
+      ).toBeNull();
+  });
+});
+
+describe('property: fast equals slow on random small logs and words', () => {
+  const WORDS = ['timeout', 'TimeOut', 'db', 'Zoë', 'ÉCHEC', 'x', 'a b', 'K', '\u212A', 'ok'];
+  const line = fc.oneof(
+    fc
+      .tuple(
+        fc.integer({ min: 0, max: 59 }),
+        fc.constantFrom('INFO', 'ERROR', 'WARN', '[DEBUG]'),
+        fc.constantFrom('pay', 'timeout-svc', 'auth'),
+        fc.array(fc.constantFrom(...WORDS), { maxLength: 4 }),
+      )
+      .map(([s, l, svc, w]) => `2025-03-14T00:00:${String(s).padStart(2, '0')}Z ${l} ${svc} ${w.join(' ')}`),
+    fc.array(fc.constantFrom(...WORDS), { maxLength: 3 }).map((w) => `\tat ${w.join('.')}(F.java:1)`),
+    fc.array(fc.constantFrom(...WORDS), { maxLength: 3 }).map((w) => w.join(' ')),
+    fc.constant(''),
+  );
+  it('any query of a required word (and a field), whole and chunked', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { minLength: 1, maxLength: 30 }),
+        fc.constantFrom(...WORDS.filter((w) => w !== 'a b'), '"a b"', 'timeout level:ERROR', 'é', 'o'),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 1000 }),
+        async (lines, where, newline, seed) => {
+          // the first line a record, so the file is read as ISO
+          const text = ['2025-03-14T00:00:00Z INFO pay start', ...lines].join('\n') + (newline ? '\n' : '');
+          const bytes = utf8(text);
+          const r = await both([chunked(bytes, 'p.log', seed)], where);
+          if (!r.used) return;
+          expect(r.fast).toEqual(r.slow);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('slices (the page reads big files in slices)', () => {
+  it('a slice gives the records the slow path gives it: a record across a seam is the slice where it starts', async () => {
+    const { text } = sampleText({ bytes: 120_000, seed: 5, incidents: 2, ...REALISTIC });
+    const bytes = utf8(text + ISO.slice(ISO.indexOf('2025')));
+    const file = fileOf(bytes);
+    const whole = await wholeOf([file]);
+    const cfg = { ...CONFIG, format: whole.snapshot.files[0]!.format };
+    // seams at fixed places and on every byte of the stack trace near the end (mid-line, at a line start)
+    const near = bytes.length - 200;
+    const cuts = [1, 30_000, 59_999, 90_001, ...Array.from({ length: 40 }, (_, i) => near + i * 3)];
+    for (const where of ['timeout', 'at', 'trace', 'é']) {
+      const q = parseQuery(where);
+      expect(q.ok && fastTextView(q.query, whole.snapshot)).toEqual([where]);
+      for (const cut of cuts) {
+        for (const range of [
+          { start: 0, end: cut },
+          { start: cut, end: bytes.length },
+        ]) {
+          const slow: LogRecord[] = [];
+          const fast: LogRecord[] = [];
+          await analyze([file], cfg, { where, range, onRecord: (r) => slow.push(r) });
+          await analyze([file], cfg, { where, range, wholeFile: whole, onRecord: (r) => fast.push(r) });
+          expect(fast).toEqual(slow);
+        }
+      }
+    }
+  });
+});
