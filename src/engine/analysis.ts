@@ -132,6 +132,13 @@ export class Analysis implements Analyzer<AnalysisState> {
     view.recordsRead++;
     const id = this.mining ? this.templates.add(r, shape) : null;
     if (!maybe || !this.#matcher!.matches(r, id)) return false;
+    this.inView(r, id);
+    return true;
+  }
+
+  /** A record the view's query matched: counted by every analyzer of the view (both read paths). */
+  private inView(r: LogRecord, id: number | null): void {
+    const view = this.view!;
     if (id !== null) view.templates.push(r, id, this.isError);
     view.lines += r.lineEnd - r.line + 1;
     view.continuationLines += r.lineEnd - r.line;
@@ -147,7 +154,6 @@ export class Analysis implements Analyzer<AnalysisState> {
       this.anomalies.push(r);
       this.sequences.push(r);
     }
-    return true;
   }
 
   /**
@@ -155,23 +161,9 @@ export class Analysis implements Analyzer<AnalysisState> {
    * template id in the whole file's miner (given with useMiner); records read are counted by the caller.
    */
   pushMatched(r: LogRecord): boolean {
-    const view = this.view!;
     const id = this.mining ? this.templates.match(r.message) : null;
     if (!this.#matcher!.matches(r, id)) return false;
-    if (id !== null) view.templates.push(r, id, this.isError);
-    view.lines += r.lineEnd - r.line + 1;
-    view.continuationLines += r.lineEnd - r.line;
-    view.bytes += r.length;
-    this.totals.push(r);
-    this.levels.push(r);
-    this.services.push(r);
-    this.range.push(r);
-    this.timeline.push(r);
-    if (this.detectors) {
-      this.spikes.push(r);
-      this.anomalies.push(r);
-      this.sequences.push(r);
-    }
+    this.inView(r, id);
     return true;
   }
 
