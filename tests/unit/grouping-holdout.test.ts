@@ -24,7 +24,8 @@ const HEADER: Record<string, RegExp> = {
   Android: /^\S+ \S+\s+\d+\s+\d+ \w [^:]+: (?<m>.*)$/,
   HealthApp: /^[^|]*\|[^|]*\|[^|]*\|(?<m>.*)$/,
   Apache: /^\[[^\]]*\] \[\w+\] (?<m>.*)$/,
-  Proxifier: /^\[[^\]]*\] (?<m>.*)$/,
+  // Loghub's benchmark layout for Proxifier is `[<Time>] <Program> - <Content>`: the program is a header field
+  Proxifier: /^\[[^\]]*\] \S+ - (?<m>.*)$/,
   OpenSSH: /^\w{3} \d+ \S+ \S+ sshd\[\d+\]: (?<m>.*)$/,
   OpenStack: /^\S+ \S+ \S+ \d+ \w+ \S+ \[[^\]]*\] (?<m>.*)$/,
   Mac: /^\w{3}\s+\d+ \S+ \S+ (?:[^:[]+\[\d+\]: )?(?<m>.*)$/,
@@ -168,7 +169,7 @@ describe('grouping accuracy on the held-out Loghub-like set', () => {
   });
 
   it('holds the measured level (a ratchet against regressions, not the issue-11 target)', () => {
-    // measured 2026-12-01 on main 5cac1b7: mean 0.854, min 0.000 (Proxifier); each kind may drop 0.02
+    // measured 2026-12-01 on main 5cac1b7: mean 0.916, min 0.467 (Android); each kind may drop 0.02
     const measured: Record<string, number> = {
       HDFS: 1,
       Hadoop: 0.99,
@@ -182,7 +183,7 @@ describe('grouping accuracy on the held-out Loghub-like set', () => {
       Android: 0.467,
       HealthApp: 1,
       Apache: 1,
-      Proxifier: 0,
+      Proxifier: 1,
       OpenSSH: 0.987,
       OpenStack: 0.93,
       Mac: 0.673,
