@@ -8,6 +8,7 @@ import { DetectingSink, detectFormat } from './ingest/detect.ts';
 import { Interner } from './ingest/interner.ts';
 import { LineSplitter } from './ingest/lines.ts';
 import { RecordBuilder } from './ingest/records.ts';
+import { alternatesFor, mergeShares } from './ingest/mixed.ts';
 import { openBytes, type ByteInput } from './ingest/source.ts';
 import { NotTextError, TextGate } from './ingest/text-check.ts';
 import { ingestFacts, ingestNotes, isIngestNote, mergeIngestFacts } from './ingest/notes.ts';
@@ -340,6 +341,8 @@ export async function analyze(
           onRecord !== undefined || (parsedWhere?.ok === true && !parsedWhere.query.empty),
         );
         builder = made;
+        // a line another known format parses is that format's record, not a continuation (ingest/mixed.ts)
+        if (detection.format !== null) made.mixWith(alternatesFor(detection.format, formats));
         if (range) {
           if (range.start > 0) {
             made.dropLines = 1;
@@ -479,6 +482,9 @@ function describeFile(
   summary.relativeTime = format?.relative ?? false;
   summary.formatName = format?.name ?? 'not detected';
   summary.formatConfidence = confidence;
+  const mix = builder?.formatMix() ?? null;
+  if (mix !== null) summary.formats = mix;
+  else delete summary.formats;
   const c = builder?.counts;
   summary.lines = c?.lines ?? 0;
   if (summary.error !== null) return;
@@ -609,6 +615,9 @@ export function mergedFileSummary(
     ],
   };
   const facts = mergeIngestFacts(parts);
+  const mix = mergeShares(parts.map((p) => p.formats));
+  if (mix === null) delete file.formats;
+  else file.formats = mix;
   delete file.nulPadding;
   delete file.invalidTimes;
   Object.assign(file, facts);

@@ -28,6 +28,8 @@ const WORDS: Record<string, Level> = {
   eror: 'ERROR',
   severe: 'ERROR',
   fatal: 'FATAL',
+  // RAS logs (Blue Gene/L): INFO WARNING SEVERE ERROR FATAL FAILURE, the last the gravest
+  failure: 'FATAL',
   critical: 'FATAL',
   crit: 'FATAL',
   alert: 'FATAL',
@@ -90,6 +92,27 @@ export function levelFromNumber(n: number): Level | null {
   if (n >= 20) return 'DEBUG';
   if (n >= 10) return 'TRACE';
   return null;
+}
+
+/**
+ * Syslog severities 0–7 (RFC 5424 §6.2.1), as a PRI's low three bits or journald's PRIORITY carry them:
+ * emerg, alert, crit → FATAL; err → ERROR; warning → WARN; notice, info → INFO; debug → DEBUG.
+ */
+const SYSLOG_SEVERITY: readonly Level[] = [
+  'FATAL',
+  'FATAL',
+  'FATAL',
+  'ERROR',
+  'WARN',
+  'INFO',
+  'INFO',
+  'DEBUG',
+];
+
+/** The level of a syslog severity 0–7 (a number or its digit as text, as journald writes it), or null. */
+export function levelFromSyslogSeverity(v: unknown): Level | null {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^[0-7]$/.test(v) ? Number(v) : NaN;
+  return Number.isInteger(n) && n >= 0 && n <= 7 ? SYSLOG_SEVERITY[n]! : null;
 }
 
 /** Single-letter levels (Android, klog/glog, MongoDB): V D I W E F, and A (assert), C (critical), N (notice). */

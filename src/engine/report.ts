@@ -31,6 +31,8 @@ export interface Report {
     error: string | null;
     warnings: string[];
     relativeTime: boolean;
+    /** records per format, most first: one entry, or several in a mixed file; empty when no format was known */
+    formats: { id: string; name: string; records: number }[];
   }[];
   totals: {
     bytes: number;
@@ -170,6 +172,7 @@ export function buildReport(
       error: f.error,
       warnings: f.warnings,
       relativeTime: f.relativeTime,
+      formats: (f.formats ?? []).map((x) => ({ id: x.id, name: x.name, records: x.records })),
     })),
     totals: { ...s.totals },
     timeRange: s.timeRange ? { start: iso(s.timeRange.start), end: iso(s.timeRange.end) } : null,

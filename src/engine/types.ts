@@ -141,6 +141,18 @@ export interface FileSummary {
   nulPadding?: { bytes: number; atStart: number; lines: number };
   /** records with an impossible time, when there were any: how many, and the first one's line and time text */
   invalidTimes?: { count: number; line: number; time: string };
+  /**
+   * records per format, most first: the file's own and, in a mixed file, every other format that read some
+   * of its lines (docs/formats.md "Mixed files"); absent for a file of no known format
+   */
+  formats?: FormatShare[];
+}
+
+/** One format's records in a mixed file. */
+export interface FormatShare {
+  id: string;
+  name: string;
+  records: number;
 }
 
 export interface ServiceCount {

@@ -92,6 +92,7 @@ describe('analyze: one realistic file', () => {
         error: null,
         warnings: [],
         relativeTime: false,
+        formats: [{ id: 'iso-level-service', name: 'ISO time, level, service, message', records: 5 }],
       },
     ]);
     expect(snap.error).toBeNull();

@@ -26,6 +26,7 @@ const WORDS: [string, Level][] = [
   ['eror', 'ERROR'],
   ['severe', 'ERROR'],
   ['fatal', 'FATAL'],
+  ['failure', 'FATAL'],
   ['critical', 'FATAL'],
   ['crit', 'FATAL'],
   ['alert', 'FATAL'],

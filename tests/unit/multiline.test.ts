@@ -527,15 +527,21 @@ describe('several files, forced formats', () => {
       [L4(49, 500), 'WARN', 'app.log', '[pool-1] org.apache.hadoop.Slow: Slow call', 6],
       [L4(50, 0), 'INFO', 'app.log', '[main] org.apache.hadoop.App: Done', 7],
     ]);
-    // a forced format that parses nothing is still the user's word: confidence 0, nothing parsed
+    // a forced format that parses nothing is still the user's word (confidence 0), but a line another known
+    // format parses is that format's record, not an unparsed line (docs/formats.md, "Mixed files")
     const none = await run([file(t, 'app.log')], config({ timeZone: 'UTC', format: 'syslog-5424' }));
-    expect(none.snap.files[0]).toMatchObject({ format: 'syslog-5424', formatConfidence: 0 });
-    expect(none.snap.totals).toMatchObject({
-      lines: 7,
-      unparsed: none.snap.totals.records,
-      untimed: none.snap.totals.records,
+    expect(none.snap.files[0]).toMatchObject({
+      format: 'syslog-5424',
+      formatConfidence: 0,
+      formats: [{ id: 'log4j', name: 'log4j (Hadoop, Java)', records: 4 }],
     });
-    expect(none.records.every((r) => !r.parsed && r.time === null && r.service === 'app.log')).toBe(true);
+    expect(none.snap.totals).toMatchObject({ lines: 7, records: 4, unparsed: 0, untimed: 0 });
+    expect(none.records.map((r) => [r.level, r.service, r.lineEnd])).toEqual([
+      ['INFO', 'org.apache.hadoop.App', 1],
+      ['ERROR', 'org.apache.hadoop.App', 4],
+      ['WARN', 'org.apache.hadoop.Slow', 6],
+      ['INFO', 'org.apache.hadoop.App', 7],
+    ]);
   });
 
   it('config.format "custom:<name>" forces a custom format; "auto" detects it too', async () => {

@@ -40,6 +40,7 @@ describe('buildReport', () => {
         error: null,
         warnings: [],
         relativeTime: false,
+        formats: [{ id: 'iso-level-service', name: 'ISO time, level, service, message', records: 3 }],
       },
     ]);
     expect(r.totals).toEqual({
@@ -244,6 +245,7 @@ describe('buildReport', () => {
       error: null,
       warnings: ['The file is empty: there is nothing to analyze.'],
       relativeTime: false,
+      formats: [],
     });
   });
 

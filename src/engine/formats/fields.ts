@@ -1,4 +1,4 @@
-import { guessLevel, levelFromValue } from '../levels.ts';
+import { guessLevel, levelFromSyslogSeverity, levelFromValue } from '../levels.ts';
 import { parseIsoString, type IsoTimeParser } from '../time/iso.ts';
 import type { FieldValue } from '../types.ts';
 import { MAX_BAD_TIME_CHARS, newFields, type RecordDraft } from './types.ts';
@@ -7,7 +7,18 @@ import { MAX_BAD_TIME_CHARS, newFields, type RecordDraft } from './types.ts';
  * Maps the common field names of structured logs (JSON lines, logfmt) onto the record. The first name
  * present wins, in the order listed.
  */
-export const TIME_KEYS = ['time', 'timestamp', 'ts', '@timestamp', 't', 'datetime', 'date', 'eventTime'];
+export const TIME_KEYS = [
+  'time',
+  'timestamp',
+  'ts',
+  '@timestamp',
+  't',
+  'datetime',
+  'date',
+  'eventTime',
+  // journald (`journalctl -o json`): microseconds since the epoch, as a string
+  '__REALTIME_TIMESTAMP',
+];
 export const LEVEL_KEYS = [
   'level',
   'severity',
@@ -30,8 +41,13 @@ export const SERVICE_KEYS = [
   'name',
   'source',
   'c',
+  // journald
+  'SYSLOG_IDENTIFIER',
+  '_COMM',
 ];
-export const MESSAGE_KEYS = ['message', 'msg', '@message', 'log', 'text', 'event', 'body'];
+export const MESSAGE_KEYS = ['message', 'msg', '@message', 'log', 'text', 'event', 'body', 'MESSAGE'];
+/** journald's syslog severity 0–7 ("3" is err): read when the object names no level under LEVEL_KEYS */
+export const PRIORITY_KEY = 'PRIORITY';
 
 /** Epoch numbers: seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude. */
 export function epochToMs(n: number): number {
@@ -91,13 +107,16 @@ export function draftFromObject(obj: Record<string, unknown>, out: RecordDraft, 
   const serviceV = pick(SERVICE_KEYS);
   const messageV = pick(MESSAGE_KEYS) ?? pick(MESSAGE_KEYS, true); // an object message, as a last resort
   if (timeV === undefined && levelV === undefined && messageV === undefined) return false;
+  const priority = levelV === undefined && Object.hasOwn(obj, PRIORITY_KEY) ? obj[PRIORITY_KEY] : undefined;
+  const severity = levelFromSyslogSeverity(priority);
+  if (severity !== null) used.add(PRIORITY_KEY);
   iso.impossible = false;
   const time = timeV === undefined ? NaN : timeFromValue(timeV, iso);
   out.time = Number.isNaN(time) ? null : time;
   // an ISO time with impossible values (2025-02-30T…) is counted as such; other unreadable times stay silent
   if (Number.isNaN(time) && iso.impossible && typeof timeV === 'string')
     out.badTime = timeV.slice(0, MAX_BAD_TIME_CHARS);
-  out.level = levelFromValue(levelV);
+  out.level = severity ?? levelFromValue(levelV);
   // Docker's json-file driver wraps the app's own line in "log": its level is in there, if anywhere
   if (out.level === null && levelV === undefined && typeof obj.log === 'string' && 'stream' in obj) {
     out.level = guessLevel(obj.log);

@@ -1,5 +1,11 @@
 import type { FieldValue, Level } from '../types.ts';
-import { guessLevel, levelFromLetter, levelFromString, stripTrailingDigits } from '../levels.ts';
+import {
+  guessLevel,
+  levelFromLetter,
+  levelFromString,
+  levelFromSyslogSeverity,
+  stripTrailingDigits,
+} from '../levels.ts';
 import {
   MAX_BAD_TIME_CHARS,
   newFields,
@@ -43,9 +49,6 @@ export interface RegexFormatSpec {
 
 const SPECIAL = new Set(['time', 'level', 'service', 'message', 'pri', 'partial']);
 
-/** Syslog severities 0–7. */
-const SEVERITY: Level[] = ['FATAL', 'FATAL', 'FATAL', 'ERROR', 'WARN', 'INFO', 'INFO', 'DEBUG'];
-
 /** A level from a word, a single letter, or a word with a number (trace1, debug2). */
 export function normalizeLevel(
   text: string,
@@ -65,7 +68,8 @@ export function normalizeLevel(
 }
 
 export function levelFromSeverity(pri: number): Level | null {
-  return Number.isInteger(pri) && pri >= 0 && pri <= 191 ? SEVERITY[pri % 8]! : null;
+  // PRI = facility · 8 + severity
+  return Number.isInteger(pri) && pri >= 0 && pri <= 191 ? levelFromSyslogSeverity(pri % 8) : null;
 }
 
 /** `METHOD PATH[ PROTOCOL]` (a method in capitals): sets the fields `method` and `path`. */

@@ -39,16 +39,23 @@ export function detectFormat(
   const nonBlank = starts.length;
   // Per format: lines it parses, and lines it declares continuations (left out of its share's denominator).
   const declared: Record<string, number> = {};
+  // lines some specific format parses: in a mixed file they are no evidence for the generic fallback, which
+  // would otherwise win by reading several shapes at once (ingest/mixed.ts reads each with its own format)
+  const claimed = new Uint8Array(starts.length);
   for (const f of formats) {
     let n = 0;
     let cont = 0;
-    for (const { bytes, info } of starts) {
+    const fallback = f.id === 'generic';
+    for (let i = 0; i < starts.length; i++) {
+      const { bytes, info } = starts[i]!;
+      if (fallback && claimed[i] === 1) continue;
       draft.continues = false;
       draft.badTime = null;
       // a line whose time is impossible is the format's record, but no evidence for the format: a format that
       // misreads every day as a month must not win on such lines
       if (f.parse(bytes, 0, bytes.length, info, draft, ctx)) {
         if (draft.badTime === null) n++;
+        claimed[i] = 1;
       } else if (draft.continues) cont++;
     }
     scores[f.id] = n;

@@ -1,10 +1,11 @@
-import type { FieldValue, Level, LogRecord } from '../types.ts';
+import type { FieldValue, FormatShare, Level, LogRecord } from '../types.ts';
 import type { LineFormat, RecordDraft } from '../formats/types.ts';
 import { type ParseContext } from '../formats/types.ts';
 import type { LineInfo, LineSink } from './lines.ts';
 import { hasHighBytes, isValidUtf8 } from './utf8.ts';
 import { isContinuation } from './continuation.ts';
 import { maskHashBytes } from '../analyzers/templates.ts';
+import { looksLikeRecordStart, sortShares } from './mixed.ts';
 
 /** Line-level counts kept by the builder (records themselves are counted by the analyzers). */
 export interface LineCounts {
@@ -85,6 +86,15 @@ export class RecordBuilder implements LineSink {
   private lineBase = 0;
   /** the service of records that name none: the file's name, without rotation suffixes */
   private readonly fileService: string;
+  /**
+   * Mixed files (ingest/mixed.ts): the formats tried, in order, on a line that the file's format does not parse
+   * and that looks like a record's start; such a line parsed by one of them is a record of that format.
+   */
+  private alternates: readonly LineFormat[] = [];
+  /** records per format: [0] the file's format, [i + 1] alternates[i] (records without a format: none) */
+  private formatRecords: number[] = [0];
+  /** the pending record's format: its index in formatRecords, or -1 when unparsed */
+  private pFormat = -1;
 
   constructor(
     private readonly format: LineFormat | null,
@@ -114,8 +124,20 @@ export class RecordBuilder implements LineSink {
     const d = this.draft;
     d.partial = false;
     d.badTime = null;
+    d.continues = false;
     this.ctx.messageAt = -1;
-    const parses = !blank && this.format !== null && this.format.parse(buf, start, end, info, d, this.ctx);
+    let parses = !blank && this.format !== null && this.format.parse(buf, start, end, info, d, this.ctx);
+    let which = 0;
+    if (
+      !parses &&
+      !blank &&
+      this.alternates.length > 0 &&
+      !d.continues &&
+      looksLikeRecordStart(buf, start, end)
+    ) {
+      which = this.alternate(buf, start, end, info);
+      parses = which > 0;
+    }
     if (this.waitForRecord) {
       // a slice read in parallel begins at its first record: the lines before belong to the slice before
       if (!parses) return;
@@ -166,6 +188,7 @@ export class RecordBuilder implements LineSink {
       }
       this.flush();
       this.begin(info, true);
+      this.pFormat = which;
       if (d.badTime != null) {
         c.invalidTimes++;
         this.firstInvalidTime ??= { line: this.pLine, time: d.badTime };
@@ -201,6 +224,46 @@ export class RecordBuilder implements LineSink {
     if (this.shapes && info.ascii) this.pShape = maskHashBytes(buf, start, end);
   }
 
+  /** Reads lines the file's format does not parse with these formats too, in this order (a mixed file). */
+  mixWith(alternates: readonly LineFormat[]): void {
+    this.alternates = alternates;
+    this.formatRecords = new Array<number>(alternates.length + 1).fill(0);
+  }
+
+  /** The index + 1 of the first alternate format that parses the line (the draft is then its), or 0. */
+  private alternate(buf: Uint8Array, start: number, end: number, info: LineInfo): number {
+    const d = this.draft;
+    const alts = this.alternates;
+    for (let i = 0; i < alts.length; i++) {
+      d.partial = false;
+      d.badTime = null;
+      d.continues = false;
+      this.ctx.messageAt = -1;
+      if (alts[i]!.parse(buf, start, end, info, d, this.ctx)) {
+        return i + 1;
+      }
+    }
+    d.badTime = null;
+    this.ctx.messageAt = -1;
+    return 0;
+  }
+
+  /**
+   * Records per format, most first (ties by id): the file's own and any other that read some of its lines
+   * (a mixed file); formats with no record are left out. Null for a file of no known format.
+   */
+  formatMix(): FormatShare[] | null {
+    const main = this.format;
+    if (main === null) return null;
+    const mix: FormatShare[] = [];
+    for (let i = 0; i < this.formatRecords.length; i++) {
+      const f = i === 0 ? main : this.alternates[i - 1]!;
+      const n = this.formatRecords[i]!;
+      if (n > 0) mix.push({ id: f.id, name: f.name, records: n });
+    }
+    return sortShares(mix);
+  }
+
   private begin(info: LineInfo, parsed: boolean): void {
     this.has = true;
     this.pParsed = parsed;
@@ -216,6 +279,7 @@ export class RecordBuilder implements LineSink {
     this.pFields = null;
     this.pPartial = false;
     this.pShape = NaN;
+    this.pFormat = -1;
   }
 
   private save(): Pending {
@@ -233,6 +297,7 @@ export class RecordBuilder implements LineSink {
       cont: this.pCont,
       partial: this.pPartial,
       shape: this.pShape,
+      format: this.pFormat,
     };
   }
 
@@ -251,6 +316,7 @@ export class RecordBuilder implements LineSink {
     this.pCont = s.cont;
     this.pPartial = s.partial;
     this.pShape = s.shape;
+    this.pFormat = s.format;
   }
 
   /** At the end of the input: the pending record and any partial records still set aside. */
@@ -268,6 +334,7 @@ export class RecordBuilder implements LineSink {
   flush(): void {
     if (!this.has) return;
     this.has = false;
+    if (this.pFormat >= 0) this.formatRecords[this.pFormat]!++;
     this.emit(
       {
         time: this.pTime,
@@ -322,6 +389,7 @@ interface Pending {
   cont: string | null;
   partial: boolean;
   shape: number;
+  format: number;
 }
 
 /** CRI partial lines continue only lines of the same stream (stdout and stderr interleave). */
