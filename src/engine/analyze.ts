@@ -16,6 +16,7 @@ import type { LineInfo, LineSink } from './ingest/lines.ts';
 import { parseQuery, requiredWords } from './query/index.ts';
 import { NeedleScan, textSearchWords } from './query/needle.ts';
 import { ZoneResolver } from './time/zone.ts';
+import { inferWhenUnknown, type InferredFormat } from './formats/infer.ts';
 
 export type { ByteInput } from './ingest/source.ts';
 
@@ -251,6 +252,7 @@ export async function analyze(
         const forced = config.format === 'auto' ? null : formats.find((f) => f.id === config.format);
         const detection = detectFormat(held, forced ? [forced] : formats, ctx);
         if (forced) detection.format = forced; // the user's word, even where it parses nothing
+        else inferWhenUnknown(detection, held, input.name);
         const made = new RecordBuilder(
           detection.format,
           ctx,
@@ -393,6 +395,7 @@ function describeFile(
   summary.relativeTime = format?.relative ?? false;
   summary.formatName = format?.name ?? 'not detected';
   summary.formatConfidence = confidence;
+  if (format !== null && 'custom' in format) summary.inferredFormat = (format as InferredFormat).custom;
   const c = builder?.counts;
   summary.lines = c?.lines ?? 0;
   if (summary.error !== null) return;

@@ -133,6 +133,11 @@ export interface FileSummary {
   nulPadding?: { bytes: number; atStart: number; lines: number };
   /** records with an impossible time, when there were any: how many, and the first one's line and time text */
   invalidTimes?: { count: number; line: number; time: string };
+  /**
+   * the file's format was inferred (format 'inferred'): the layout as a custom format the user can save
+   * (docs/formats.md), or null when it cannot be written as one (a time of day alone)
+   */
+  inferredFormat?: { name: string; regex: string; time: string; samples: string[] } | null;
 }
 
 export interface ServiceCount {
