@@ -3,7 +3,13 @@ import type { LineInfo } from '../ingest/lines.ts';
 import { isContinuation } from '../ingest/continuation.ts';
 import { DETECT_MAX_LINES, type Detection } from '../ingest/detect.ts';
 import { levelFromBytes, levelFromLetter } from '../levels.ts';
-import { MAX_BAD_TIME_CHARS, newFields, type LineFormat, type ParseContext, type RecordDraft } from './types.ts';
+import {
+  MAX_BAD_TIME_CHARS,
+  newFields,
+  type LineFormat,
+  type ParseContext,
+  type RecordDraft,
+} from './types.ts';
 
 /**
  * Structure inference for files no catalog format reads: from the file's first lines, the literal text before
@@ -31,17 +37,97 @@ interface Shape {
 
 // most specific first: at one position, the first shape that matches is the line's
 const SHAPES: readonly Shape[] = [
-  { id: 'iso-t', template: '9999-99-99T99:99:99', pattern: 'YYYY-MM-DDTHH:mm:ss', regex: String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d`, fraction: true, zone: 'iso' },
-  { id: 'iso-space', template: '9999-99-99 99:99:99', pattern: 'YYYY-MM-DD HH:mm:ss', regex: String.raw`\d{4}-\d\d-\d\d +\d\d:\d\d:\d\d`, fraction: true, zone: 'iso' },
-  { id: 'ymd-slash', template: '9999/99/99 99:99:99', pattern: 'YYYY/MM/DD HH:mm:ss', regex: String.raw`\d{4}/\d\d/\d\d +\d\d:\d\d:\d\d`, fraction: true, zone: null },
-  { id: 'clf', template: '99/AAA/9999:99:99:99', pattern: 'DD/MMM/YYYY:HH:mm:ss', regex: String.raw`\d\d/[A-Za-z]{3}/\d{4}:\d\d:\d\d:\d\d`, fraction: false, zone: 'space' },
-  { id: 'compact', template: '99999999-99:99:99:999', pattern: 'YYYYMMDD-HH:mm:ss:SSS', regex: String.raw`\d{8}-\d\d:\d\d:\d\d:\d{3}`, fraction: false, zone: null },
-  { id: 'syslog', template: 'AAA 8 99:99:99', pattern: 'MMM DD HH:mm:ss', regex: String.raw`[A-Za-z]{3} +\d{1,2} \d\d:\d\d:\d\d`, fraction: true, zone: null },
-  { id: 'yy-slash', template: '99/99/99 99:99:99', pattern: 'YY/MM/DD HH:mm:ss', regex: String.raw`\d\d/\d\d/\d\d +\d\d:\d\d:\d\d`, fraction: true, zone: null },
-  { id: 'md-dot', template: '99.99 99:99:99', pattern: 'MM.DD HH:mm:ss', regex: String.raw`\d\d\.\d\d +\d\d:\d\d:\d\d`, fraction: true, zone: null },
-  { id: 'epoch-ms', template: '9999999999999', pattern: 'epoch', regex: String.raw`\d{13}`, fraction: false, zone: null, epoch: true },
-  { id: 'epoch-s', template: '9999999999', pattern: 'epoch', regex: String.raw`\d{10}(?:\.\d+)?`, fraction: true, zone: null, epoch: true },
-  { id: 'time-of-day', template: '99:99:99', pattern: 'HH:mm:ss', regex: String.raw`\d\d:\d\d:\d\d`, fraction: true, zone: null, timeOfDay: true },
+  {
+    id: 'iso-t',
+    template: '9999-99-99T99:99:99',
+    pattern: 'YYYY-MM-DDTHH:mm:ss',
+    regex: String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d`,
+    fraction: true,
+    zone: 'iso',
+  },
+  {
+    id: 'iso-space',
+    template: '9999-99-99 99:99:99',
+    pattern: 'YYYY-MM-DD HH:mm:ss',
+    regex: String.raw`\d{4}-\d\d-\d\d +\d\d:\d\d:\d\d`,
+    fraction: true,
+    zone: 'iso',
+  },
+  {
+    id: 'ymd-slash',
+    template: '9999/99/99 99:99:99',
+    pattern: 'YYYY/MM/DD HH:mm:ss',
+    regex: String.raw`\d{4}/\d\d/\d\d +\d\d:\d\d:\d\d`,
+    fraction: true,
+    zone: null,
+  },
+  {
+    id: 'clf',
+    template: '99/AAA/9999:99:99:99',
+    pattern: 'DD/MMM/YYYY:HH:mm:ss',
+    regex: String.raw`\d\d/[A-Za-z]{3}/\d{4}:\d\d:\d\d:\d\d`,
+    fraction: false,
+    zone: 'space',
+  },
+  {
+    id: 'compact',
+    template: '99999999-99:99:99:999',
+    pattern: 'YYYYMMDD-HH:mm:ss:SSS',
+    regex: String.raw`\d{8}-\d\d:\d\d:\d\d:\d{3}`,
+    fraction: false,
+    zone: null,
+  },
+  {
+    id: 'syslog',
+    template: 'AAA 8 99:99:99',
+    pattern: 'MMM DD HH:mm:ss',
+    regex: String.raw`[A-Za-z]{3} +\d{1,2} \d\d:\d\d:\d\d`,
+    fraction: true,
+    zone: null,
+  },
+  {
+    id: 'yy-slash',
+    template: '99/99/99 99:99:99',
+    pattern: 'YY/MM/DD HH:mm:ss',
+    regex: String.raw`\d\d/\d\d/\d\d +\d\d:\d\d:\d\d`,
+    fraction: true,
+    zone: null,
+  },
+  {
+    id: 'md-dot',
+    template: '99.99 99:99:99',
+    pattern: 'MM.DD HH:mm:ss',
+    regex: String.raw`\d\d\.\d\d +\d\d:\d\d:\d\d`,
+    fraction: true,
+    zone: null,
+  },
+  {
+    id: 'epoch-ms',
+    template: '9999999999999',
+    pattern: 'epoch',
+    regex: String.raw`\d{13}`,
+    fraction: false,
+    zone: null,
+    epoch: true,
+  },
+  {
+    id: 'epoch-s',
+    template: '9999999999',
+    pattern: 'epoch',
+    regex: String.raw`\d{10}(?:\.\d+)?`,
+    fraction: true,
+    zone: null,
+    epoch: true,
+  },
+  {
+    id: 'time-of-day',
+    template: '99:99:99',
+    pattern: 'HH:mm:ss',
+    regex: String.raw`\d\d:\d\d:\d\d`,
+    fraction: true,
+    zone: null,
+    timeOfDay: true,
+  },
 ];
 
 /** The longest literal text before a timestamp that inference considers. */
@@ -139,7 +225,11 @@ function levelToken(b: Uint8Array, s: number, e: number): Level | null {
 function afterTime(b: Uint8Array, p: number, end: number): number {
   if (p < end && b[p] === 93) p++;
   while (p < end && b[p] === 32) p++;
-  if (p < end && (b[p] === 58 || b[p] === 44 || b[p] === 124 || b[p] === 45) && (p + 1 >= end || b[p + 1] === 32))
+  if (
+    p < end &&
+    (b[p] === 58 || b[p] === 44 || b[p] === 124 || b[p] === 45) &&
+    (p + 1 >= end || b[p + 1] === 32)
+  )
     p++;
   while (p < end && (b[p] === 32 || b[p] === 9)) p++;
   return p;
@@ -169,7 +259,8 @@ function serviceToken(b: Uint8Array, s: number, e: number): number {
 }
 
 function hasKeyValue(b: Uint8Array, p: number, end: number): boolean {
-  for (let i = p + 1; i < end - 1; i++) if (b[i] === 61 && isLetter(b[i - 1]!) && b[i + 1] !== 32) return true;
+  for (let i = p + 1; i < end - 1; i++)
+    if (b[i] === 61 && isLetter(b[i - 1]!) && b[i + 1] !== 32) return true;
   return false;
 }
 
@@ -188,10 +279,7 @@ const decoder = new TextDecoder();
  * A layout for the head's lines, or null when no timestamp shape recurs. `minCount` is the number of lines it
  * must read (the catalog's best, to beat it).
  */
-export function inferLayout(
-  lines: readonly { bytes: Uint8Array }[],
-  minCount = 0,
-): InferredLayout | null {
+export function inferLayout(lines: readonly { bytes: Uint8Array }[], minCount = 0): InferredLayout | null {
   const cands = new Map<string, Candidate>();
   let candidates = 0;
   let untimed = 0;
@@ -340,7 +428,7 @@ function programWord(prefix: string): string | null {
   return /^[A-Za-z][\w.-]*$/.test(w) ? w : null;
 }
 
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The layout as a custom format's regex (named groups time, level, service, message). */
 function customRegex(l: InferredLayout): string {
@@ -363,7 +451,11 @@ export function inferredFormat(l: InferredLayout, fileName: string): InferredFor
   const pattern = timePattern(l);
   const program = programWord(l.prefix);
   const name = describeLayout(l);
-  const base = fileName.replace(/^.*[\\/]/, '').replace(/[^\w .-]/g, '_').slice(0, 40) || 'log';
+  const base =
+    fileName
+      .replace(/^.*[\\/]/, '')
+      .replace(/[^\w .-]/g, '_')
+      .slice(0, 40) || 'log';
   return {
     id: `inferred`,
     name,
@@ -417,8 +509,10 @@ export function inferredFormat(l: InferredLayout, fileName: string): InferredFor
         const n = serviceToken(b, q, qe);
         if (n >= 0) {
           service = ctx.names.wordAt(b, q, n);
-          if (n < qe - 1) (fields ??= newFields() as Record<string, string>).pid = ctx.text(b, n + 1, qe - 2, info);
-          if (l.serviceAt === 1) (fields ??= newFields() as Record<string, string>).host = ctx.text(b, p, e, info);
+          if (n < qe - 1)
+            (fields ??= newFields() as Record<string, string>).pid = ctx.text(b, n + 1, qe - 2, info);
+          if (l.serviceAt === 1)
+            (fields ??= newFields() as Record<string, string>).host = ctx.text(b, p, e, info);
           p = qe;
           while (p < end && b[p] === 32) p++;
         }

@@ -186,7 +186,8 @@ export class RecordBuilder implements LineSink {
     // their own — unless they look like a stack trace.
     if (
       this.has &&
-      ((this.format !== null && this.pParsed && this.format.ownLines !== true) || isContinuation(buf, start, end))
+      ((this.format !== null && this.pParsed && this.format.ownLines !== true) ||
+        isContinuation(buf, start, end))
     ) {
       c.continuationLines++;
       this.pLineEnd = info.lineNo - this.lineBase;
