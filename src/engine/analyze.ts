@@ -251,7 +251,8 @@ export async function analyze(
       const detecting = new DetectingSink((held) => {
         const forced = config.format === 'auto' ? null : formats.find((f) => f.id === config.format);
         const detection = detectFormat(held, forced ? [forced] : formats, ctx);
-        if (forced) detection.format = forced; // the user's word, even where it parses nothing
+        if (forced)
+          detection.format = forced; // the user's word, even where it parses nothing
         else inferWhenUnknown(detection, held, input.name);
         const made = new RecordBuilder(
           detection.format,
