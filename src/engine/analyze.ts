@@ -253,7 +253,7 @@ export async function analyze(
         const detection = detectFormat(held, forced ? [forced] : formats, ctx);
         if (forced)
           detection.format = forced; // the user's word, even where it parses nothing
-        else inferWhenUnknown(detection, held, input.name);
+        else inferWhenUnknown(detection, held, input.name, ctx);
         const made = new RecordBuilder(
           detection.format,
           ctx,

@@ -578,15 +578,34 @@ export const _forTests = { matchShape, SHAPES };
  */
 export function inferWhenUnknown(
   detection: Detection,
-  held: readonly { bytes: Uint8Array }[],
+  held: readonly { bytes: Uint8Array; info: LineInfo }[],
   fileName: string,
+  ctx: ParseContext,
 ): void {
   if (detection.format !== null && detection.confidence >= 0.5) return;
   const best = detection.format === null ? 0 : (detection.scores[detection.format.id] ?? 0);
   const layout = inferLayout(held, best);
   if (layout === null) return;
-  detection.format = inferredFormat(layout, fileName);
-  detection.confidence = layout.candidates === 0 ? 0 : layout.matched / layout.candidates;
+  const format = inferredFormat(layout, fileName);
+  // evidence as detection counts it: lines read with a possible time (impossible ones are no evidence)
+  const out: RecordDraft = {
+    time: null,
+    level: null,
+    service: null,
+    message: '',
+    fields: null,
+    partial: false,
+  };
+  let good = 0;
+  for (const { bytes, info } of held) {
+    out.badTime = null;
+    if (format.parse(bytes, 0, bytes.length, info, out, ctx) && out.badTime === null) good++;
+  }
+  ctx.messageAt = -1;
+  if (good <= best) return;
+  detection.format = format;
+  detection.scores[format.id] = good;
+  detection.confidence = layout.candidates === 0 ? 0 : Math.min(1, good / layout.candidates);
 }
 
 /** The inferred format of a file's head (the log view re-reads a file of format 'inferred' with it). */
