@@ -20,6 +20,7 @@ import { ZoneResolver } from './time/zone.ts';
 import { FAST_FORMATS, fastWords, Needles, TextViewSink } from './ingest/text-view.ts';
 import type { TemplateMiner } from './analyzers/templates.ts';
 import { queryAst, type Query } from './query/index.ts';
+import { inferWhenUnknown, type InferredFormat } from './formats/infer.ts';
 
 export type { ByteInput } from './ingest/source.ts';
 
@@ -314,7 +315,9 @@ export async function analyze(
       const detecting = new DetectingSink((held) => {
         const forced = config.format === 'auto' ? null : formats.find((f) => f.id === config.format);
         const detection = detectFormat(held, forced ? [forced] : formats, ctx);
-        if (forced) detection.format = forced; // the user's word, even where it parses nothing
+        if (forced)
+          detection.format = forced; // the user's word, even where it parses nothing
+        else inferWhenUnknown(detection, held, input.name, ctx);
         if (needles !== null) {
           const format = detection.format;
           if (format === null || !FAST_FORMATS.has(format.id))
@@ -485,6 +488,7 @@ function describeFile(
   const mix = builder?.formatMix() ?? null;
   if (mix !== null) summary.formats = mix;
   else delete summary.formats;
+  if (format !== null && 'custom' in format) summary.inferredFormat = (format as InferredFormat).custom;
   const c = builder?.counts;
   summary.lines = c?.lines ?? 0;
   if (summary.error !== null) return;

@@ -45,9 +45,9 @@ export function transferable(piece: Piece): ArrayBuffer[] {
   return [...new Set(piece.parts.map((p) => p.buffer))];
 }
 
-/** The formats a pipelined read may force: a known one, and not CRI (a partial line completed across a cut). */
+/** The formats a pipelined read may force: a known one (not inferred), and not CRI (a partial line completed across a cut). */
 export function pipelinable(format: string): boolean {
-  return format !== 'unknown' && format !== 'k8s-cri';
+  return format !== 'unknown' && format !== 'inferred' && format !== 'k8s-cri';
 }
 
 function formatOf(config: Config, id: string): LineFormat {

@@ -11,6 +11,8 @@ import type { Level, LogRecord } from './types.ts';
 import type { RecordIndexFile, RecordIndexSnapshot } from './analyzers/record-index.ts';
 import { FORMATS, ParseContext, type LineFormat } from './formats/index.ts';
 import { customFormat } from './formats/custom.ts';
+import { inferFromHead } from './formats/infer.ts';
+import { DETECT_MAX_BYTES } from './ingest/detect.ts';
 import { Interner } from './ingest/interner.ts';
 import { LineSplitter } from './ingest/lines.ts';
 import { RecordBuilder } from './ingest/records.ts';
@@ -104,7 +106,7 @@ export async function readRecords(
     if (input === undefined) throw new Error(`file ${f.fileIndex} of the analysis is not given`);
     const cp = checkpointAt(f, n - base);
     let at = n;
-    await scanFrom(input, formatOf(ctx, f.fileIndex), ctx.config, f, cp, (r, k) => {
+    await scanFrom(input, await formatOf(ctx, f.fileIndex, input), ctx.config, f, cp, (r, k) => {
       const num = base + k;
       if (num < n) return true;
       at = num + 1;
@@ -118,9 +120,14 @@ export async function readRecords(
   return { rows, next: n < total ? n : null, scanned };
 }
 
-export function formatOf(ctx: ReadContext, fileIndex: number): LineFormat | null {
+export async function formatOf(
+  ctx: ReadContext,
+  fileIndex: number,
+  input: ByteInput,
+): Promise<LineFormat | null> {
   const id = ctx.formats[fileIndex] ?? 'unknown';
   if (id === 'unknown') return null;
+  if (id === 'inferred') return inferredOf(input);
   return [...ctx.config.customFormats.map(customFormat), ...FORMATS].find((x) => x.id === id) ?? null;
 }
 
@@ -269,4 +276,27 @@ function keepCursor(c: GzipCursor): void {
 export function dropGzipCursor(): void {
   if (kept !== null) void kept.it.return?.();
   kept = null;
+}
+
+/** A file's inferred format, inferred again from its head as the analysis did (kept per input). */
+const inferred = new WeakMap<object, LineFormat | null>();
+async function inferredOf(input: ByteInput): Promise<LineFormat | null> {
+  if (inferred.has(input)) return inferred.get(input)!;
+  const opened = await openBytes(input, () => undefined);
+  const parts: Uint8Array[] = [];
+  let got = 0;
+  for await (const c of opened.chunks) {
+    parts.push(c);
+    got += c.length;
+    if (got >= DETECT_MAX_BYTES) break;
+  }
+  const head = new Uint8Array(got);
+  let at = 0;
+  for (const p of parts) {
+    head.set(p, at);
+    at += p.length;
+  }
+  const f = inferFromHead(head.subarray(0, DETECT_MAX_BYTES), input.name);
+  inferred.set(input, f);
+  return f;
 }

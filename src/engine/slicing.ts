@@ -27,12 +27,14 @@ export function mayBeSliced(size: number, workers: number, minBytes = SLICE_MIN_
 
 /**
  * How many slices to read a file in: one per worker, and no slice under half the threshold. One for gzip (a gzip
- * stream cannot be entered in the middle), a file of no known format, and CRI (a partial line may be completed
+ * stream cannot be entered in the middle), a file of no known or an inferred format, and CRI (a partial line may be completed
  * across a cut).
  */
 export function sliceCount(size: number, workers: number, head: Head, minBytes = SLICE_MIN_BYTES): number {
   if (!mayBeSliced(size, workers, minBytes)) return 1;
-  if (head.gzip || head.format === 'unknown' || head.format === 'k8s-cri') return 1;
+  // an inferred format is inferred again by each slice from its own start: not safe to cut on
+  if (head.gzip || head.format === 'unknown' || head.format === 'inferred' || head.format === 'k8s-cri')
+    return 1;
   return Math.max(1, Math.min(workers, Math.floor(size / (minBytes / 2))));
 }
 

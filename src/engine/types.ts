@@ -146,6 +146,11 @@ export interface FileSummary {
    * of its lines (docs/formats.md "Mixed files"); absent for a file of no known format
    */
   formats?: FormatShare[];
+  /**
+   * the file's format was inferred (format 'inferred'): the layout as a custom format the user can save
+   * (docs/formats.md), or null when it cannot be written as one (a time of day alone)
+   */
+  inferredFormat?: { name: string; regex: string; time: string; samples: string[] } | null;
 }
 
 /** One format's records in a mixed file. */

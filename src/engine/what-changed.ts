@@ -288,7 +288,7 @@ export async function whatChangedIn(
     if (span === null) continue;
     const cp = checkpointAt(f, f.record[span.from]!);
     const stop = span.to;
-    await scanFrom(input, formatOf(ctx, f.fileIndex), ctx.config, f, cp, (r, k) => {
+    await scanFrom(input, await formatOf(ctx, f.fileIndex, input), ctx.config, f, cp, (r, k) => {
       if (k >= stop) return false;
       scanned++;
       const t = r.time;

@@ -82,6 +82,11 @@ export interface LineFormat {
   readonly samples: readonly string[];
   /** times are relative to boot (dmesg), not to the epoch */
   readonly relative?: boolean;
+  /**
+   * a line this format does not parse joins the record before only when it looks like a continuation (a stack
+   * trace); any other such line is a record of its own (inferred formats whose records are one line each)
+   */
+  readonly ownLines?: boolean;
   parse(
     buf: Uint8Array,
     start: number,

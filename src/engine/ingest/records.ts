@@ -207,7 +207,11 @@ export class RecordBuilder implements LineSink {
     // A line that does not start a record in the file's format continues the record before it (a stack trace,
     // a wrapped message). Lines before the first record, and lines of a file of no known format, are records of
     // their own — unless they look like a stack trace.
-    if (this.has && ((this.format !== null && this.pParsed) || isContinuation(buf, start, end))) {
+    if (
+      this.has &&
+      ((this.format !== null && this.pParsed && this.format.ownLines !== true) ||
+        isContinuation(buf, start, end))
+    ) {
       c.continuationLines++;
       this.pLineEnd = info.lineNo - this.lineBase;
       this.pLength = info.offset + info.rawLength - this.pOffset;
