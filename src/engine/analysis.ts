@@ -23,6 +23,7 @@ import { thinSeries } from './analyzers/thin-series.ts';
 import { compileQuery, parseQuery, type RecordMatcher } from './query/index.ts';
 import { ViewTemplates } from './query/view-templates.ts';
 import { RecordIndex, type RecordIndexSnapshot } from './analyzers/record-index.ts';
+import { BucketCounts, buildIncidents } from './analyzers/incidents.ts';
 
 /** Points per rolling series in a progress snapshot: about what the errors chart draws undecimated. */
 export const PROGRESS_SERIES = 2000;
@@ -74,6 +75,8 @@ export class Analysis implements Analyzer<AnalysisState> {
   // a JS private field: the compiled query (closures) stays out of the structured clone sent between workers
   readonly #matcher: RecordMatcher | null;
   readonly recordIndex = new RecordIndex();
+  /** per-bucket counts by level, template and service: what incidents compare with their baselines */
+  readonly buckets: BucketCounts;
 
   /**
    * `detectors: false` leaves spikes, anomalies and sequences out, `mining: false` the templates; `where`: a
@@ -106,6 +109,7 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.anomalies = new AnomalyDetector(config.anomalies, isError);
     this.sequences = new SequenceMatcher(detectors ? config.sequences : []);
     this.templates = new TemplateMiner(config.templates, isError);
+    this.buckets = new BucketCounts(config.anomalies.bucketSec);
   }
 
   /**
@@ -135,6 +139,7 @@ export class Analysis implements Analyzer<AnalysisState> {
       this.spikes.push(r);
       this.anomalies.push(r);
       this.sequences.push(r);
+      this.buckets.push(r, id);
     }
     return true;
   }
@@ -146,11 +151,12 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.range.push(r);
     this.timeline.push(r);
     this.recordIndex.push(r);
-    if (this.mining) this.templates.push(r, shape);
+    const id = this.mining ? this.templates.add(r, shape) : null;
     if (this.detectors) {
       this.spikes.push(r);
       this.anomalies.push(r);
       this.sequences.push(r);
+      this.buckets.push(r, id);
     }
   }
 
@@ -164,7 +170,24 @@ export class Analysis implements Analyzer<AnalysisState> {
     const spikes = this.spikes.snapshot();
     const anomalies = this.anomalies.snapshot();
     const sequences = this.sequences.snapshot();
-    const { alerts, total } = buildAlerts(this.config, spikes.spikes, anomalies.anomalies, sequences);
+    const incidents = buildIncidents({
+      spikes: spikes.spikes,
+      spikeWindowSec: this.config.spikes.windowSec,
+      anomalies: anomalies.anomalies,
+      sequences,
+      counts: this.buckets,
+      isError: this.isError,
+      history: this.config.anomalies.history,
+      minSeverity: this.config.incidents.minSeverity,
+      templates: this.mining ? this.templates : null,
+    });
+    const { alerts, total } = buildAlerts(
+      this.config,
+      spikes.spikes,
+      anomalies.anomalies,
+      sequences,
+      incidents.incidents,
+    );
     return {
       totals,
       levels: this.levels.snapshot(),
@@ -175,6 +198,7 @@ export class Analysis implements Analyzer<AnalysisState> {
       timeline: this.timeline.snapshot(),
       detectors: {
         spikes: spikes.spikes,
+        spikeThreshold: spikes.threshold,
         windowsAnalyzed: spikes.windowsAnalyzed,
         anomalies: anomalies.anomalies,
         anomalyBuckets: anomalies.buckets,
@@ -183,6 +207,8 @@ export class Analysis implements Analyzer<AnalysisState> {
         sequences,
         alerts,
         alertsTotal: total,
+        incidents: incidents.incidents,
+        incidentsTotal: incidents.total,
         untimed: totals.untimed,
       },
       templates: this.view
@@ -226,6 +252,7 @@ export class Analysis implements Analyzer<AnalysisState> {
       timeline: { bucketMs: this.timeline.bucketMs, start: null, counts: [] },
       detectors: {
         spikes: [],
+        spikeThreshold: 0,
         windowsAnalyzed: 0,
         anomalies: [],
         anomalyBuckets: 0,
@@ -234,6 +261,8 @@ export class Analysis implements Analyzer<AnalysisState> {
         sequences: [],
         alerts: [],
         alertsTotal: 0,
+        incidents: [],
+        incidentsTotal: 0,
         untimed: 0,
       },
       templates: this.view
@@ -252,7 +281,8 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.spikes.merge(other.spikes);
     this.anomalies.merge(other.anomalies);
     this.sequences.merge(other.sequences, lineOffset);
-    this.templates.merge(other.templates);
+    const ids = this.templates.merge(other.templates);
+    this.buckets.merge(other.buckets, ids);
     const v = this.view;
     const o = other.view;
     if ((v === null) !== (o === null) || (v !== null && v.query !== o!.query))

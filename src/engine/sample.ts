@@ -42,6 +42,10 @@ export interface SampleTruth {
   services: Record<string, { records: number; errors: number }>;
   firstTime: number;
   lastTime: number;
+  /** the planted incidents (error bursts of one service), in time order; times in ms since epoch */
+  incidents: { start: number; end: number; service: string }[];
+  /** the planted outage: the gateway's traffic drops to a tenth (a drop in volume, not an error incident) */
+  outage: { start: number; end: number };
 }
 
 /** xmur3-seeded mulberry32: tiny, fast, good enough for test data. */
@@ -249,6 +253,8 @@ export function* generateSample(opts: SampleOptions): Generator<string, SampleTr
     services: {},
     firstTime: start,
     lastTime: start,
+    incidents: incidents.map((i) => ({ start: Math.floor(i.start), end: Math.floor(i.end), service: i.service })),
+    outage: { start: outageStart, end: outageEnd },
   };
   const totalWeight = SERVICES.reduce((s, [, w]) => s + w, 0);
   const pickService = (): string => {

@@ -23,6 +23,8 @@ import type { SequenceResult } from './analyzers/sequences.ts';
 export type { TemplateInfo, TemplatesSnapshot } from './analyzers/templates.ts';
 import type { TemplatesSnapshot } from './analyzers/templates.ts';
 import type { RecordIndexSnapshot } from './analyzers/record-index.ts';
+export type { Incident, IncidentKind } from './analyzers/incidents.ts';
+import type { Incident } from './analyzers/incidents.ts';
 
 export type AlertKind = 'spike' | 'anomaly' | 'sequence';
 
@@ -36,11 +38,15 @@ export interface Alert {
   time: number;
   end: number | null;
   message: string;
+  /** the id of the incident the finding is part of, when it is in one (the page notifies once per incident) */
+  incident?: string;
 }
 
 /** What the time-based detectors found; records without a time are left out of them. */
 export interface DetectorsSnapshot {
   spikes: Spike[];
+  /** the spike threshold used: the configured number, or what "auto" came to */
+  spikeThreshold: number;
   windowsAnalyzed: number;
   anomalies: Anomaly[];
   anomalyBuckets: number;
@@ -51,6 +57,10 @@ export interface DetectorsSnapshot {
   alerts: Alert[];
   /** alerts before the cap on how many are listed */
   alertsTotal: number;
+  /** the findings merged into incidents, by severity (docs/detectors.md, "Incidents") */
+  incidents: Incident[];
+  /** incidents before the cap on how many are listed */
+  incidentsTotal: number;
   /** records the time-based detectors could not use */
   untimed: number;
 }
