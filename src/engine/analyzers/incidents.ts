@@ -47,6 +47,16 @@ export class BucketCounts {
   private lastLevels: Float64Array | null = null;
   private lastName: string | null = null;
   private lastIdx = -1;
+  /**
+   * The current bucket's template and service counts, dense by id and index, with the ids touched: a record
+   * costs an array increment; they go into the maps when the bucket changes (flush). Fields, not closures, so
+   * that a structured clone carries them and merge() reads them.
+   */
+  pendingB = NaN;
+  pendingTpl: Float64Array = new Float64Array(64);
+  pendingTplIds: number[] = [];
+  pendingSvc: Float64Array = new Float64Array(16);
+  pendingSvcIds: number[] = [];
 
   constructor(bucketSec: number) {
     this.bucketMs = bucketSec * 1000;
@@ -66,13 +76,17 @@ export class BucketCounts {
       }
       this.lastB = b;
       this.lastLevels = lv;
+      if (b !== this.pendingB) {
+        this.flush();
+        this.pendingB = b;
+      }
     }
     lv![levelIndex(r.level)]!++;
-    if (b > MAX_BUCKET || b < -MAX_BUCKET) {
-      this.capped = true;
-      return;
+    if (template !== null) {
+      let a = this.pendingTpl;
+      if (template >= a.length) a = this.pendingTpl = grow(a, template);
+      if (a[template]!++ === 0) this.pendingTplIds.push(template);
     }
-    if (template !== null) this.bump(this.templates, b * TPL_SPAN + template, 1);
     const name = r.service;
     if (name !== null) {
       let idx = this.lastIdx;
@@ -81,8 +95,31 @@ export class BucketCounts {
         this.lastName = name;
         this.lastIdx = idx;
       }
-      if (idx >= 0) this.bump(this.services, b * SVC_SPAN + idx, 1);
+      if (idx >= 0) {
+        let a = this.pendingSvc;
+        if (idx >= a.length) a = this.pendingSvc = grow(a, idx);
+        if (a[idx]!++ === 0) this.pendingSvcIds.push(idx);
+      }
     }
+  }
+
+  /** Moves the current bucket's counts into the maps. */
+  flush(): void {
+    const b = this.pendingB;
+    const ok = b <= MAX_BUCKET && b >= -MAX_BUCKET;
+    if (!ok && this.pendingTplIds.length + this.pendingSvcIds.length > 0) this.capped = true;
+    const tpl = this.pendingTpl;
+    for (const id of this.pendingTplIds) {
+      if (ok) this.bump(this.templates, b * TPL_SPAN + id, tpl[id]!);
+      tpl[id] = 0;
+    }
+    const svc = this.pendingSvc;
+    for (const idx of this.pendingSvcIds) {
+      if (ok) this.bump(this.services, b * SVC_SPAN + idx, svc[idx]!);
+      svc[idx] = 0;
+    }
+    this.pendingTplIds.length = 0;
+    this.pendingSvcIds.length = 0;
   }
 
   private serviceIndex(name: string): number {
@@ -107,10 +144,12 @@ export class BucketCounts {
   }
 
   /**
-   * Adds another instance's counts. `templateIds[i]`: the id the other's template i has here (what
-   * TemplateMiner.merge returns); null keeps the ids as they are.
+   * Adds another instance's counts (it may be a structured clone: only its fields are read). `templateIds[i]`:
+   * the id the other's template i has here (what TemplateMiner.merge returns); null keeps the ids.
    */
   merge(other: BucketCounts, templateIds: Int32Array | null): void {
+    this.flush();
+    this.pendingB = NaN;
     for (const [b, o] of other.levels) {
       let lv = this.levels.get(b);
       if (lv === undefined) {
@@ -119,17 +158,33 @@ export class BucketCounts {
       }
       for (let i = 0; i < LEVEL_SLOTS; i++) lv[i]! += o[i]!;
     }
+    const tplKey = (b: number, id: number): number =>
+      b * TPL_SPAN + (templateIds === null ? id : (templateIds[id] ?? id));
     for (const [key, c] of other.templates) {
       const id = mod(key, TPL_SPAN);
-      const b = (key - id) / TPL_SPAN;
-      const mapped = templateIds === null ? id : (templateIds[id] ?? id);
-      this.bump(this.templates, b * TPL_SPAN + mapped, c);
+      this.bump(this.templates, tplKey((key - id) / TPL_SPAN, id), c);
     }
+    const svcKey = (b: number, idx: number): number => {
+      const mine = this.serviceIndex(other.names[idx]!);
+      return mine < 0 ? NaN : b * SVC_SPAN + mine;
+    };
     for (const [key, c] of other.services) {
       const idx = mod(key, SVC_SPAN);
-      const b = (key - idx) / SVC_SPAN;
-      const mine = this.serviceIndex(other.names[idx]!);
-      if (mine >= 0) this.bump(this.services, b * SVC_SPAN + mine, c);
+      const k = svcKey((key - idx) / SVC_SPAN, idx);
+      if (k === k) this.bump(this.services, k, c);
+    }
+    // the other's current bucket, not yet flushed
+    const pb = other.pendingB;
+    if (pb === pb) {
+      const ok = pb <= MAX_BUCKET && pb >= -MAX_BUCKET;
+      for (const id of other.pendingTplIds)
+        if (ok) this.bump(this.templates, tplKey(pb, id), other.pendingTpl[id]!);
+        else this.capped = true;
+      for (const idx of other.pendingSvcIds) {
+        const k = ok ? svcKey(pb, idx) : NaN;
+        if (k === k) this.bump(this.services, k, other.pendingSvc[idx]!);
+        else this.capped = true;
+      }
     }
     if (other.capped) this.capped = true;
     this.lastB = NaN;
@@ -137,6 +192,14 @@ export class BucketCounts {
     this.lastName = null;
     this.lastIdx = -1;
   }
+}
+
+function grow(a: Float64Array, i: number): Float64Array {
+  let n = a.length;
+  while (n <= i) n *= 2;
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
 }
 
 function mod(x: number, m: number): number {
@@ -207,6 +270,7 @@ interface Group {
 
 /** Merges the findings into incidents, ranked by severity (then start). */
 export function buildIncidents(p: IncidentInputs): IncidentsSnapshot {
+  p.counts.flush();
   const groups = groupFindings(p);
   if (groups.length === 0) return { incidents: [], total: 0 };
   const B = p.counts.bucketMs;
