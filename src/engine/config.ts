@@ -231,7 +231,7 @@ export const ConfigSchema = z
         minExcess: 10,
         baseline: 'robust',
       }),
-    /** incidents: findings merged by time; a group without a sequence match needs this severity (G) */
+    /** incidents: findings merged by time; a group is one when its severity (G, docs/detectors.md) is at least minSeverity */
     incidents: z
       .object({
         minSeverity: number().min(0, 'must be at least 0').default(25),

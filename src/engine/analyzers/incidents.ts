@@ -28,6 +28,7 @@ export const MAX_INCIDENTS = 100;
 export const CHANGED_ITEMS = 5;
 /** Characters of a template kept in a title. */
 const TITLE_TEMPLATE_CHARS = 80;
+const KIND_ORDER: Record<ChangeItem['kind'], number> = { template: 0, service: 1, level: 2, field: 3 };
 
 /** Per-bucket counts of records per level, template and service: what an incident's "what changed" needs. */
 export class BucketCounts {
@@ -253,7 +254,7 @@ export interface IncidentInputs {
   isError: readonly boolean[];
   /** history buckets a baseline spans at most (config anomalies.history) */
   history: number;
-  /** a group is an incident when its severity is at least this, or it holds a sequence match */
+  /** a group is an incident when its severity is at least this */
   minSeverity: number;
   /** the template id a counted id has now, and its text; null when templates are not mined */
   templates: { resolve(id: number): number; template(id: number): string } | null;
@@ -356,7 +357,7 @@ export function buildIncidents(p: IncidentInputs): IncidentsSnapshot {
       severity = Math.max(ge, gv);
     }
     severity = Math.round(severity * 10) / 10;
-    if (severity < p.minSeverity && g.sequences.length === 0) return;
+    if (severity < p.minSeverity) return;
     const win = { start: from * B, end: to * B };
     // rankChanges takes lengths from the windows: the baseline as a span of its buckets' total length
     const baseEnd = base.length > 0 ? Math.max(...base) * B + B : win.start;
@@ -365,10 +366,21 @@ export function buildIncidents(p: IncidentInputs): IncidentsSnapshot {
       win,
       { start: baseEnd - Math.max(lb, 1), end: baseEnd },
       {
-        limit: CHANGED_ITEMS,
+        limit: Infinity,
         ...(resolve !== null ? { templateText: (id: number) => resolve.template(id) } : {}),
       },
     );
+    // ties broken by label, not by template id: ids are local to a miner, so slices merged would order them
+    // differently than one pass
+    const items = ranked.items
+      .sort(
+        (x, y) =>
+          y.score - x.score ||
+          Math.abs(Math.log(y.ratio)) - Math.abs(Math.log(x.ratio)) ||
+          KIND_ORDER[x.kind] - KIND_ORDER[y.kind] ||
+          (x.label < y.label ? -1 : x.label > y.label ? 1 : 0),
+      )
+      .slice(0, CHANGED_ITEMS);
     const errorsRatio = lb > 0 ? rateRatio(ew, eb, lw, lb) : null;
     const recordsRatio = lb > 0 ? rateRatio(vw, vb, lw, lb) : null;
     const start = Math.min(g.start, win.start);
@@ -379,7 +391,7 @@ export function buildIncidents(p: IncidentInputs): IncidentsSnapshot {
       start,
       end,
       severity,
-      title: titleOf(kind, ranked.items, g, errorsRatio, recordsRatio),
+      title: titleOf(kind, items, g, errorsRatio, recordsRatio),
       records: vw,
       errors: ew,
       baseline:
@@ -388,7 +400,7 @@ export function buildIncidents(p: IncidentInputs): IncidentsSnapshot {
           : { start: Math.min(...base) * B, end: baseEnd, buckets: base.length, records: vb, errors: eb },
       errorsRatio,
       recordsRatio,
-      changed: ranked.items,
+      changed: items,
       sequences: g.sequences,
       spikes: g.spikes,
       anomalies: g.errorAnomalies + g.volumeAnomalies,
