@@ -74,7 +74,11 @@ export class SpikeDetector implements Analyzer<SpikesSnapshot> {
 
   snapshot(): SpikesSnapshot {
     if (this.minSec === Infinity)
-      return { spikes: [], threshold: this.threshold === 'auto' ? AUTO_MIN : this.threshold, windowsAnalyzed: 0 };
+      return {
+        spikes: [],
+        threshold: this.threshold === 'auto' ? AUTO_MIN : this.threshold,
+        windowsAnalyzed: 0,
+      };
     const W = this.windowSec;
     if (!this.sortedValid) {
       this.sorted = [...this.counts.keys()].sort((a, b) => a - b);
