@@ -3,16 +3,21 @@ import type { Alert } from './types.ts';
 import type { Spike } from './analyzers/spikes.ts';
 import type { Anomaly } from './analyzers/anomalies.ts';
 import type { SequenceResult } from './analyzers/sequences.ts';
+import type { Incident } from './analyzers/incidents.ts';
 
 /** Alerts listed at most; the total is reported beside them. */
 export const MAX_ALERTS = 500;
 
-/** The findings that config.alerts selects, in time order. */
+/**
+ * The findings that config.alerts selects, in time order; each carries the id of the incident it is part of
+ * (the first of `incidents` whose range holds its time), so that the page notifies once per incident.
+ */
 export function buildAlerts(
   config: Config,
   spikes: readonly Spike[],
   anomalies: readonly Anomaly[],
   sequences: readonly SequenceResult[],
+  incidents: readonly Incident[] = [],
 ): { alerts: Alert[]; total: number } {
   const rules = config.alerts;
   const out: Alert[] = [];
@@ -63,5 +68,13 @@ export function buildAlerts(
       (n, s) => n + (names === null || names.has(s.name) ? s.matches - s.examples.length : 0),
       0,
     );
-  return { alerts: out.slice(0, MAX_ALERTS), total };
+  const alerts = out.slice(0, MAX_ALERTS);
+  if (incidents.length > 0) {
+    const byStart = [...incidents].sort((a, b) => a.start - b.start);
+    for (const a of alerts) {
+      const inc = byStart.find((i) => a.time >= i.start && a.time <= i.end);
+      if (inc) a.incident = inc.id;
+    }
+  }
+  return { alerts, total };
 }

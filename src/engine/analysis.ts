@@ -29,6 +29,7 @@ import { LEVELS_AND_NONE } from './types.ts';
 
 /** Parsed fields listed in a progress snapshot's facets (the final one has them all, up to MAX_FACET_FIELDS). */
 export const PROGRESS_FACET_FIELDS = 16;
+import { BucketCounts, buildIncidents } from './analyzers/incidents.ts';
 
 /** Points per rolling series in a progress snapshot: about what the errors chart draws undecimated. */
 export const PROGRESS_SERIES = 2000;
@@ -83,6 +84,8 @@ export class Analysis implements Analyzer<AnalysisState> {
   readonly #matcher: RecordMatcher | null;
   readonly recordIndex = new RecordIndex();
   readonly facets: Facets;
+  /** per-bucket counts by level, template and service: what incidents compare with their baselines */
+  readonly buckets: BucketCounts;
 
   /**
    * `detectors: false` leaves spikes, anomalies and sequences out, `mining: false` the templates; `where`: a
@@ -116,6 +119,7 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.anomalies = new AnomalyDetector(config.anomalies, isError);
     this.sequences = new SequenceMatcher(detectors ? config.sequences : []);
     this.templates = new TemplateMiner(config.templates, isError);
+    this.buckets = new BucketCounts(config.anomalies.bucketSec);
   }
 
   /**
@@ -153,6 +157,7 @@ export class Analysis implements Analyzer<AnalysisState> {
       this.spikes.push(r);
       this.anomalies.push(r);
       this.sequences.push(r);
+      this.buckets.push(r, id);
     }
   }
 
@@ -180,11 +185,12 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.timeline.push(r);
     this.recordIndex.push(r);
     this.facets.push(r);
-    if (this.mining) this.templates.push(r, shape);
+    const id = this.mining ? this.templates.add(r, shape) : null;
     if (this.detectors) {
       this.spikes.push(r);
       this.anomalies.push(r);
       this.sequences.push(r);
+      this.buckets.push(r, id);
     }
   }
 
@@ -198,12 +204,29 @@ export class Analysis implements Analyzer<AnalysisState> {
     const spikes = this.spikes.snapshot();
     const anomalies = this.anomalies.snapshot();
     const sequences = this.sequences.snapshot();
-    const { alerts, total } = buildAlerts(this.config, spikes.spikes, anomalies.anomalies, sequences);
     const templates = this.view
       ? this.view.templates.snapshot(this.templates, this.config.templates.maxTemplates, limit)
       : this.templates.snapshot(limit);
     const levels = this.levels.snapshot();
     const services = this.services.snapshot(limit);
+    const incidents = buildIncidents({
+      spikes: spikes.spikes,
+      spikeWindowSec: this.config.spikes.windowSec,
+      anomalies: anomalies.anomalies,
+      sequences,
+      counts: this.buckets,
+      isError: this.isError,
+      history: this.config.anomalies.history,
+      minSeverity: this.config.incidents.minSeverity,
+      templates: this.mining ? this.templates : null,
+    });
+    const { alerts, total } = buildAlerts(
+      this.config,
+      spikes.spikes,
+      anomalies.anomalies,
+      sequences,
+      incidents.incidents,
+    );
     return {
       totals,
       levels,
@@ -214,6 +237,7 @@ export class Analysis implements Analyzer<AnalysisState> {
       timeline: this.timeline.snapshot(),
       detectors: {
         spikes: spikes.spikes,
+        spikeThreshold: spikes.threshold,
         windowsAnalyzed: spikes.windowsAnalyzed,
         anomalies: anomalies.anomalies,
         anomalyBuckets: anomalies.buckets,
@@ -222,6 +246,8 @@ export class Analysis implements Analyzer<AnalysisState> {
         sequences,
         alerts,
         alertsTotal: total,
+        incidents: incidents.incidents,
+        incidentsTotal: incidents.total,
         untimed: totals.untimed,
       },
       templates,
@@ -285,6 +311,7 @@ export class Analysis implements Analyzer<AnalysisState> {
       timeline: { bucketMs: this.timeline.bucketMs, start: null, counts: [] },
       detectors: {
         spikes: [],
+        spikeThreshold: 0,
         windowsAnalyzed: 0,
         anomalies: [],
         anomalyBuckets: 0,
@@ -293,6 +320,8 @@ export class Analysis implements Analyzer<AnalysisState> {
         sequences: [],
         alerts: [],
         alertsTotal: 0,
+        incidents: [],
+        incidentsTotal: 0,
         untimed: 0,
       },
       templates: this.view
@@ -313,7 +342,8 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.spikes.merge(other.spikes);
     this.anomalies.merge(other.anomalies);
     this.sequences.merge(other.sequences, lineOffset);
-    this.templates.merge(other.templates);
+    const ids = this.templates.merge(other.templates);
+    this.buckets.merge(other.buckets, ids);
     const v = this.view;
     const o = other.view;
     if ((v === null) !== (o === null) || (v !== null && v.query !== o!.query))

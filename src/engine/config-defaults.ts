@@ -15,7 +15,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   },
   spikes: {
     windowSec: 60,
-    threshold: 50,
+    threshold: 'auto',
   },
   anomalies: {
     bucketSec: 60,
@@ -24,6 +24,11 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
     z: 3,
     minCount: 5,
     minStd: 1,
+    minExcess: 10,
+    baseline: 'robust',
+  },
+  incidents: {
+    minSeverity: 25,
   },
   sequences: [
     {

@@ -31,6 +31,14 @@ const int = (min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
+/** A whole number in [min, max], or "auto"; a number's issues are the plain int()'s. */
+const intOrAuto = (min: number, max: number) =>
+  z.custom<number | 'auto'>().superRefine((v, ctx) => {
+    if (v === 'auto') return;
+    const r = int(min, max).safeParse(v);
+    if (!r.success) for (const i of r.error.issues) ctx.addIssue({ code: 'custom', message: i.message });
+  });
+
 /** A regular expression as the user wrote it; whether it may run, and on which engine, is checked beside its flags. */
 const regexSource = z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters');
 
@@ -186,14 +194,17 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ maxBuckets: 2000 }),
-    /** error spikes: a sliding window of windowSec seconds holding at least threshold errors */
+    /**
+     * error spikes: a sliding window of windowSec seconds holding at least threshold errors; "auto": 5× the
+     * median errors per window of the file, at least 10 (docs/detectors.md)
+     */
     spikes: z
       .object({
         windowSec: int(1, 86_400).default(60),
-        threshold: int(1, 1_000_000_000).default(50),
+        threshold: intOrAuto(1, 1_000_000_000).default('auto'),
       })
       .strict()
-      .default({ windowSec: 60, threshold: 50 }),
+      .default({ windowSec: 60, threshold: 'auto' }),
     /** rolling z-score anomalies on errors and volume per bucket */
     anomalies: z
       .object({
@@ -203,10 +214,30 @@ export const ConfigSchema = z
         z: number().positive('must be greater than 0').max(1000, 'must be at most 1000').default(3),
         minCount: number().min(0, 'must be at least 0').default(5),
         minStd: number().min(0, 'must be at least 0').default(1),
+        /** the least |x − μ| a bucket must be off its baseline by, whatever z says (sparse logs) */
+        minExcess: number().min(0, 'must be at least 0').default(10),
+        /** "robust": a flagged bucket enters the history clipped to the band's edge; "mean": the plain rolling mean/σ */
+        baseline: z.enum(['robust', 'mean']).default('robust'),
       })
       .strict()
       .refine((a) => a.minHistory <= a.history, { message: 'must not exceed history', path: ['minHistory'] })
-      .default({ bucketSec: 60, history: 30, minHistory: 10, z: 3, minCount: 5, minStd: 1 }),
+      .default({
+        bucketSec: 60,
+        history: 30,
+        minHistory: 10,
+        z: 3,
+        minCount: 5,
+        minStd: 1,
+        minExcess: 10,
+        baseline: 'robust',
+      }),
+    /** incidents: findings merged by time; a group is one when its severity (G, docs/detectors.md) is at least minSeverity */
+    incidents: z
+      .object({
+        minSeverity: number().min(0, 'must be at least 0').default(25),
+      })
+      .strict()
+      .default({ minSeverity: 25 }),
     sequences: z
       .array(SequenceSchema)
       .max(50, 'at most 50 sequences')

@@ -81,8 +81,21 @@ export interface Report {
       steps: { file: string; line: number; time: string }[];
     }[];
   }[];
-  alerts: { kind: string; rule: string; time: string; end: string | null; message: string }[];
+  alerts: {
+    kind: string;
+    rule: string;
+    time: string;
+    end: string | null;
+    message: string;
+    /** the id of the incident the alert is part of, when it is in one */
+    incident?: string;
+  }[];
   alertsTotal: number;
+  /** the spike threshold used (the configured number, or what "auto" came to) */
+  spikeThreshold?: number;
+  /** the findings merged into incidents, by severity (docs/detectors.md, "Incidents") */
+  incidents?: ReportIncident[];
+  incidentsTotal?: number;
   templates: {
     id: number;
     template: string;
@@ -117,6 +130,35 @@ export interface ReportFacets {
     overTime: { bucketMs: number; start: string | null; startMs: number | null; classes: number[][] };
     bytesSent: number | null;
   } | null;
+}
+
+export interface ReportIncident {
+  id: string;
+  kind: 'errors' | 'volume' | 'sequence';
+  start: string;
+  end: string;
+  severity: number;
+  title: string;
+  records: number;
+  errors: number;
+  baseline: { start: string; end: string; buckets: number; records: number; errors: number } | null;
+  errorsRatio: number | null;
+  recordsRatio: number | null;
+  changed: {
+    kind: string;
+    name: string;
+    label: string;
+    window: number;
+    baseline: number;
+    ratio: number;
+    score: number;
+    direction: string;
+    query: string;
+  }[];
+  sequences: { name: string; key: string | null; start: string; end: string }[];
+  spikes: number;
+  anomalies: number;
+  query: string;
 }
 
 /** Why and where an analysis ended early (Cancel, or the watchdog); bytes as stored (compressed for .gz). */
@@ -215,8 +257,47 @@ export function buildReport(
       time: iso(a.time),
       end: a.end === null ? null : iso(a.end),
       message: a.message,
+      ...(a.incident !== undefined ? { incident: a.incident } : {}),
     })),
     alertsTotal: d.alertsTotal,
+    // absent from snapshots saved by versions before incidents (Recent)
+    ...(Array.isArray(d.incidents)
+      ? {
+          spikeThreshold: d.spikeThreshold,
+          incidentsTotal: d.incidentsTotal,
+          incidents: d.incidents.map((x): ReportIncident => ({
+            id: x.id,
+            kind: x.kind,
+            start: iso(x.start),
+            end: iso(x.end),
+            severity: x.severity,
+            title: x.title,
+            records: x.records,
+            errors: x.errors,
+            baseline:
+              x.baseline === null
+                ? null
+                : { ...x.baseline, start: iso(x.baseline.start), end: iso(x.baseline.end) },
+            errorsRatio: x.errorsRatio,
+            recordsRatio: x.recordsRatio,
+            changed: x.changed.map((c) => ({
+              kind: c.kind,
+              name: c.name,
+              label: c.label,
+              window: c.window,
+              baseline: c.baseline,
+              ratio: c.ratio,
+              score: c.score,
+              direction: c.direction,
+              query: c.query,
+            })),
+            sequences: x.sequences.map((q) => ({ ...q, start: iso(q.start), end: iso(q.end) })),
+            spikes: x.spikes,
+            anomalies: x.anomalies,
+            query: x.query,
+          })),
+        }
+      : {}),
     templates: s.templates.templates.map((t) => ({
       id: t.id,
       template: t.template,

@@ -23,6 +23,8 @@ export interface SampleOptions {
   stackTraces?: boolean;
   /** Off by default. On: ~0.1 % of the records carry one non-ASCII name (José, Zoë, 北京, Müller …). */
   nonAscii?: boolean;
+  /** On by default: the gateway's traffic drops to a tenth for ~1 % of the span. Off: no outage. */
+  outage?: boolean;
   /** Off (0) by default. Extra message shapes mixed into 30 % of the INFO and DEBUG traffic: many templates. */
   extraTemplates?: number;
 }
@@ -42,6 +44,10 @@ export interface SampleTruth {
   services: Record<string, { records: number; errors: number }>;
   firstTime: number;
   lastTime: number;
+  /** the planted incidents (error bursts of one service), in time order; times in ms since epoch */
+  incidents: { start: number; end: number; service: string }[];
+  /** the planted outage: the gateway's traffic drops to a tenth (a drop in volume, not an error incident) */
+  outage: { start: number; end: number } | null;
 }
 
 /** xmur3-seeded mulberry32: tiny, fast, good enough for test data. */
@@ -249,6 +255,12 @@ export function* generateSample(opts: SampleOptions): Generator<string, SampleTr
     services: {},
     firstTime: start,
     lastTime: start,
+    incidents: incidents.map((i) => ({
+      start: Math.floor(i.start),
+      end: Math.floor(i.end),
+      service: i.service,
+    })),
+    outage: opts.outage === false ? null : { start: outageStart, end: outageEnd },
   };
   const totalWeight = SERVICES.reduce((s, [, w]) => s + w, 0);
   const pickService = (): string => {
@@ -309,7 +321,8 @@ export function* generateSample(opts: SampleOptions): Generator<string, SampleTr
   while (truth.bytes < opts.bytes) {
     t += -Math.log(1 - r()) * meanGap;
     const time = Math.floor(t);
-    if (time >= outageStart && time < outageEnd && r() < 0.9) continue; // the gateway is down: silence
+    // the gateway is down: silence
+    if (opts.outage !== false && time >= outageStart && time < outageEnd && r() < 0.9) continue;
     for (const d of deploys) {
       // shutdown → start (5–15 s later) → ready (3–8 s later), written when their time comes
       if (d.done === 0 && time >= d.at) {

@@ -31,6 +31,8 @@ export type {
   AccessSummary,
 } from './analyzers/facets.ts';
 import type { FacetsSnapshot } from './analyzers/facets.ts';
+export type { Incident, IncidentKind } from './analyzers/incidents.ts';
+import type { Incident } from './analyzers/incidents.ts';
 
 export type AlertKind = 'spike' | 'anomaly' | 'sequence';
 
@@ -44,11 +46,15 @@ export interface Alert {
   time: number;
   end: number | null;
   message: string;
+  /** the id of the incident the finding is part of, when it is in one (the page notifies once per incident) */
+  incident?: string;
 }
 
 /** What the time-based detectors found; records without a time are left out of them. */
 export interface DetectorsSnapshot {
   spikes: Spike[];
+  /** the spike threshold used: the configured number, or what "auto" came to */
+  spikeThreshold: number;
   windowsAnalyzed: number;
   anomalies: Anomaly[];
   anomalyBuckets: number;
@@ -59,6 +65,10 @@ export interface DetectorsSnapshot {
   alerts: Alert[];
   /** alerts before the cap on how many are listed */
   alertsTotal: number;
+  /** the findings merged into incidents, by severity (docs/detectors.md, "Incidents") */
+  incidents: Incident[];
+  /** incidents before the cap on how many are listed */
+  incidentsTotal: number;
   /** records the time-based detectors could not use */
   untimed: number;
 }

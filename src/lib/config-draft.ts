@@ -27,7 +27,8 @@ export interface ConfigDraft {
   timeZone: string;
   errorLevels: Level[];
   maxBuckets: number | null;
-  spikes: { windowSec: number | null; threshold: number | null };
+  /** `auto`: the threshold is "auto" (the number field is then ignored) */
+  spikes: { windowSec: number | null; threshold: number | null; auto: boolean };
   anomalies: {
     bucketSec: number | null;
     history: number | null;
@@ -35,7 +36,10 @@ export interface ConfigDraft {
     z: number | null;
     minCount: number | null;
     minStd: number | null;
+    minExcess: number | null;
+    baseline: 'robust' | 'mean';
   };
+  incidents: { minSeverity: number | null };
   sequences: SequenceDraft[];
   alerts: { spikes: boolean; anomalies: ('errors' | 'volume')[]; allSequences: boolean; sequences: string[] };
   /** set from the Files table's menu; carried through the panel unchanged */
@@ -80,8 +84,13 @@ export function toDraft(c: Config): ConfigDraft {
     timeZone: c.timeZone,
     errorLevels: [...c.errorLevels],
     maxBuckets: c.timeline.maxBuckets,
-    spikes: { ...c.spikes },
+    spikes: {
+      windowSec: c.spikes.windowSec,
+      threshold: c.spikes.threshold === 'auto' ? 50 : c.spikes.threshold,
+      auto: c.spikes.threshold === 'auto',
+    },
     anomalies: { ...c.anomalies },
+    incidents: { ...c.incidents },
     sequences: c.sequences.map((s) => ({
       name: s.name,
       maxGapSec: s.maxGapSec,
@@ -148,8 +157,9 @@ export function fromDraft(d: ConfigDraft): unknown {
     timeZone: d.timeZone.trim(),
     errorLevels: LEVELS.filter((l) => d.errorLevels.includes(l)),
     timeline: { maxBuckets: d.maxBuckets },
-    spikes: { ...d.spikes },
+    spikes: { windowSec: d.spikes.windowSec, threshold: d.spikes.auto ? 'auto' : d.spikes.threshold },
     anomalies: { ...d.anomalies },
+    incidents: { ...d.incidents },
     sequences,
     format: d.format,
     customFormats: d.customFormats.map((f) => ({

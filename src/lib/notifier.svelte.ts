@@ -1,11 +1,12 @@
-import type { Alert, AlertKind } from '../engine/types.ts';
+import type { Alert, AlertKind, Incident } from '../engine/types.ts';
 
 /** One system notification per alert kind at most every THROTTLE_MS. */
 const THROTTLE_MS = 5000;
 
 /**
  * "Notify me": asks for permission only when the user clicks, then shows a system notification for alerts
- * that fire during an analysis. Alerts already seen (by id) never notify twice.
+ * that fire during an analysis. Alerts already seen (by id) never notify twice, and the alerts of one incident
+ * notify once, with the incident's title.
  */
 export class Notifier {
   enabled = $state(false);
@@ -14,7 +15,7 @@ export class Notifier {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private seen = new Set<string>();
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  private lastAt = new Map<AlertKind, number>();
+  private lastAt = new Map<AlertKind | 'incident', number>();
 
   get supported(): boolean {
     return typeof Notification !== 'undefined';
@@ -38,22 +39,34 @@ export class Notifier {
     this.lastAt.clear();
   }
 
-  /** Called with each snapshot's alerts; notifies about the new ones. */
-  observe(alerts: readonly Alert[]): void {
-    const fresh = alerts.filter((a) => !this.seen.has(a.id));
-    for (const a of fresh) this.seen.add(a.id);
+  /** Called with each snapshot's alerts (and incidents); notifies about the new ones, once per incident. */
+  observe(alerts: readonly Alert[], incidents: readonly Incident[] = []): void {
+    const key = (a: Alert): string => a.incident ?? a.id;
+    const fresh: Alert[] = [];
+    for (const a of alerts) {
+      const k = key(a);
+      if (this.seen.has(k)) continue;
+      this.seen.add(k);
+      fresh.push(a);
+    }
     if (!this.enabled || fresh.length === 0) return;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup
+    const titles = new Map(incidents.map((i) => [i.id, i.title]));
     const now = Date.now();
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local grouping
-    const byKind = new Map<AlertKind, Alert[]>();
-    for (const a of fresh) byKind.set(a.kind, [...(byKind.get(a.kind) ?? []), a]);
+    const byKind = new Map<AlertKind | 'incident', string[]>();
+    for (const a of fresh) {
+      const title = a.incident !== undefined ? titles.get(a.incident) : undefined;
+      const kind = title !== undefined ? 'incident' : a.kind;
+      byKind.set(kind, [...(byKind.get(kind) ?? []), title ?? a.message]);
+    }
     for (const [kind, list] of byKind) {
       if (now - (this.lastAt.get(kind) ?? -Infinity) < THROTTLE_MS) continue;
       this.lastAt.set(kind, now);
       const more = list.length > 1 ? ` (+${list.length - 1} more)` : '';
       try {
-        new Notification(`Loglens: ${kind} alert`, {
-          body: `${list[0]!.message}${more}`,
+        new Notification(kind === 'incident' ? 'Loglens: incident' : `Loglens: ${kind} alert`, {
+          body: `${list[0]!}${more}`,
           tag: `loglens-${kind}`,
         });
       } catch {

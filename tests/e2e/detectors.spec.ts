@@ -37,6 +37,8 @@ test('changing a threshold in the settings re-runs the analysis and changes the 
   const before = await page.getByTestId('spikes-table').locator('tbody tr').count();
   expect(before).toBeGreaterThan(0);
   await page.getByRole('button', { name: 'Settings' }).click();
+  // the threshold is "auto" by default: a number replaces it
+  await page.getByLabel('Automatic threshold').uncheck();
   await page.getByLabel('Spike threshold (errors)').fill('100000');
   await expect(page.getByTestId('spikes-empty')).toBeVisible();
   await waitDone(page);

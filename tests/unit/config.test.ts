@@ -37,8 +37,18 @@ const DEFAULTS = {
   timeZone: 'local',
   errorLevels: ['ERROR', 'FATAL'],
   timeline: { maxBuckets: 2000 },
-  spikes: { windowSec: 60, threshold: 50 },
-  anomalies: { bucketSec: 60, history: 30, minHistory: 10, z: 3, minCount: 5, minStd: 1 },
+  spikes: { windowSec: 60, threshold: 'auto' },
+  anomalies: {
+    bucketSec: 60,
+    history: 30,
+    minHistory: 10,
+    z: 3,
+    minCount: 5,
+    minStd: 1,
+    minExcess: 10,
+    baseline: 'robust',
+  },
+  incidents: { minSeverity: 25 },
   sequences: SEQUENCES,
   templates: { similarity: 0.4, depth: 3, maxChildren: 100, maxTemplates: 5000 },
   format: 'auto',
@@ -75,7 +85,17 @@ describe('parseConfig', () => {
       errorLevels: ['WARN', 'ERROR', 'FATAL'],
       timeline: { maxBuckets: 10 },
       spikes: { windowSec: 1, threshold: 1 },
-      anomalies: { bucketSec: 5, history: 4, minHistory: 4, z: 2.5, minCount: 0, minStd: 0 },
+      anomalies: {
+        bucketSec: 5,
+        history: 4,
+        minHistory: 4,
+        z: 2.5,
+        minCount: 0,
+        minStd: 0,
+        minExcess: 3,
+        baseline: 'mean',
+      },
+      incidents: { minSeverity: 5 },
       sequences: [
         {
           name: 'login',
@@ -183,6 +203,13 @@ describe('parseConfig', () => {
       ),
     ).toEqual(['sequences.0.steps.1: Unrecognized key: "text"']);
     expect(errorsOf(parseConfig({ alerts: { spike: true } }))).toEqual(['alerts: Unrecognized key: "spike"']);
+  });
+
+  it('spikes.threshold: "auto" (the default) or a whole number', () => {
+    expect(parseConfig({ spikes: { threshold: 'auto' } })).toMatchObject({ ok: true });
+    expect(errorsOf(parseConfig({ spikes: { threshold: 'automatic' } }))).toEqual([
+      'spikes.threshold: must be a number',
+    ]);
   });
 
   it('spikes: windowSec and threshold', () => {

@@ -481,3 +481,30 @@ function incremental(
     }
   }
 }
+
+describe('AnomalyDetector: robust baseline and minimum excess', () => {
+  /** errors per 60 s bucket: 20 buckets alternating 9 and 11, a burst of 1,000, then 40 */
+  const counts = [...Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 9 : 11)), 1000, 40];
+  const records = counts.flatMap((n, b) =>
+    Array.from({ length: n }, (_, k) => rec(T0 + b * 60_000 + k, 'ERROR')),
+  );
+  const flagged = (p: AnomalyParams): number[] => {
+    const d = new AnomalyDetector(p, errorMask(DEFAULT_ERRORS));
+    for (const r of records) d.push(r);
+    return d
+      .snapshot()
+      .anomalies.filter((a) => a.series === 'errors')
+      .map((a) => (a.bucketStart - T0) / 60_000);
+  };
+
+  it('"mean": the burst swells the band and masks the 40 after it; "robust": the burst enters clipped, 40 stands out', () => {
+    expect(flagged({ ...DEFAULTS, baseline: 'mean' })).toEqual([20]);
+    expect(flagged({ ...DEFAULTS, baseline: 'robust' })).toEqual([20, 21]);
+  });
+
+  it('minExcess: a bucket must be that many records off its mean, whatever z says', () => {
+    // 40 is 29 above the robust mean ≈ 10.1: flagged at minExcess 29, not at 30
+    expect(flagged({ ...DEFAULTS, baseline: 'robust', minExcess: 29 })).toEqual([20, 21]);
+    expect(flagged({ ...DEFAULTS, baseline: 'robust', minExcess: 30 })).toEqual([20]);
+  });
+});

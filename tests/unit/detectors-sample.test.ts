@@ -11,8 +11,17 @@ import { naiveAnomalies } from './naive/anomalies.ts';
 import { naiveSequences } from './naive/sequences.ts';
 import { anomalyDifferences } from './naive/compare.ts';
 
-/** The default configuration, with times read as UTC. */
-const cfg: Config = { ...DEFAULT_CONFIG, timeZone: 'UTC' };
+/**
+ * The default configuration, with times read as UTC, and the plain detector semantics the naive definitions
+ * spell out: a fixed spike threshold of 50, the plain rolling mean/σ, no minimum excess ("auto", "robust" and
+ * minExcess are tested in detectors-anomalies, detectors-spikes and incidents tests).
+ */
+const cfg: Config = {
+  ...DEFAULT_CONFIG,
+  timeZone: 'UTC',
+  spikes: { windowSec: 60, threshold: 50 },
+  anomalies: { ...DEFAULT_CONFIG.anomalies, baseline: 'mean', minExcess: 0 },
+};
 let snap: Snapshot;
 let records: LogRecord[] = [];
 
@@ -65,7 +74,7 @@ describe('the detectors on a generated sample (3 MB over 6 h, default config)', 
   it('equal the naive definitions run over the records analyze() produced', () => {
     const d = snap.detectors;
     expect({ spikes: d.spikes, windowsAnalyzed: d.windowsAnalyzed }).toEqual(
-      naiveSpikes(records, cfg.spikes.windowSec, cfg.spikes.threshold, cfg.errorLevels),
+      naiveSpikes(records, cfg.spikes.windowSec, 50, cfg.errorLevels),
     );
     const anomalies = naiveAnomalies(records, cfg.anomalies, cfg.errorLevels);
     expect(
@@ -83,6 +92,7 @@ describe('the detectors on a generated sample (3 MB over 6 h, default config)', 
       naiveSpikes(records, 60, 50, cfg.errorLevels).spikes,
       anomalies.anomalies,
       sequences,
+      d.incidents,
     );
     expect(d.alerts).toEqual(naive.alerts);
     expect(d.alertsTotal).toBe(naive.total);

@@ -25,10 +25,12 @@ function detect(
   W: number,
   T: number,
   errorLevels: readonly Level[] = DEFAULT_ERRORS,
-): SpikesSnapshot {
+): Omit<SpikesSnapshot, 'threshold'> {
   const d = new SpikeDetector(W, T, errorMask(errorLevels));
   for (const r of records) d.push(r);
-  return d.snapshot();
+  const { threshold, ...rest } = d.snapshot();
+  expect(threshold).toBe(T);
+  return rest;
 }
 
 interface SpikeCase {
@@ -68,12 +70,35 @@ function spikeCase(seed: number): SpikeCase {
 
 const SEEDS = Array.from({ length: 160 }, (_, i) => i + 1);
 
+describe('SpikeDetector: threshold "auto"', () => {
+  it('is 5× the median errors per aligned window (empty ones counting 0), at least 10', () => {
+    const W = 10;
+    const auto = (records: LogRecord[]): number => {
+      const d = new SpikeDetector(W, 'auto', errorMask(DEFAULT_ERRORS));
+      for (const r of records) d.push(r);
+      return d.snapshot().threshold;
+    };
+    // windows [0,10) … [40,50): 4, 4, 0, 6, 3 errors → sorted 0 3 4 4 6, median 4 → 20
+    const counts = [4, 4, 0, 6, 3];
+    const records = counts.flatMap((n, w) =>
+      Array.from({ length: n }, (_, k) => rec(at(w * W + k), 'ERROR')),
+    );
+    records.push(rec(at(49), 'INFO')); // the range reaches the fifth window
+    expect(auto(records)).toBe(20);
+    // an even count: windows 0 3 4 4 6 and an empty sixth → median (4 + 4) / 2 … sorted 0 0 3 4 4 6 → 3.5 → 18
+    expect(auto([...records, rec(at(55), 'INFO')])).toBe(18);
+    // a quiet log: at least 10
+    expect(auto([rec(at(0), 'ERROR'), rec(at(100), 'INFO')])).toBe(10);
+    expect(auto([])).toBe(10);
+  });
+});
+
 describe('SpikeDetector: hand-worked cases', () => {
   it('W=3, T=2, errors at seconds 10, 11 and 15', () => {
     // n: 10→1, 11→1, 15→1. S(10)=1, S(11)=2, S(12)=2, S(13)=1, S(14)=0, S(15)=1.
     // One run, seconds 11..12: start 11 s, end 13 s, peak 2, errors in [11−3+1, 13) = [9, 13) → 2.
     const records = [rec(at(10), 'ERROR'), rec(at(11), 'ERROR'), rec(at(15), 'ERROR')];
-    const expected: SpikesSnapshot = {
+    const expected: Omit<SpikesSnapshot, 'threshold'> = {
       spikes: [{ start: at(11), end: at(13), peak: 2, errors: 2 }],
       windowsAnalyzed: 6,
     };
@@ -97,7 +122,7 @@ describe('SpikeDetector: hand-worked cases', () => {
     // Run 1..4: start 1 s, end 5 s, peak 4, errors in [0, 5) → 7.
     const secs = [0, 1, 1, 2, 3, 3, 3, 7];
     const records = secs.map((s, i) => rec(at(s, (i * 137) % 1000), i % 2 ? 'FATAL' : 'ERROR'));
-    const expected: SpikesSnapshot = {
+    const expected: Omit<SpikesSnapshot, 'threshold'> = {
       spikes: [{ start: at(1), end: at(5), peak: 4, errors: 7 }],
       windowsAnalyzed: 8,
     };
@@ -274,7 +299,7 @@ describe('SpikeDetector against the naive definition', () => {
         if (random() < 0.5) d.snapshot(); // a snapshot before the merge must not matter
         return d;
       });
-      expect([seed, mergeAll(parts, random).snapshot()]).toEqual([seed, expected]);
+      expect([seed, mergeAll(parts, random).snapshot()]).toEqual([seed, { ...expected, threshold: c.T }]);
     }
   });
 

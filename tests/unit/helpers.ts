@@ -1,4 +1,4 @@
-import type { LogRecord, Level } from '../../src/engine/types.ts';
+import type { LogRecord, Level, Incident } from '../../src/engine/types.ts';
 import type { LineInfo } from '../../src/engine/ingest/lines.ts';
 import type { SampleOptions, SampleTruth } from '../../src/engine/sample.ts';
 import { generateSample } from '../../src/engine/sample.ts';
@@ -156,4 +156,19 @@ export async function analyzeSliced(file: File, cuts: readonly number[], config:
     0,
     0,
   );
+}
+
+/**
+ * Incidents as two analyses of the same records can both say: template ids (an item's name and query) are
+ * local to a miner; `texts: false` also drops template texts (titles, labels), which depend on what else a
+ * miner saw.
+ */
+export function incidentsComparable(incidents: readonly Incident[], texts = true): unknown {
+  return incidents.map((i) => ({
+    ...i,
+    title: texts ? i.title : '',
+    changed: i.changed.map((c) =>
+      c.kind === 'template' ? { ...c, name: '', query: '', label: texts ? c.label : '' } : c,
+    ),
+  }));
 }

@@ -9,7 +9,7 @@ import { ServiceCounts } from '../../src/engine/analyzers/services.ts';
 import { TimeRange } from '../../src/engine/analyzers/time-range.ts';
 import { Timeline } from '../../src/engine/analyzers/timeline.ts';
 import type { LogRecord, Snapshot } from '../../src/engine/types.ts';
-import { config, fileOf, rec, rng, sampleText, shuffled } from './helpers.ts';
+import { config, fileOf, incidentsComparable, rec, rng, sampleText, shuffled } from './helpers.ts';
 
 let records: LogRecord[] = [];
 let analyzed: Snapshot;
@@ -99,7 +99,12 @@ function withTemplateTotals(s: AnalysisState): unknown {
     ...rest.facets,
     fields: rest.facets.fields.map((f) => (f.field === 'template' ? { records: f.records } : f)),
   };
-  return { ...rest, facets, templates: { count, errors } };
+  return {
+    ...rest,
+    facets,
+    detectors: { ...rest.detectors, incidents: incidentsComparable(rest.detectors.incidents) },
+    templates: { count, errors },
+  };
 }
 
 describe('the merge property on a generated sample', () => {

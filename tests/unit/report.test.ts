@@ -104,6 +104,9 @@ describe('buildReport', () => {
       'sequences',
       'alerts',
       'alertsTotal',
+      'spikeThreshold',
+      'incidentsTotal',
+      'incidents',
       'templates',
       'facets',
       'config',
@@ -142,7 +145,17 @@ describe('buildReport', () => {
     const dcfg = config({
       timeZone: 'UTC',
       spikes: { windowSec: 2, threshold: 2 },
-      anomalies: { bucketSec: 1, history: 2, minHistory: 2, z: 1, minCount: 1, minStd: 0 },
+      // the plain rolling mean/σ without a minimum excess: the values below are worked out for it
+      anomalies: {
+        bucketSec: 1,
+        history: 2,
+        minHistory: 2,
+        z: 1,
+        minCount: 1,
+        minStd: 0,
+        minExcess: 0,
+        baseline: 'mean',
+      },
       sequences: [{ name: 'ab', steps: [{ contains: 'hello' }, { contains: 'slow' }], maxGapSec: 10 }],
     });
     const text = [

@@ -27,6 +27,13 @@ export interface AnomalyParams {
   z: number;
   minCount: number;
   minStd: number;
+  /** the least |x − μ| a bucket must be off by, whatever z says; absent: 0 */
+  minExcess?: number;
+  /**
+   * "robust": a flagged bucket enters the history clipped to the band's edge μ ± z·σ', so a burst does not
+   * swell the band after it; "mean" (the default when absent): every bucket enters as it is.
+   */
+  baseline?: 'robust' | 'mean';
 }
 
 /** Per-bucket series with the rolling statistics, for the errors chart (null where history is too short). */
@@ -73,6 +80,7 @@ export class AnomalyDetector implements Analyzer<AnomaliesSnapshot> {
     }
     if (!(p.z > 0)) throw new RangeError('anomalies.z must be > 0');
     if (!(p.minStd >= 0)) throw new RangeError('anomalies.minStd must be ≥ 0');
+    if (!((p.minExcess ?? 0) >= 0)) throw new RangeError('anomalies.minExcess must be ≥ 0');
     this.bucketMs = p.bucketSec * 1000;
   }
 
@@ -153,6 +161,8 @@ export class AnomalyDetector implements Analyzer<AnomaliesSnapshot> {
     out: Anomaly[],
   ): RollingSeries {
     const { history: L, minHistory, z: Z, minCount, minStd } = this.p;
+    const minExcess = this.p.minExcess ?? 0;
+    const robust = this.p.baseline === 'robust';
     const dense = n <= SERIES_MAX;
     const values = dense ? new Array<number>(n).fill(0) : [];
     const mean = dense ? new Array<number | null>(n).fill(null) : [];
@@ -160,16 +170,18 @@ export class AnomalyDetector implements Analyzer<AnomaliesSnapshot> {
     const ring = new Float64Array(L);
     let sum = 0;
     let sumSq = 0;
+    let nonzero = 0; // ring slots that hold a value ≠ 0 (robust sums are not integers: sum === 0 is not a test)
     let p = 0; // next sparse entry
     let i = 0;
     while (i < n) {
       const v = p < idx.length && idx[p] === i ? vals[p++]! : 0;
-      if (v === 0 && sum === 0 && !dense) {
+      if (v === 0 && nonzero === 0 && !dense) {
         // all-zero window, empty bucket: jump to the next bucket with records (the ring stays all zeros)
         i = p < idx.length ? idx[p]! : n;
         continue;
       }
       const h = Math.min(i, L);
+      let entered = v;
       if (i >= minHistory) {
         const mu = sum / h;
         // (h·Σx² − (Σx)²) / h² is exact on integer counts; clamp the tiny negatives rounding could leave
@@ -186,8 +198,15 @@ export class AnomalyDetector implements Analyzer<AnomaliesSnapshot> {
         const d = h * v - sum;
         const floor = Math.max(h * sumSq - sum * sum, h * h * minStd * minStd);
         const far = floor === 0 ? d !== 0 : d * d >= Z * Z * floor;
-        const hit = series === 'errors' ? v >= minCount && d >= 0 && far : far && Math.max(v, mu) >= minCount;
+        // the effect: |x − μ| ≥ minExcess ⟺ |d| ≥ h·minExcess
+        const big = Math.abs(d) >= h * minExcess;
+        const hit =
+          series === 'errors'
+            ? v >= minCount && d >= 0 && far && big
+            : far && big && Math.max(v, mu) >= minCount;
         if (hit) {
+          // robust: the bucket enters the history at the band's edge, not at its own value
+          if (robust) entered = d >= 0 ? mu + Z * sd : Math.max(0, mu - Z * sd);
           out.push({
             series,
             bucketStart: start + i * this.bucketMs,
@@ -206,10 +225,12 @@ export class AnomalyDetector implements Analyzer<AnomaliesSnapshot> {
         const old = ring[slot]!;
         sum -= old;
         sumSq -= old * old;
+        if (old !== 0) nonzero--;
       }
-      ring[slot] = v;
-      sum += v;
-      sumSq += v * v;
+      ring[slot] = entered;
+      sum += entered;
+      sumSq += entered * entered;
+      if (entered !== 0) nonzero++;
       i++;
     }
     return { bucketMs: this.bucketMs, start: dense ? start : null, values, mean, std };

@@ -15,6 +15,8 @@ export interface Spike {
 
 export interface SpikesSnapshot {
   spikes: Spike[];
+  /** the threshold used: the configured number, or what "auto" came to on this input */
+  threshold: number;
   /** window positions evaluated: the seconds from the first record's to the last record's */
   windowsAnalyzed: number;
 }
@@ -35,12 +37,12 @@ export class SpikeDetector implements Analyzer<SpikesSnapshot> {
 
   constructor(
     private readonly windowSec: number,
-    private readonly threshold: number,
+    private readonly threshold: number | 'auto',
     private readonly isError: readonly boolean[],
   ) {
     if (!Number.isInteger(windowSec) || windowSec < 1)
       throw new RangeError('spikes.windowSec must be an integer ≥ 1');
-    if (!(threshold >= 1)) throw new RangeError('spikes.threshold must be ≥ 1');
+    if (threshold !== 'auto' && !(threshold >= 1)) throw new RangeError('spikes.threshold must be ≥ 1');
   }
 
   push(r: LogRecord): void {
@@ -71,14 +73,19 @@ export class SpikeDetector implements Analyzer<SpikesSnapshot> {
   }
 
   snapshot(): SpikesSnapshot {
-    if (this.minSec === Infinity) return { spikes: [], windowsAnalyzed: 0 };
+    if (this.minSec === Infinity)
+      return {
+        spikes: [],
+        threshold: this.threshold === 'auto' ? AUTO_MIN : this.threshold,
+        windowsAnalyzed: 0,
+      };
     const W = this.windowSec;
-    const T = this.threshold;
     if (!this.sortedValid) {
       this.sorted = [...this.counts.keys()].sort((a, b) => a - b);
       this.sortedValid = true;
     }
     const secs = this.sorted;
+    const T = this.threshold === 'auto' ? this.autoThreshold() : this.threshold;
     const k = secs.length;
     const cnt = secs.map((s) => this.counts.get(s)!);
     // prefix[i] = errors in secs[0..i)
@@ -126,9 +133,40 @@ export class SpikeDetector implements Analyzer<SpikesSnapshot> {
       pos = next;
     }
     close();
-    return { spikes, windowsAnalyzed: this.maxSec - this.minSec + 1 };
+    return { spikes, threshold: T, windowsAnalyzed: this.maxSec - this.minSec + 1 };
+  }
+
+  /**
+   * "auto": AUTO_FACTOR × the median error count of the W-second windows aligned to the epoch (k·W … k·W + W − 1
+   * s) from the first timed record's to the last's, empty windows counting 0; at least AUTO_MIN. Depends only
+   * on the counts and the time range, so merges and order change nothing. Needs `sorted` to be valid.
+   */
+  private autoThreshold(): number {
+    const W = this.windowSec;
+    const first = Math.floor(this.minSec / W);
+    const windows = Math.floor(this.maxSec / W) - first + 1;
+    const sums: number[] = [];
+    let cur = NaN;
+    for (const s of this.sorted) {
+      const w = Math.floor(s / W);
+      if (w !== cur) {
+        sums.push(0);
+        cur = w;
+      }
+      sums[sums.length - 1]! += this.counts.get(s)!;
+    }
+    sums.sort((a, b) => a - b);
+    const zeros = windows - sums.length;
+    // the value at rank k (0-based) of all windows, zeros first
+    const at = (k: number): number => (k < zeros ? 0 : sums[k - zeros]!);
+    const median = windows % 2 === 1 ? at((windows - 1) / 2) : (at(windows / 2 - 1) + at(windows / 2)) / 2;
+    return Math.max(AUTO_MIN, Math.ceil(AUTO_FACTOR * median));
   }
 }
+
+/** "auto" spike threshold: AUTO_FACTOR × the median errors per window, at least AUTO_MIN. */
+export const AUTO_FACTOR = 5;
+export const AUTO_MIN = 10;
 
 /** First index whose value is ≥ x in a sorted array. */
 export function lowerBound(a: readonly number[], x: number): number {

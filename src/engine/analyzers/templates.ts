@@ -1042,9 +1042,10 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
    * order) is matched against this tree like a message; a match takes its counts (and gets `<*>` where the
    * two differ), else it becomes a new cluster with a fresh id (or goes to the overflow when full). Drain is
    * order-sensitive, and so is this in general; for inputs whose templates are well separated (as in
-   * realistic logs), the merged templates and counts equal one pass over the whole.
+   * realistic logs), the merged templates and counts equal one pass over the whole. Returns, for each of the
+   * other's ids, the id its records went to here.
    */
-  merge(other: TemplateMiner): void {
+  merge(other: TemplateMiner): Int32Array {
     if (other === this) throw new Error('cannot merge a template miner into itself');
     const ids = new Int32Array(other.clusters.length);
     this.clusters[0]!.absorb(other.clusters[0]!);
@@ -1064,6 +1065,7 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
     }
     for (let i = 1; i < ids.length; i++) ids[i] = this.resolve(ids[i]!);
     for (const [key, id] of other.cache) if (!this.cache.has(key)) this.remember(key, ids[id]!);
+    return ids;
   }
 
   private remember(key: string, id: number): void {
