@@ -167,6 +167,7 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.services.push(r);
     this.range.push(r);
     this.timeline.push(r);
+    this.facets.push(r);
     if (this.detectors) {
       this.spikes.push(r);
       this.anomalies.push(r);
