@@ -149,7 +149,11 @@ export class AnalysisSession {
       this.abortPending();
       this.stopHelpers();
       try {
-        fast = await held.canReadFast(files, plain, where);
+        // one worker reads the fast view: where the file would be read in slices, the slow path's slices are
+        // as fast on two cores (docs/performance.md, "Search"), so it keeps them until the fast path is sliced
+        fast =
+          (await held.canReadFast(files, plain, where)) &&
+          (files.length !== 1 || (await this.slicing(held, files[0]!, plain)).slices === 1);
       } catch {
         fast = false;
       }
