@@ -85,15 +85,19 @@ export interface AnalyzeOptions {
 
 export interface WholeFile {
   miner: TemplateMiner;
-  snapshot: Snapshot;
+  /** the whole analysis' final snapshot, or just the parts the fast path reads (the page's worker keeps those) */
+  snapshot: WholeReads;
 }
+
+/** What a fast view takes from the whole file's final snapshot: its file summaries and totals. */
+export type WholeReads = Pick<Snapshot, 'files' | 'totals'>;
 
 /**
  * The words a view's fast read path searches for, or null when the view must take the slow one: the query
  * requires a word (requiredWords) with no line break, has no `template:` term (ids of the fast path are the
  * whole file's final ones), and every file is of a format whose record text is its lines' bytes.
  */
-export function fastTextView(query: Query, whole: Snapshot | null): string[] | null {
+export function fastTextView(query: Query, whole: WholeReads | null): string[] | null {
   const words = fastWords(requiredWords(query));
   if (words === null || whole === null) return null;
   if (whole.files.length === 0 || whole.files.some((f) => !FAST_FORMATS.has(f.format) || f.error !== null))
@@ -110,7 +114,7 @@ export function fastTextView(query: Query, whole: Snapshot | null): string[] | n
 }
 
 /** A fast view's read-level counts, from the whole file's analysis (equal to what the slow path counts). */
-export function applyWholeReads(s: Snapshot, whole: Snapshot): void {
+export function applyWholeReads(s: Snapshot, whole: WholeReads): void {
   const w = whole.totals;
   s.files = whole.files.map((f) => ({ ...f, warnings: f.warnings.slice() }));
   s.totals = {

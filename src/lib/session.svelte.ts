@@ -55,6 +55,11 @@ export class AnalysisSession {
   whole = $state.raw<{ snapshot: Snapshot; report: Report } | null>(null);
 
   private worker: Worker | null = null;
+  /**
+   * The worker that made `whole` (it keeps the whole file's template miner): while it is still `worker`, a view
+   * whose query requires a word is read there on the fast path (docs/performance.md, "Search"), not re-analyzed.
+   */
+  private wholeWorker: Worker | null = null;
   private api: Comlink.Remote<EngineApi> | null = null;
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private dog: Watchdog | null = null;
@@ -127,7 +132,34 @@ export class AnalysisSession {
   async start(files: File[], config: Config, where = ''): Promise<void> {
     const job = this.jobId + 1;
     this.jobId = job;
-    const api = this.spawn();
+    const plain = $state.snapshot(config);
+    // a view of the finished whole file whose worker is idle and holds its template miner: read there on the
+    // fast path when the query allows it (the worker decides: canReadFast)
+    const idleWhole =
+      where !== '' &&
+      files === this.files &&
+      this.whole !== null &&
+      this.status === 'done' &&
+      this.worker !== null &&
+      this.worker === this.wholeWorker &&
+      this.api !== null;
+    let fast = false;
+    if (idleWhole) {
+      const held = this.api!;
+      this.abortPending();
+      this.stopHelpers();
+      try {
+        // one worker reads the fast view: where the file would be read in slices, the slow path's slices are
+        // as fast on two cores (docs/performance.md, "Search"), so it keeps them until the fast path is sliced
+        fast =
+          (await held.canReadFast(files, plain, where)) &&
+          (files.length !== 1 || (await this.slicing(held, files[0]!, plain)).slices === 1);
+      } catch {
+        fast = false;
+      }
+      if (job !== this.jobId) return;
+    }
+    const api = fast ? this.api! : this.spawn();
     if (where === '' || files !== this.files) this.whole = null;
     this.query = where;
     this.files = files;
@@ -149,10 +181,11 @@ export class AnalysisSession {
     this.arm(job);
     let result: AnalysisResult;
     try {
-      const plain = $state.snapshot(config);
-      const gz = files.length === 1 && (await pipelinedGzip(files[0]!));
+      const gz = !fast && files.length === 1 && (await pipelinedGzip(files[0]!));
       const plan =
-        files.length === 1 && !gz ? await this.slicing(api, files[0]!, plain) : { slices: 1, format: '' };
+        files.length === 1 && !gz && !fast
+          ? await this.slicing(api, files[0]!, plain)
+          : { slices: 1, format: '' };
       if (job !== this.jobId) return;
       result = gz
         ? await this.analyzeGzip(job, api, files[0]!, plain, where)
@@ -174,7 +207,10 @@ export class AnalysisSession {
     this.prewarmTimer = setTimeout(() => this.prewarm(), 1500);
     this.setSnapshot(result.snapshot);
     this.report = result.report;
-    if (where === '') this.whole = { snapshot: result.snapshot, report: result.report };
+    if (where === '') {
+      this.whole = { snapshot: result.snapshot, report: result.report };
+      this.wholeWorker = this.worker;
+    }
     this.status = 'done';
   }
 

@@ -3,7 +3,7 @@
  * proxied callback; only plain data from src/engine/types.ts and report.ts, and Blobs, come back.
  */
 import * as Comlink from 'comlink';
-import { analyze } from '../engine/analyze.ts';
+import { analyze, fastTextView, type WholeFile, type WholeReads } from '../engine/analyze.ts';
 import { detectHead } from '../engine/detect-head.ts';
 import { parseConfig, type Config } from '../engine/config.ts';
 import { buildReport, type Report } from '../engine/report.ts';
@@ -62,6 +62,31 @@ function whereOpt(where: string | undefined): { where?: string } {
 
 /** The last analysis, kept for exports: its files, config and template miner. */
 let last: { files: File[]; config: Config; analysis: Analysis } | null = null;
+/**
+ * The whole file's finished analysis made in this worker (one worker, or the first slice's after the merge):
+ * its template miner and read-level counts, for the fast read path of a later view of the same files and
+ * settings (analyze()'s `wholeFile`). `settings`: the page's settings as JSON, compared with the view's.
+ */
+let whole: { files: File[]; settings: string; miner: WholeFile['miner']; reads: WholeReads } | null = null;
+
+function keepWhole(files: File[], settings: unknown, analysis: Analysis, final: Snapshot): void {
+  whole = {
+    files,
+    settings: JSON.stringify(settings),
+    miner: analysis.templates,
+    reads: { files: final.files, totals: final.totals },
+  };
+}
+
+/** The whole analysis kept here, when `where` can be read on the fast path with it (same files and settings). */
+function wholeFor(files: File[], settings: unknown, where: string): WholeFile | null {
+  if (whole === null || where === '' || !sameFiles(whole.files, files)) return null;
+  if (JSON.stringify(settings) !== whole.settings) return null;
+  const q = parseQuery(where);
+  if (!q.ok || q.query.empty || fastTextView(q.query, whole.reads) === null) return null;
+  return { miner: whole.miner, snapshot: whole.reads };
+}
+
 /** What readRecords reads through: the record index, formats and config the page sent last. */
 let reading: { index: RecordIndexSnapshot; formats: string[]; config: Config } | null = null;
 
@@ -77,6 +102,8 @@ const api = {
     const parsed = parseConfig(config);
     if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
     last = null;
+    const wholeFile = wholeFor(files, config, where);
+    if (where === '') whole = null;
     let kept: Analysis | null = null;
     const snapshot = await analyze(files, parsed.config, {
       jobId,
@@ -84,9 +111,13 @@ const api = {
       intervalMs: 200,
       ...(onProgress ? { onProgress } : {}),
       ...whereOpt(where),
+      ...(wholeFile ? { wholeFile } : {}),
       keep: (a) => (kept = a),
     });
-    if (kept !== null) last = { files, config: parsed.config, analysis: kept };
+    if (kept !== null) {
+      last = { files, config: parsed.config, analysis: kept };
+      if (where === '') keepWhole(files, config, kept, snapshot);
+    }
     return { snapshot, report: buildReport(snapshot, parsed.config) };
   },
 
@@ -109,6 +140,7 @@ const api = {
     const parsed = parseConfig(config);
     if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
     const cfg = parsed.config;
+    if (where === '') whole = null;
     const t0 = performance.now();
     let raw = 0;
     let inFlight = 0;
@@ -258,6 +290,14 @@ const api = {
     });
   },
 
+  /**
+   * Whether this worker holds the whole analysis of `files` with these settings, and `where` can be read with
+   * it on the fast path (src/engine/ingest/text-view.ts): the page then reads the view here, in one worker.
+   */
+  canReadFast(files: File[], config: unknown, where: string): boolean {
+    return wholeFor(files, config, where) !== null;
+  },
+
   /** The format detected on the file's first MiB (for slices read in parallel, which must agree on it). */
   async detect(file: File, config: unknown): Promise<{ format: string; gzip: boolean }> {
     const parsed = parseConfig(config);
@@ -289,6 +329,7 @@ const api = {
     if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
     const t0 = performance.now() - elapsedBefore;
     last = null;
+    if (where === '') whole = null;
     const receiver = new SliceReceiver(ports, jobId);
     let kept: Analysis | null = null;
     let own: Snapshot;
@@ -312,6 +353,7 @@ const api = {
     const analysis = kept! as Analysis;
     const snapshot = mergeSlices(analysis, own, parts, jobId, performance.now() - t0);
     last = { files: [file], config: parsed.config, analysis };
+    if (where === '') keepWhole([file], userConfig, analysis, snapshot);
     const user = parseConfig(userConfig);
     return { snapshot, report: buildReport(snapshot, user.ok ? user.config : parsed.config) };
   },
