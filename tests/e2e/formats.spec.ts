@@ -218,6 +218,7 @@ test('a format chosen in the Files menu survives an edit in the settings panel',
   await page.getByLabel('Format', { exact: true }).selectOption('generic');
   await waitDone(page);
   await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByLabel('Automatic threshold').uncheck(); // a number: the old fixed threshold
   await page.getByLabel('Spike threshold (errors)').fill('77');
   await page.waitForTimeout(800);
   await waitDone(page);

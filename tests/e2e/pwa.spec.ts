@@ -61,6 +61,7 @@ test('no request ever goes to another origin, and analyzing makes no request at 
   await page.getByRole('button', { name: 'Try a sample' }).click();
   await waitDone(page);
   await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByLabel('Automatic threshold').uncheck(); // a number: the old fixed threshold
   await page.getByLabel('Spike threshold (errors)').fill('20');
   await page.waitForTimeout(800); // the change applies after a pause, then the analysis runs again
   await waitDone(page);
