@@ -372,15 +372,14 @@ export function buildIncidents(p: IncidentInputs): IncidentsSnapshot {
     );
     // ties broken by label, not by template id: ids are local to a miner, so slices merged would order them
     // differently than one pass
-    const items = ranked.items
-      .sort(
-        (x, y) =>
-          y.score - x.score ||
-          Math.abs(Math.log(y.ratio)) - Math.abs(Math.log(x.ratio)) ||
-          KIND_ORDER[x.kind] - KIND_ORDER[y.kind] ||
-          (x.label < y.label ? -1 : x.label > y.label ? 1 : 0),
-      )
-      .slice(0, CHANGED_ITEMS);
+    const all = ranked.items.sort(
+      (x, y) =>
+        y.score - x.score ||
+        Math.abs(Math.log(y.ratio)) - Math.abs(Math.log(x.ratio)) ||
+        KIND_ORDER[x.kind] - KIND_ORDER[y.kind] ||
+        (x.label < y.label ? -1 : x.label > y.label ? 1 : 0),
+    );
+    const items = all.slice(0, CHANGED_ITEMS);
     const errorsRatio = lb > 0 ? rateRatio(ew, eb, lw, lb) : null;
     const recordsRatio = lb > 0 ? rateRatio(vw, vb, lw, lb) : null;
     const start = Math.min(g.start, win.start);
@@ -391,7 +390,8 @@ export function buildIncidents(p: IncidentInputs): IncidentsSnapshot {
       start,
       end,
       severity,
-      title: titleOf(kind, items, g, errorsRatio, recordsRatio),
+      // the title looks past the listed items: a burst inside an outage surges under the outage's many drops
+      title: titleOf(kind, all, g, errorsRatio, recordsRatio),
       records: vw,
       errors: ew,
       baseline:
@@ -503,6 +503,9 @@ function titleOf(
   if (falling) return `${who}${how}`;
   const tpl = up('template');
   const what = tpl ? `"${clip(tpl.label)}" ×${NUM.format(tpl.window)}` : series;
+  // errors that surged inside a wider drop (a burst during an outage): all errors fell, the template did not
+  if (kind === 'errors' && tpl && ratio !== null && ratio < 1)
+    return `${who}${what} — ${times(tpl.ratio)} its baseline, during a drop to ${times(recordsRatio ?? ratio)} the records`;
   return how === '' ? `${who}${what}` : `${who}${what} — ${how}`;
 }
 
