@@ -1,2 +1,5 @@
 import { defineConfig } from 'vitest/config';
-export default defineConfig({ test: { include: ['tests/unit/**/*.test.ts'], environment: 'node' } });
+// 30 s a test: the analyses of 20–30 MB logs take 1–2 s alone and several times that on a shared, loaded machine
+export default defineConfig({
+  test: { include: ['tests/unit/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+});

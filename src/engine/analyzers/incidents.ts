@@ -8,7 +8,7 @@ import { ChangeCounter, gScore, rateRatio, rankChanges, isoQuery, type ChangeIte
 
 /**
  * Incidents (docs/detectors.md, "Incidents"): the spikes, anomalies (both series) and sequence matches that
- * overlap or touch in time, merged into one finding with a severity, a title and what changed most against the
+ * overlap, touch or lie one quiet bucket apart in time, merged into one finding with a severity, a title and what changed most against the
  * baseline before it. They are built from the analysis' own state — the detectors' findings and the per-bucket
  * counts kept here (records per level, per template and per service, in the anomaly detector's buckets) — so a
  * merge of slices gives the same incidents as one pass.
@@ -26,6 +26,8 @@ export const MAX_PAIRS = 4_000_000;
 export const MAX_INCIDENTS = 100;
 /** Changed items kept per incident. */
 export const CHANGED_ITEMS = 5;
+/** Findings at most this many buckets apart are one incident (0 would be: only those that overlap or touch). */
+export const MERGE_GAP_BUCKETS = 1;
 /** Characters of a template kept in a title. */
 const TITLE_TEMPLATE_CHARS = 80;
 const KIND_ORDER: Record<ChangeItem['kind'], number> = { template: 0, service: 1, level: 2, field: 3 };
@@ -423,7 +425,7 @@ function addPair<K>(m: Map<K, [number, number]>, k: K, side: 0 | 1, n: number): 
 
 /**
  * The findings as time ranges on the bucket grid (a spike from the bucket of its first counted error, a
- * sequence match over the buckets of its steps), merged where they overlap or touch. A drop in volume in the
+ * sequence match over the buckets of its steps), merged where they overlap, touch or lie one quiet bucket apart. A drop in volume in the
  * file's last bucket is left out: that bucket is cut by the file's end, not by the traffic.
  */
 function groupFindings(p: IncidentInputs): Group[] {
@@ -455,7 +457,8 @@ function groupFindings(p: IncidentInputs): Group[] {
   const groups: Group[] = [];
   let g: Group | null = null;
   for (const it of items) {
-    if (g === null || it.start > g.end) {
+    // one quiet bucket inside a burst (a minute just under the threshold) does not split it in two
+    if (g === null || it.start > g.end + B * MERGE_GAP_BUCKETS) {
       g = { start: it.start, end: it.end, spikes: 0, errorAnomalies: 0, volumeAnomalies: 0, sequences: [] };
       groups.push(g);
     } else if (it.end > g.end) g.end = it.end;
