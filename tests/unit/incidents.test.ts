@@ -65,7 +65,7 @@ describe('incidents on the page sample (8 MB, seed 42)', () => {
         1425.4,
         'payment-service: "Timeout calling db after <*>" ×558 — errors 94× the baseline',
       ],
-      ['volume', '2025-03-14T14:53:00.000Z', 160.7, 'api-gateway: records 0.1× the baseline'],
+      ['volume', '2025-03-14T14:53:00.000Z', 132.1, 'api-gateway: records 0.1× the baseline'],
     ]);
     expectPlanted(d.incidents, truth);
     const first = d.incidents[0]!;

@@ -354,8 +354,10 @@ export function buildIncidents(p: IncidentInputs): IncidentsSnapshot {
       g.spikes + g.errorAnomalies > 0 ? 'errors' : g.volumeAnomalies > 0 ? 'volume' : 'sequence';
     let severity = 0;
     if (lb > 0) {
-      const ge = ew * lb > eb * lw ? gScore(ew, eb, lw, lb) : 0;
-      const gv = gScore(vw, vb, lw, lb);
+      // each G over its baseline's dispersion (quasi-Poisson): a series that swings more than chance from bucket
+      // to bucket (bursty traffic) needs a larger change to count as much
+      const ge = ew * lb > eb * lw ? gScore(ew, eb, lw, lb) / dispersion(base, levels, p.isError, true) : 0;
+      const gv = gScore(vw, vb, lw, lb) / dispersion(base, levels, p.isError, false);
       severity = Math.max(ge, gv);
     }
     severity = Math.round(severity * 10) / 10;
@@ -413,6 +415,32 @@ export function buildIncidents(p: IncidentInputs): IncidentsSnapshot {
   // alone, follows (each group by severity, then start)
   out.sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind] || b.severity - a.severity || a.start - b.start);
   return { incidents: out.slice(0, MAX_INCIDENTS), total: out.length };
+}
+
+/**
+ * The baseline's dispersion index: the variance of its buckets' counts (errors, or all records) over their mean,
+ * at least 1 (a Poisson series has 1); 1 when there are fewer than 3 buckets or no records.
+ */
+function dispersion(
+  base: readonly number[],
+  levels: ReadonlyMap<number, Float64Array>,
+  isError: readonly boolean[],
+  errorsOnly: boolean,
+): number {
+  if (base.length < 3) return 1;
+  let sum = 0;
+  let sq = 0;
+  for (const b of base) {
+    const lv = levels.get(b);
+    let n = 0;
+    if (lv !== undefined) for (let i = 0; i < LEVEL_SLOTS; i++) if (!errorsOnly || isError[i]) n += lv[i]!;
+    sum += n;
+    sq += n * n;
+  }
+  const mean = sum / base.length;
+  if (mean <= 0) return 1;
+  const variance = (sq - base.length * mean * mean) / (base.length - 1);
+  return Math.max(1, variance / mean);
 }
 
 const KIND_RANK: Record<Incident['kind'], number> = { errors: 0, sequence: 1, volume: 2 };
