@@ -336,14 +336,25 @@ const F_SLASH = 2;
 /** the token holds a `=` (maskToken looks for key=value only then) */
 const F_EQ = 4;
 const F_SPACE = 8;
+/** the token holds a quote, `"` or `'` (a quoted word, or `key="…` whose value may run over spaces) */
+const F_QUOTE = 16;
 /** What an ASCII code unit tells the shape hash's token loop: whitespace, or which flag it sets. */
 const TOKEN = new Uint8Array(128);
 TOKEN.fill(F_SPACE, 0, 33);
 TOKEN.fill(F_DIGIT, 48, 58);
 TOKEN[47] = TOKEN[92] = F_SLASH;
 TOKEN[61] = F_EQ;
+TOKEN[34] = TOKEN[39] = F_QUOTE;
 /** End of the masked range when maskToken found one (a module variable: no allocation per token). */
 let maskEnd = 0;
+/**
+ * A masked quoted value ran past the token (`tag="View Lock",`): the end of the token its closing quote is in,
+ * where the caller goes on; −1 otherwise. maskLimit is where the text ends (set by the caller).
+ */
+let spanEnd = -1;
+let maskLimit = 0;
+/** How far a quoted value after `key=` is looked at for its closing quote (code units). */
+const SPAN_MAX = 200;
 /** maskToken masked a whole number-like token (no trailing punctuation): a size unit after it is part of it */
 let maskNumber = false;
 /** …and it was a bound, `<N` (its `<` is masked with it): a unit word after it is dropped (`<1 sec` → `<*>`) */
@@ -387,13 +398,39 @@ function maskToken(s: Chars, a: number, b: number, flags: number): number {
   while (q > p && (cls(s[q - 1]!) & C_TRAIL) !== 0) q--;
   maskNumber = false;
   maskBound = false;
+  spanEnd = -1;
   if (p >= q) return -1;
+  if ((flags & F_QUOTE) !== 0 && p > a && q < b) {
+    // a quoted word, 'Active' or "x": a value
+    const quote = s[p - 1]!;
+    if ((quote === 34 || quote === 39) && s[q]! === quote) {
+      maskEnd = q;
+      return p;
+    }
+  }
   if ((flags & F_SLASH) !== 0 && isPathStart(s, p, q)) {
     maskEnd = q;
     return p;
   }
   for (let i = (flags & F_EQ) !== 0 ? p + 1 : q; i < q; i++) {
     if (s[i]! === 61) {
+      // key="a value with spaces": the whole quoted value is one variable
+      const quote = s[i + 1]!;
+      if ((flags & F_QUOTE) !== 0 && (quote === 34 || quote === 39)) {
+        let z = i + 2;
+        while (z < b && s[z]! !== quote) z++;
+        if (z === b) {
+          const end = Math.min(maskLimit, b + SPAN_MAX);
+          while (z < end && s[z]! !== quote) z++;
+          if (z < end) {
+            maskEnd = z;
+            let e = z + 1;
+            while (e < maskLimit && s[e]! > 32) e++;
+            spanEnd = e;
+            return i + 2;
+          }
+        }
+      }
       // key=value: mask a value that holds a digit or is a path
       let v = i + 1;
       while (v < q && (cls(s[v]!) & C_LEAD) !== 0) v++;
@@ -472,11 +509,13 @@ export function maskMessage(s: string): string {
   let flags = 0;
   let number = false; // the previous token was a whole number
   let bound = false; // …a bound (<N)
+  maskLimit = n;
   for (let i = 0; i <= n; i++) {
     const c = i < n ? c16[i]! : 32;
     if (c <= 32) {
       if (tokStart < 0) continue;
       let m = -1;
+      spanEnd = -1;
       if (flags !== 0) {
         m = maskToken(c16, tokStart, i, flags | F_EQ);
         number = m >= 0 && maskNumber;
@@ -497,6 +536,7 @@ export function maskMessage(s: string): string {
       if (m >= 0) {
         out += s.slice(flush, m) + WILDCARD;
         flush = maskEnd;
+        if (spanEnd >= 0) i = spanEnd; // the quoted value ran over spaces: go on after its token
       }
       lastEnd = i;
       tokStart = -1;
@@ -509,10 +549,22 @@ export function maskMessage(s: string): string {
         flush = i;
       }
       tokStart = i;
-      flags = c <= 57 ? (c >= 48 ? F_DIGIT : c === 47 ? F_SLASH : 0) : c === 92 ? F_SLASH : 0;
+      flags =
+        c <= 57
+          ? c >= 48
+            ? F_DIGIT
+            : c === 47
+              ? F_SLASH
+              : c === 34 || c === 39
+                ? F_QUOTE
+                : 0
+          : c === 92
+            ? F_SLASH
+            : 0;
     } else if (c <= 57) {
       if (c >= 48) flags |= F_DIGIT;
       else if (c === 47) flags |= F_SLASH;
+      else if (c === 34 || c === 39) flags |= F_QUOTE;
     } else if (c === 92) {
       flags |= F_SLASH;
     }
@@ -550,6 +602,7 @@ function hashChars(s: Chars, start: number, n: number): number {
   let first = true;
   let number = false; // the previous token was a whole number
   let bound = false; // …a bound (<N)
+  maskLimit = n;
   for (;;) {
     while (i < n && s[i]! <= 32) i++;
     if (i >= n) break;
@@ -582,7 +635,8 @@ function hashChars(s: Chars, start: number, n: number): number {
       h2 ^= h2 >>> 15;
     }
     let m = -1;
-    if ((flags & (F_DIGIT | F_SLASH)) !== 0) {
+    spanEnd = -1;
+    if ((flags & (F_DIGIT | F_SLASH | F_QUOTE)) !== 0) {
       if (flags === F_DIGIT && flagged === i - tokStart) {
         // digits only (an id, a count): number-like as a whole, as maskToken finds, without the call
         m = tokStart;
@@ -605,6 +659,7 @@ function hashChars(s: Chars, start: number, n: number): number {
       m = maskUnit(s, tokStart, i);
     }
     if (m >= 0) {
+      if (spanEnd >= 0) i = spanEnd; // a quoted value over spaces (see maskMessage)
       H1 = t1;
       H2 = t2;
       mixRange(s, tokStart, m);
@@ -672,15 +727,27 @@ function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127;
 }
 
-/** A message may join a template when every position that differs is already <*> or holds no plain word. */
+/**
+ * A message may join a template when every position that differs is already <*> or holds no plain word, and
+ * the join keeps at least as many of the template's constants (equal tokens without a <*>) as it turns into
+ * <*>: a short message is otherwise over-merged at a similarity of 0.4 (`ARPT: <*>: A::syncPowerState: W[x]`
+ * and `ARPT: <*>: A::platformWoWEnable: W[y]` share half their tokens, but one of the two is a masked variable).
+ */
 function compatible(template: readonly string[], tokens: readonly string[]): boolean {
+  let kept = 0;
+  let made = 0;
   for (let i = 0; i < template.length; i++) {
     const a = template[i]!;
     const b = tokens[i]!;
-    if (a === b || a === WILDCARD) continue;
+    if (a === WILDCARD) continue;
+    if (a === b) {
+      if (!a.includes(WILDCARD)) kept++;
+      continue;
+    }
     if (isPlainWord(a) || isPlainWord(b)) return false;
+    made++;
   }
-  return true;
+  return made <= kept;
 }
 
 function hasVariable(token: string): boolean {
