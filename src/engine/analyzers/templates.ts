@@ -1201,15 +1201,21 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
     }
     if (best === null) return null;
     let widened = false;
+    const variants = (best.variants ??= new Map());
+    // A message that differs in two or more positions, each holding a word already seen there, is a new
+    // combination of known values: those positions vary apart from each other, as variables with few values
+    // do (flags: `allDrawn= true, startingMoved = false`; states: `from AUTO to SUSPENDED`), while the words of
+    // two different templates change all at once (`Total disk: … used:` / `memory limit: … free:`).
+    let recombined = bestDiffs.length >= 2;
+    for (const i of bestDiffs) if (!(variants.get(i)?.includes(tokens[i]!) ?? false)) recombined = false;
     for (const i of bestDiffs) {
       const word = tokens[i]!;
-      best.variants ??= new Map();
-      let seen = best.variants.get(i);
-      if (seen === undefined) best.variants.set(i, (seen = [best.tokens[i]!]));
+      let seen = variants.get(i);
+      if (seen === undefined) variants.set(i, (seen = [best.tokens[i]!]));
       if (!seen.includes(word)) seen.push(word);
-      if (seen.length >= VARIANTS || (merging && word === WILDCARD)) {
+      if (recombined || seen.length >= VARIANTS || (merging && word === WILDCARD)) {
         best.wildcard(i);
-        best.variants.delete(i);
+        variants.delete(i);
         widened = true;
       }
     }
