@@ -373,6 +373,44 @@ for (const u of 'B KB kB MB GB TB PB KiB MiB GiB TiB'.split(' '))
   SIZE_UNITS.add(packUnit(charsOf(u), 0, u.length));
 
 /**
+ * For a token without digits, quotes or slashes: the start of its value when it is a key's value that is a
+ * boolean, `true` or `false` in any case — `ready=true`, or the token after one that ends with `=`
+ * (`allDrawn= true,`, `startingMoved = false`) — maskEnd set; else −1. A flag's value varies as a number does,
+ * but with two values it never reaches the five that make a word position a variable; a boolean that is not a
+ * key's value (`evaluated to true`) stays a constant word.
+ */
+function maskFlag(s: Chars, a: number, b: number, afterEq: boolean): number {
+  let p = a;
+  let q = b;
+  while (p < q && (cls(s[p]!) & C_LEAD) !== 0) p++;
+  while (q > p && (cls(s[q - 1]!) & C_TRAIL) !== 0) q--;
+  let v = p;
+  for (let k = p + 1; k < q; k++) {
+    if (s[k]! === 61) {
+      v = k + 1;
+      break;
+    }
+  }
+  if (v === p && !afterEq) return -1;
+  while (v < q && (cls(s[v]!) & C_LEAD) !== 0) v++;
+  const n = q - v;
+  if (n !== 4 && n !== 5) return -1;
+  const c0 = s[v]! | 32;
+  if (
+    n === 4
+      ? c0 !== 116 || (s[v + 1]! | 32) !== 114 || (s[v + 2]! | 32) !== 117 || (s[v + 3]! | 32) !== 101
+      : c0 !== 102 ||
+        (s[v + 1]! | 32) !== 97 ||
+        (s[v + 2]! | 32) !== 108 ||
+        (s[v + 3]! | 32) !== 115 ||
+        (s[v + 4]! | 32) !== 101
+  )
+    return -1;
+  maskEnd = q;
+  return v;
+}
+
+/**
  * For a token without digits after a whole number: the start of its core when the core is a size unit (maskEnd
  * set), else −1.
  */
@@ -509,6 +547,7 @@ export function maskMessage(s: string): string {
   let flags = 0;
   let number = false; // the previous token was a whole number
   let bound = false; // …a bound (<N)
+  let afterEq = false; // the previous token ended with `=`
   maskLimit = n;
   for (let i = 0; i <= n; i++) {
     const c = i < n ? c16[i]! : 32;
@@ -529,15 +568,18 @@ export function maskMessage(s: string): string {
           else out += s.slice(flush, lastEnd);
           flush = i;
           tokStart = -1;
+          afterEq = false;
           continue;
         }
         m = maskUnit(c16, tokStart, i);
       }
+      if (m < 0 && flags === 0) m = maskFlag(c16, tokStart, i, afterEq);
       if (m >= 0) {
         out += s.slice(flush, m) + WILDCARD;
         flush = maskEnd;
         if (spanEnd >= 0) i = spanEnd; // the quoted value ran over spaces: go on after its token
       }
+      afterEq = c16[i - 1]! === 61;
       lastEnd = i;
       tokStart = -1;
     } else if (tokStart < 0) {
@@ -602,6 +644,7 @@ function hashChars(s: Chars, start: number, n: number): number {
   let first = true;
   let number = false; // the previous token was a whole number
   let bound = false; // …a bound (<N)
+  let afterEq = false; // the previous token ended with `=`
   maskLimit = n;
   for (;;) {
     while (i < n && s[i]! <= 32) i++;
@@ -654,10 +697,13 @@ function hashChars(s: Chars, start: number, n: number): number {
         // dropped, with the space before it (see maskMessage)
         h1 = p1;
         h2 = p2;
+        afterEq = false;
         continue;
       }
       m = maskUnit(s, tokStart, i);
     }
+    if (m < 0 && (flags & (F_DIGIT | F_SLASH | F_QUOTE)) === 0 && (afterEq || (flags & F_EQ) !== 0))
+      m = maskFlag(s, tokStart, i, afterEq);
     if (m >= 0) {
       if (spanEnd >= 0) i = spanEnd; // a quoted value over spaces (see maskMessage)
       H1 = t1;
@@ -670,6 +716,7 @@ function hashChars(s: Chars, start: number, n: number): number {
       h1 = H1;
       h2 = H2;
     }
+    afterEq = s[i - 1]! === 61;
   }
   H1 = h1;
   H2 = h2;
@@ -1202,18 +1249,12 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
     if (best === null) return null;
     let widened = false;
     const variants = (best.variants ??= new Map());
-    // A message that differs in two or more positions, each holding a word already seen there, is a new
-    // combination of known values: those positions vary apart from each other, as variables with few values
-    // do (flags: `allDrawn= true, startingMoved = false`; states: `from AUTO to SUSPENDED`), while the words of
-    // two different templates change all at once (`Total disk: … used:` / `memory limit: … free:`).
-    let recombined = bestDiffs.length >= 2;
-    for (const i of bestDiffs) if (!(variants.get(i)?.includes(tokens[i]!) ?? false)) recombined = false;
     for (const i of bestDiffs) {
       const word = tokens[i]!;
       let seen = variants.get(i);
       if (seen === undefined) variants.set(i, (seen = [best.tokens[i]!]));
       if (!seen.includes(word)) seen.push(word);
-      if (recombined || seen.length >= VARIANTS || (merging && word === WILDCARD)) {
+      if (seen.length >= VARIANTS || (merging && word === WILDCARD)) {
         best.wildcard(i);
         variants.delete(i);
         widened = true;
