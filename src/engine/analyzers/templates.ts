@@ -22,7 +22,13 @@ import { ShapeTable } from './shape-table.ts';
  * - hex: `0x…`, or ≥ 8 hex digits that hold a digit and do not mix letter cases; a UUID (8-4-4-4-12 hex);
  * - IPv6: hex digits, `:` and `.` only with ≥ 2 colons and a digit (`[v6]:port` as a whole);
  * - `key:value` with a key of letters/digits/`_.-` (with a letter) and a value that holds a digit: the value
- *   alone is masked (`Pool.java:<*>`).
+ *   alone is masked (`Pool.java:<*>`);
+ * - a quoted word: the token starts with `"` or `'` and its core is followed by the same quote (`'Active'`);
+ * - `key="…` or `key='…` whose quote does not close in the token: the value runs to the closing quote, up to
+ *   SPAN_MAX code units on, spaces and all, as one `<*>` (`tag="View Lock",` → `tag="<*>",`); no closing quote:
+ *   nothing changes;
+ * - a key's boolean value (`true` or `false`, any case; maskFlag): `key=true`, or a token after one that ends
+ *   with `=` (`allDrawn= false,`, `b = TRUE`); a boolean that is no key's value stays a word.
  * Every masked part becomes the same `<*>`: kinds are not kept, so the template text shows `<*>` for every
  * variable part, whether masking or Drain found it. A literal `<*>` in a message reads as a variable.
  *
@@ -32,7 +38,8 @@ import { ShapeTable } from './shape-table.ts';
  * the `<*>` one. In the leaf, similarity = equal positions / n, where a template `<*>` equals a masked `<*>`
  * in the message but not a literal word (Drain3 with include_params off, its masked tokens being equal to
  * themselves); the best cluster with similarity ≥ `similarity` wins (ties: more `<*>`, then the older
- * cluster); its template then gets `<*>` wherever the two differ. Nothing matches → a new cluster. A leaf
+ * cluster) among those the message is compatible with (see compatible(): no plain word differs, and the join
+ * makes no more positions `<*>` than it keeps constants); its template then gets `<*>` wherever the two differ. Nothing matches → a new cluster. A leaf
  * with many clusters is searched through a per-position token index, with the same result as the scan.
  *
  * Bounds: at most `maxTemplates` clusters; past that, messages that match no cluster are counted under one
