@@ -168,8 +168,13 @@ describe('grouping accuracy on the held-out Loghub-like set', () => {
     expect(groupingAccuracy([0, 0, 1], [5, 5, 5])).toBe(0);
   });
 
-  it('holds the measured level (a ratchet against regressions, not the issue-11 target)', () => {
-    // measured 2026-12-01 on main 5cac1b7: mean 0.916, min 0.467 (Android); each kind may drop 0.02
+  it("meets issue 11's target: a mean of at least 0.90 and no kind below 0.75", () => {
+    expect(mean).toBeGreaterThanOrEqual(0.9);
+    for (const r of results) expect(r.accuracy, r.kind.name).toBeGreaterThanOrEqual(0.75);
+  });
+
+  it('holds the measured level (a ratchet against regressions)', () => {
+    // measured 2026-12-01 on wt-miner: mean 0.964, min 0.840 (Thunderbird); each kind may drop 0.02
     const measured: Record<string, number> = {
       HDFS: 1,
       Hadoop: 0.99,
@@ -180,15 +185,15 @@ describe('grouping accuracy on the held-out Loghub-like set', () => {
       Thunderbird: 0.84,
       Windows: 0.94,
       Linux: 0.863,
-      Android: 0.467,
+      Android: 1,
       HealthApp: 1,
       Apache: 1,
       Proxifier: 1,
       OpenSSH: 0.987,
       OpenStack: 0.93,
-      Mac: 0.673,
+      Mac: 0.893,
     };
-    expect(mean).toBeGreaterThanOrEqual(0.8);
-    for (const r of results) expect(r.accuracy).toBeGreaterThanOrEqual(measured[r.kind.name]! - 0.02);
+    for (const r of results)
+      expect(r.accuracy, r.kind.name).toBeGreaterThanOrEqual(measured[r.kind.name]! - 0.02);
   });
 });

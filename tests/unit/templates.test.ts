@@ -92,6 +92,17 @@ describe('masking', () => {
     ['lifetime <1 sec', 'lifetime <*>'],
     ['under <5 MB; <3 ms. <2 hours', 'under <*> <*>; <*> ms. <*> hours'],
     ['x 12, MB and 12 MBs', 'x <*>, MB and <*> MBs'],
+    // a quoted word is a value; a quoted value of a key runs over spaces to its closing quote, as one variable
+    ["Location icon should now be in state 'Active'", "Location icon should now be in state '<*>'"],
+    ['acquire tag="View Lock", name=a.b, ws=null', 'acquire tag="<*>", name=a.b, ws=null'],
+    ['k=\'a b c\' and k="x"y z', 'k=\'<*>\' and k="x"y z'],
+    ['q="never closed at all', 'q="never closed at all'],
+    // a key's boolean value: in the token, or the token after one that ends with `=`
+    [
+      'ready=true, mode=FALSE a= True, b = false; c:true to true',
+      'ready=<*>, mode=<*> a= <*>, b = <*>; c:true to true',
+    ],
+    ['"GET /a/b HTTP/1.1" and "two words"', '"GET <*> HTTP/1.1" and "two words"'],
     ['', ''],
     [' \t ', ''],
   ])('%j → %j', (input, expected) => {
@@ -162,6 +173,19 @@ describe('shape hash', () => {
     '12:30:45',
     'MB',
     'KB),',
+    'tag="View',
+    'Lock",',
+    "'Active'",
+    '"x"',
+    "k='a",
+    "b'",
+    'ready=true,',
+    'x=',
+    'False;',
+    'true',
+    '"',
+    "'",
+    'id="4',
     'sec',
     'ms',
     '<1',
@@ -263,6 +287,40 @@ describe('plain words that vary', () => {
     expect(templatesOf(messages)).toEqual(
       words.map((w) => `[instance: <*>] VM ${w} (Lifecycle Event)`).sort(),
     );
+  });
+
+  it("a key's boolean value is a variable: flags with two values share one template", () => {
+    // the sixteen combinations of four flags, in a shuffled but fixed order
+    const order = [2, 12, 5, 11, 0, 15, 9, 6, 3, 14, 8, 1, 13, 4, 10, 7];
+    const bools = order.map((k) => [8, 4, 2, 1].map((bit) => (k & bit) !== 0));
+    const messages = bools.map(
+      ([a, b, c, d], i) =>
+        `opening app token=${i} allDrawn= ${a}, startingDisplayed = ${b}, startingMoved = ${c}, isRelaunching = ${d}`,
+    );
+    expect(templatesOf(messages)).toEqual([
+      'opening app token=<*> allDrawn= <*>, startingDisplayed = <*>, startingMoved = <*>, isRelaunching = <*>',
+    ]);
+    // the words of two templates change all at once: they stay apart, however many come
+    const claims = ['Total disk: 15 GB, used: 2.5 GB', 'Total vcpu: 16 VCPU, used: 3 VCPU'];
+    const other = ['memory limit: 96258 MB, free: 12 MB', 'Total memory: 64172 MB, used: 512 MB'];
+    const all = [...claims, ...other].flatMap((m) => [1, 2].map((k) => `[instance: ${k}] ${m}`));
+    expect(templatesOf(all)).toHaveLength(4);
+  });
+
+  it('a short message joins a template only when the join keeps as many constants as it makes <*>', () => {
+    // 4 tokens, 2 equal: one of them a masked variable, so the join would make 2 variables and keep 1 constant
+    const messages = [
+      'ARPT: 620701.0: AirPort_Brcm43xx::syncPowerState: WWEN[enabled]',
+      'ARPT: 620702.5: AirPort_Brcm43xx::platformWoWEnable: WWEN[disable]',
+      'ARPT: 620703.1: AirPort_Brcm43xx::syncPowerState: WWEN[enabled]',
+    ];
+    const [m, ids] = mine(messages);
+    expect(ids).toEqual([1, 2, 1]);
+    expect(m.template(1)).toBe('ARPT: <*>: AirPort_Brcm43xx::syncPowerState: WWEN[enabled]');
+    // ids that differ but keep more constants than they make variables still join (Drain's rule)
+    expect(
+      templatesOf(['Receiving block blk_1 of job_7 done', 'Receiving block blk_2 of job_9 done']),
+    ).toEqual(['Receiving block <*> of <*> done']);
   });
 
   it('two positions vary (from A to B): both become <*>', () => {

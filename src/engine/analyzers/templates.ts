@@ -22,7 +22,13 @@ import { ShapeTable } from './shape-table.ts';
  * - hex: `0x…`, or ≥ 8 hex digits that hold a digit and do not mix letter cases; a UUID (8-4-4-4-12 hex);
  * - IPv6: hex digits, `:` and `.` only with ≥ 2 colons and a digit (`[v6]:port` as a whole);
  * - `key:value` with a key of letters/digits/`_.-` (with a letter) and a value that holds a digit: the value
- *   alone is masked (`Pool.java:<*>`).
+ *   alone is masked (`Pool.java:<*>`);
+ * - a quoted word: the token starts with `"` or `'` and its core is followed by the same quote (`'Active'`);
+ * - `key="…` or `key='…` whose quote does not close in the token: the value runs to the closing quote, up to
+ *   SPAN_MAX code units on, spaces and all, as one `<*>` (`tag="View Lock",` → `tag="<*>",`); no closing quote:
+ *   nothing changes;
+ * - a key's boolean value (`true` or `false`, any case; maskFlag): `key=true`, or a token after one that ends
+ *   with `=` (`allDrawn= false,`, `b = TRUE`); a boolean that is no key's value stays a word.
  * Every masked part becomes the same `<*>`: kinds are not kept, so the template text shows `<*>` for every
  * variable part, whether masking or Drain found it. A literal `<*>` in a message reads as a variable.
  *
@@ -32,7 +38,8 @@ import { ShapeTable } from './shape-table.ts';
  * the `<*>` one. In the leaf, similarity = equal positions / n, where a template `<*>` equals a masked `<*>`
  * in the message but not a literal word (Drain3 with include_params off, its masked tokens being equal to
  * themselves); the best cluster with similarity ≥ `similarity` wins (ties: more `<*>`, then the older
- * cluster); its template then gets `<*>` wherever the two differ. Nothing matches → a new cluster. A leaf
+ * cluster) among those the message is compatible with (see compatible(): no plain word differs, and the join
+ * makes no more positions `<*>` than it keeps constants); its template then gets `<*>` wherever the two differ. Nothing matches → a new cluster. A leaf
  * with many clusters is searched through a per-position token index, with the same result as the scan.
  *
  * Bounds: at most `maxTemplates` clusters; past that, messages that match no cluster are counted under one
@@ -336,14 +343,25 @@ const F_SLASH = 2;
 /** the token holds a `=` (maskToken looks for key=value only then) */
 const F_EQ = 4;
 const F_SPACE = 8;
+/** the token holds a quote, `"` or `'` (a quoted word, or `key="…` whose value may run over spaces) */
+const F_QUOTE = 16;
 /** What an ASCII code unit tells the shape hash's token loop: whitespace, or which flag it sets. */
 const TOKEN = new Uint8Array(128);
 TOKEN.fill(F_SPACE, 0, 33);
 TOKEN.fill(F_DIGIT, 48, 58);
 TOKEN[47] = TOKEN[92] = F_SLASH;
 TOKEN[61] = F_EQ;
+TOKEN[34] = TOKEN[39] = F_QUOTE;
 /** End of the masked range when maskToken found one (a module variable: no allocation per token). */
 let maskEnd = 0;
+/**
+ * A masked quoted value ran past the token (`tag="View Lock",`): the end of the token its closing quote is in,
+ * where the caller goes on; −1 otherwise. maskLimit is where the text ends (set by the caller).
+ */
+let spanEnd = -1;
+let maskLimit = 0;
+/** How far a quoted value after `key=` is looked at for its closing quote (code units). */
+const SPAN_MAX = 200;
 /** maskToken masked a whole number-like token (no trailing punctuation): a size unit after it is part of it */
 let maskNumber = false;
 /** …and it was a bound, `<N` (its `<` is masked with it): a unit word after it is dropped (`<1 sec` → `<*>`) */
@@ -360,6 +378,44 @@ function isUnitWord(s: Chars, a: number, b: number): boolean {
 const SIZE_UNITS = new Set<number>();
 for (const u of 'B KB kB MB GB TB PB KiB MiB GiB TiB'.split(' '))
   SIZE_UNITS.add(packUnit(charsOf(u), 0, u.length));
+
+/**
+ * For a token without digits, quotes or slashes: the start of its value when it is a key's value that is a
+ * boolean, `true` or `false` in any case — `ready=true`, or the token after one that ends with `=`
+ * (`allDrawn= true,`, `startingMoved = false`) — maskEnd set; else −1. A flag's value varies as a number does,
+ * but with two values it never reaches the five that make a word position a variable; a boolean that is not a
+ * key's value (`evaluated to true`) stays a constant word.
+ */
+function maskFlag(s: Chars, a: number, b: number, afterEq: boolean): number {
+  let p = a;
+  let q = b;
+  while (p < q && (cls(s[p]!) & C_LEAD) !== 0) p++;
+  while (q > p && (cls(s[q - 1]!) & C_TRAIL) !== 0) q--;
+  let v = p;
+  for (let k = p + 1; k < q; k++) {
+    if (s[k]! === 61) {
+      v = k + 1;
+      break;
+    }
+  }
+  if (v === p && !afterEq) return -1;
+  while (v < q && (cls(s[v]!) & C_LEAD) !== 0) v++;
+  const n = q - v;
+  if (n !== 4 && n !== 5) return -1;
+  const c0 = s[v]! | 32;
+  if (
+    n === 4
+      ? c0 !== 116 || (s[v + 1]! | 32) !== 114 || (s[v + 2]! | 32) !== 117 || (s[v + 3]! | 32) !== 101
+      : c0 !== 102 ||
+        (s[v + 1]! | 32) !== 97 ||
+        (s[v + 2]! | 32) !== 108 ||
+        (s[v + 3]! | 32) !== 115 ||
+        (s[v + 4]! | 32) !== 101
+  )
+    return -1;
+  maskEnd = q;
+  return v;
+}
 
 /**
  * For a token without digits after a whole number: the start of its core when the core is a size unit (maskEnd
@@ -387,13 +443,39 @@ function maskToken(s: Chars, a: number, b: number, flags: number): number {
   while (q > p && (cls(s[q - 1]!) & C_TRAIL) !== 0) q--;
   maskNumber = false;
   maskBound = false;
+  spanEnd = -1;
   if (p >= q) return -1;
+  if ((flags & F_QUOTE) !== 0 && p > a && q < b) {
+    // a quoted word, 'Active' or "x": a value
+    const quote = s[p - 1]!;
+    if ((quote === 34 || quote === 39) && s[q]! === quote) {
+      maskEnd = q;
+      return p;
+    }
+  }
   if ((flags & F_SLASH) !== 0 && isPathStart(s, p, q)) {
     maskEnd = q;
     return p;
   }
   for (let i = (flags & F_EQ) !== 0 ? p + 1 : q; i < q; i++) {
     if (s[i]! === 61) {
+      // key="a value with spaces": the whole quoted value is one variable
+      const quote = s[i + 1]!;
+      if ((flags & F_QUOTE) !== 0 && (quote === 34 || quote === 39)) {
+        let z = i + 2;
+        while (z < b && s[z]! !== quote) z++;
+        if (z === b) {
+          const end = Math.min(maskLimit, b + SPAN_MAX);
+          while (z < end && s[z]! !== quote) z++;
+          if (z < end) {
+            maskEnd = z;
+            let e = z + 1;
+            while (e < maskLimit && s[e]! > 32) e++;
+            spanEnd = e;
+            return i + 2;
+          }
+        }
+      }
       // key=value: mask a value that holds a digit or is a path
       let v = i + 1;
       while (v < q && (cls(s[v]!) & C_LEAD) !== 0) v++;
@@ -472,11 +554,14 @@ export function maskMessage(s: string): string {
   let flags = 0;
   let number = false; // the previous token was a whole number
   let bound = false; // …a bound (<N)
+  let afterEq = false; // the previous token ended with `=`
+  maskLimit = n;
   for (let i = 0; i <= n; i++) {
     const c = i < n ? c16[i]! : 32;
     if (c <= 32) {
       if (tokStart < 0) continue;
       let m = -1;
+      spanEnd = -1;
       if (flags !== 0) {
         m = maskToken(c16, tokStart, i, flags | F_EQ);
         number = m >= 0 && maskNumber;
@@ -490,14 +575,18 @@ export function maskMessage(s: string): string {
           else out += s.slice(flush, lastEnd);
           flush = i;
           tokStart = -1;
+          afterEq = false;
           continue;
         }
         m = maskUnit(c16, tokStart, i);
       }
+      if (m < 0 && flags === 0) m = maskFlag(c16, tokStart, i, afterEq);
       if (m >= 0) {
         out += s.slice(flush, m) + WILDCARD;
         flush = maskEnd;
+        if (spanEnd >= 0) i = spanEnd; // the quoted value ran over spaces: go on after its token
       }
+      afterEq = c16[i - 1]! === 61;
       lastEnd = i;
       tokStart = -1;
     } else if (tokStart < 0) {
@@ -509,10 +598,22 @@ export function maskMessage(s: string): string {
         flush = i;
       }
       tokStart = i;
-      flags = c <= 57 ? (c >= 48 ? F_DIGIT : c === 47 ? F_SLASH : 0) : c === 92 ? F_SLASH : 0;
+      flags =
+        c <= 57
+          ? c >= 48
+            ? F_DIGIT
+            : c === 47
+              ? F_SLASH
+              : c === 34 || c === 39
+                ? F_QUOTE
+                : 0
+          : c === 92
+            ? F_SLASH
+            : 0;
     } else if (c <= 57) {
       if (c >= 48) flags |= F_DIGIT;
       else if (c === 47) flags |= F_SLASH;
+      else if (c === 34 || c === 39) flags |= F_QUOTE;
     } else if (c === 92) {
       flags |= F_SLASH;
     }
@@ -550,6 +651,8 @@ function hashChars(s: Chars, start: number, n: number): number {
   let first = true;
   let number = false; // the previous token was a whole number
   let bound = false; // …a bound (<N)
+  let afterEq = false; // the previous token ended with `=`
+  maskLimit = n;
   for (;;) {
     while (i < n && s[i]! <= 32) i++;
     if (i >= n) break;
@@ -582,7 +685,8 @@ function hashChars(s: Chars, start: number, n: number): number {
       h2 ^= h2 >>> 15;
     }
     let m = -1;
-    if ((flags & (F_DIGIT | F_SLASH)) !== 0) {
+    spanEnd = -1;
+    if ((flags & (F_DIGIT | F_SLASH | F_QUOTE)) !== 0) {
       if (flags === F_DIGIT && flagged === i - tokStart) {
         // digits only (an id, a count): number-like as a whole, as maskToken finds, without the call
         m = tokStart;
@@ -600,11 +704,15 @@ function hashChars(s: Chars, start: number, n: number): number {
         // dropped, with the space before it (see maskMessage)
         h1 = p1;
         h2 = p2;
+        afterEq = false;
         continue;
       }
       m = maskUnit(s, tokStart, i);
     }
+    if (m < 0 && (flags & (F_DIGIT | F_SLASH | F_QUOTE)) === 0 && (afterEq || (flags & F_EQ) !== 0))
+      m = maskFlag(s, tokStart, i, afterEq);
     if (m >= 0) {
+      if (spanEnd >= 0) i = spanEnd; // a quoted value over spaces (see maskMessage)
       H1 = t1;
       H2 = t2;
       mixRange(s, tokStart, m);
@@ -615,6 +723,7 @@ function hashChars(s: Chars, start: number, n: number): number {
       h1 = H1;
       h2 = H2;
     }
+    afterEq = s[i - 1]! === 61;
   }
   H1 = h1;
   H2 = h2;
@@ -672,15 +781,27 @@ function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127;
 }
 
-/** A message may join a template when every position that differs is already <*> or holds no plain word. */
+/**
+ * A message may join a template when every position that differs is already <*> or holds no plain word, and
+ * the join keeps at least as many of the template's constants (equal tokens without a <*>) as it turns into
+ * <*>: a short message is otherwise over-merged at a similarity of 0.4 (`ARPT: <*>: A::syncPowerState: W[x]`
+ * and `ARPT: <*>: A::platformWoWEnable: W[y]` share half their tokens, but one of the two is a masked variable).
+ */
 function compatible(template: readonly string[], tokens: readonly string[]): boolean {
+  let kept = 0;
+  let made = 0;
   for (let i = 0; i < template.length; i++) {
     const a = template[i]!;
     const b = tokens[i]!;
-    if (a === b || a === WILDCARD) continue;
+    if (a === WILDCARD) continue;
+    if (a === b) {
+      if (!a.includes(WILDCARD)) kept++;
+      continue;
+    }
     if (isPlainWord(a) || isPlainWord(b)) return false;
+    made++;
   }
-  return true;
+  return made <= kept;
 }
 
 function hasVariable(token: string): boolean {
@@ -1134,15 +1255,15 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
     }
     if (best === null) return null;
     let widened = false;
+    const variants = (best.variants ??= new Map());
     for (const i of bestDiffs) {
       const word = tokens[i]!;
-      best.variants ??= new Map();
-      let seen = best.variants.get(i);
-      if (seen === undefined) best.variants.set(i, (seen = [best.tokens[i]!]));
+      let seen = variants.get(i);
+      if (seen === undefined) variants.set(i, (seen = [best.tokens[i]!]));
       if (!seen.includes(word)) seen.push(word);
       if (seen.length >= VARIANTS || (merging && word === WILDCARD)) {
         best.wildcard(i);
-        best.variants.delete(i);
+        variants.delete(i);
         widened = true;
       }
     }
