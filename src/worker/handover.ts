@@ -138,12 +138,7 @@ export function mergeSlices(
     first.merge(p.state, lines, whole !== null);
     lines += p.lines;
   }
-  const merged = mergedSnapshot(
-    first,
-    [firstFinal.files[0]!, ...parts.map((p) => p.file)],
-    jobId,
-    elapsedMs,
-  );
+  const merged = mergedSnapshot(first, [firstFinal.files[0]!, ...parts.map((p) => p.file)], jobId, elapsedMs);
   if (whole !== null) applyWholeReads(merged, whole);
   return merged;
 }

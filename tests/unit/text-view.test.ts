@@ -294,7 +294,11 @@ describe('fast slices: a view read in slices with the whole file’s analysis eq
       s.detectors.sequences.flatMap((r) => r.examples.flatMap((m) => m.steps.map((st) => st.line)));
     const steps = stepLines(await analyze([file], seqCfg, { where: 'timeout' }));
     expect(steps.length).toBeGreaterThan(4);
-    const cut = text.split('\n').slice(0, steps[1]! - 1).join('\n').length + 3;
+    const cut =
+      text
+        .split('\n')
+        .slice(0, steps[1]! - 1)
+        .join('\n').length + 3;
     const wholeSeq = await inSlices(file, seqCfg, [cut], '', null);
     for (const w of [null, whole]) {
       const v = await inSlices(file, cfg, [mid + 2, trace], 'timeout', w);
