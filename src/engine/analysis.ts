@@ -177,6 +177,14 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.templates = miner;
   }
 
+  /**
+   * An empty miner in place of the whole file's: a fast slice's analysis, before it is sent to the worker that
+   * merges (that one holds the same miner; a copy of it would only cost the sending).
+   */
+  dropMiner(): void {
+    this.templates = new TemplateMiner(this.config.templates, this.isError);
+  }
+
   private pushAll(r: LogRecord, shape: number): void {
     this.totals.push(r);
     this.levels.push(r);
@@ -332,7 +340,12 @@ export class Analysis implements Analyzer<AnalysisState> {
     };
   }
 
-  merge(other: Analysis, lineOffset = 0): void {
+  /**
+   * `sharedMiner`: both are views read on the fast path with the same whole file's miner (each slice a copy of
+   * it: src/engine/ingest/text-view.ts), so their template ids are already the same ids: the miner is not
+   * merged (it would count the whole file twice) and the ids are kept.
+   */
+  merge(other: Analysis, lineOffset = 0, sharedMiner = false): void {
     this.totals.merge(other.totals);
     this.levels.merge(other.levels);
     this.services.merge(other.services);
@@ -342,7 +355,7 @@ export class Analysis implements Analyzer<AnalysisState> {
     this.spikes.merge(other.spikes);
     this.anomalies.merge(other.anomalies);
     this.sequences.merge(other.sequences, lineOffset);
-    const ids = this.templates.merge(other.templates);
+    const ids = sharedMiner ? null : this.templates.merge(other.templates);
     this.buckets.merge(other.buckets, ids);
     const v = this.view;
     const o = other.view;
@@ -354,7 +367,7 @@ export class Analysis implements Analyzer<AnalysisState> {
       v.continuationLines += o.continuationLines;
       v.bytes += o.bytes;
       // the other's ids are its own miner's: a template is found again in the merged miner by a message of it
-      v.templates.merge(o.templates, (_, sample) => this.templates.match(sample));
+      v.templates.merge(o.templates, (id, sample) => (sharedMiner ? id : this.templates.match(sample)));
     }
     this.recordIndex.merge(other.recordIndex, lineOffset);
   }

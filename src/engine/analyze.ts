@@ -461,7 +461,10 @@ export async function analyze(
         Object.assign(summary, ingestFacts(done.counts, done.firstInvalidTime));
         summary.warnings.push(...ingestNotes(summary));
       }
+      const fastDone = fast as TextViewSink | null;
       if (done !== null) analysis.totals.addLines(done.counts, bytes);
+      // a fast view counts its lines (their numbers: a slice's, for the merge), not their kinds
+      else if (fastDone !== null) analysis.totals.addLines({ ...NO_LINES, lines: fastDone.lines }, bytes);
       else analysis.totals.addLines(NO_LINES, bytes);
       current = null;
     }
@@ -472,7 +475,9 @@ export async function analyze(
   fileIndex = Math.max(0, inputs.length - 1);
   opts.keep?.(analysis);
   const final = snapshot(true);
-  if (needles !== null) applyWholeReads(final, whole!.snapshot);
+  // a slice's read counts stay its own (its lines are what the merge of slices numbers later slices' lines
+  // from); the merge applies the whole file's (mergeSlices)
+  if (needles !== null && !range) applyWholeReads(final, whole!.snapshot);
   final.progress.bytesRead = final.progress.totalBytes = Math.max(totalBytes, rawRead);
   return final;
 }

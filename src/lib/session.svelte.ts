@@ -149,11 +149,9 @@ export class AnalysisSession {
       this.abortPending();
       this.stopHelpers();
       try {
-        // one worker reads the fast view: where the file would be read in slices, the slow path's slices are
-        // as fast on two cores (docs/performance.md, "Search"), so it keeps them until the fast path is sliced
-        fast =
-          (await held.canReadFast(files, plain, where)) &&
-          (files.length !== 1 || (await this.slicing(held, files[0]!, plain)).slices === 1);
+        // read where the whole file was: in this worker, or in slices whose first is this worker (it sends its
+        // whole analysis to the others: docs/performance.md, "Search")
+        fast = await held.canReadFast(files, plain, where);
       } catch {
         fast = false;
       }
@@ -183,14 +181,12 @@ export class AnalysisSession {
     try {
       const gz = !fast && files.length === 1 && (await pipelinedGzip(files[0]!));
       const plan =
-        files.length === 1 && !gz && !fast
-          ? await this.slicing(api, files[0]!, plain)
-          : { slices: 1, format: '' };
+        files.length === 1 && !gz ? await this.slicing(api, files[0]!, plain) : { slices: 1, format: '' };
       if (job !== this.jobId) return;
       result = gz
         ? await this.analyzeGzip(job, api, files[0]!, plain, where)
         : plan.slices > 1
-          ? await this.analyzeInSlices(job, api, files[0]!, plain, plan.slices, plan.format, where)
+          ? await this.analyzeInSlices(job, api, files[0]!, plain, plan.slices, plan.format, where, fast)
           : await api.analyze(job, files, plain, Comlink.proxy(onSnapshot), Comlink.proxy(onProgress), where);
     } catch (e) {
       if (job !== this.jobId) return;
@@ -272,6 +268,7 @@ export class AnalysisSession {
     n: number,
     format: string,
     where: string,
+    fast = false,
   ): Promise<AnalysisResult> {
     const t0 = performance.now();
     const forced = { ...config, format };
@@ -342,6 +339,7 @@ export class AnalysisSession {
           if (heard(0, s)) sum(false);
         }),
         where,
+        fast,
       ),
       ...later.map((a, k) =>
         a.analyzeLaterSlice(
@@ -354,6 +352,7 @@ export class AnalysisSession {
             if (heard(k + 1, s)) sum(false);
           }),
           where,
+          fast,
         ),
       ),
     ]);

@@ -19,7 +19,8 @@ import { orderRotated } from '../engine/ingest/rotation.ts';
 import type { Progress, Snapshot } from '../engine/types.ts';
 import { openBytes } from '../engine/ingest/source.ts';
 import { HEAD_BYTES } from '../engine/slicing.ts';
-import { SliceReceiver, mergeSlices, sendBeat, sendError, sendSlice } from './handover.ts';
+import { SILENT_MS, SliceReceiver, mergeSlices, sendBeat, sendError, sendSlice } from './handover.ts';
+import { TemplateMiner } from '../engine/analyzers/templates.ts';
 import {
   PieceCutter,
   PieceParser,
@@ -324,10 +325,21 @@ const api = {
     onSnapshot: (s: Snapshot) => void,
     onCounts: (s: Snapshot) => void,
     where = '',
+    fast = false,
   ): Promise<AnalysisResult> {
     const parsed = parseConfig(config);
     if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
     const t0 = performance.now() - elapsedBefore;
+    // a fast view in slices (the page asked canReadFast): this worker's whole analysis is sent to the later
+    // slices first (its miner gives every slice the same template ids), or null, and then they read slowly too
+    const wholeFile = fast ? wholeFor([file], userConfig, where) : null;
+    if (fast) {
+      const message: WholeMessage = {
+        jobId,
+        whole: wholeFile === null ? null : { miner: wholeFile.miner, reads: wholeFile.snapshot },
+      };
+      for (const port of ports) port.postMessage(message);
+    }
     last = null;
     if (where === '') whole = null;
     const receiver = new SliceReceiver(ports, jobId);
@@ -343,6 +355,7 @@ const api = {
         fullEveryMs,
         range,
         ...whereOpt(where),
+        ...(wholeFile ? { wholeFile } : {}),
         keep: (a) => (kept = a),
       });
     } catch (e) {
@@ -351,7 +364,14 @@ const api = {
     }
     const parts = await receiver.all();
     const analysis = kept! as Analysis;
-    const snapshot = mergeSlices(analysis, own, parts, jobId, performance.now() - t0);
+    const snapshot = mergeSlices(
+      analysis,
+      own,
+      parts,
+      jobId,
+      performance.now() - t0,
+      wholeFile?.snapshot ?? null,
+    );
     last = { files: [file], config: parsed.config, analysis };
     if (where === '') keepWhole([file], userConfig, analysis, snapshot);
     const user = parseConfig(userConfig);
@@ -370,10 +390,15 @@ const api = {
     port: MessagePort,
     onSnapshot: (s: Snapshot) => void,
     where = '',
+    fast = false,
   ): Promise<void> {
     try {
       const parsed = parseConfig(config);
       if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
+      // a fast view: the first slice's worker sends its whole analysis (or null: read slowly) before reading
+      const sent = fast ? await wholeFrom(port, jobId) : null;
+      const wholeFile: WholeFile | null =
+        sent === null ? null : { miner: TemplateMiner.revive(sent.miner), snapshot: sent.reads };
       let kept: Analysis | null = null;
       const final = await analyze([file], parsed.config, {
         jobId,
@@ -385,8 +410,11 @@ const api = {
         range,
         lightProgress: true,
         ...whereOpt(where),
+        ...(wholeFile ? { wholeFile } : {}),
         keep: (a) => (kept = a),
       });
+      // the first slice's worker holds the same miner: this one's copy is not sent back
+      if (wholeFile !== null) (kept! as Analysis).dropMiner();
       sendSlice(port, jobId, final, kept!);
       last = null;
     } catch (e) {
@@ -506,6 +534,28 @@ function sameFiles(a: readonly File[], b: readonly File[]): boolean {
     a.length === b.length &&
     a.every((f, i) => f.name === b[i]!.name && f.size === b[i]!.size && f.lastModified === b[i]!.lastModified)
   );
+}
+
+/** What the first slice's worker sends each later one before a fast view in slices: its whole analysis. */
+interface WholeMessage {
+  jobId: number;
+  whole: { miner: TemplateMiner; reads: WholeReads } | null;
+}
+
+/** The whole analysis the first slice's worker sends on `port` for this job (the first message of it). */
+function wholeFrom(port: MessagePort, jobId: number): Promise<WholeMessage['whole']> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      port.onmessage = null;
+      reject(new Error('the first slice sent no analysis to read this view with'));
+    }, SILENT_MS);
+    port.onmessage = (e: MessageEvent<WholeMessage>) => {
+      if (e.data.jobId !== jobId || !('whole' in e.data)) return;
+      clearTimeout(timer);
+      port.onmessage = null;
+      resolve(e.data.whole);
+    };
+  });
 }
 
 /** Resolves after the tasks queued before it (messages from other workers) have run. */

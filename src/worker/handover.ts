@@ -5,7 +5,7 @@
  * long task on 1 GB).
  */
 import type { Analysis } from '../engine/analysis.ts';
-import { mergedSnapshot } from '../engine/analyze.ts';
+import { applyWholeReads, mergedSnapshot, type WholeReads } from '../engine/analyze.ts';
 import type { FileSummary, Snapshot } from '../engine/types.ts';
 
 /**
@@ -34,7 +34,7 @@ export function sendSlice(port: MessagePort, jobId: number, final: Snapshot, sta
     jobId,
     state,
     file: final.files[0]!,
-    lines: final.totals.lines,
+    lines: linesRead(final),
   } satisfies SliceMessage);
 }
 
@@ -114,9 +114,16 @@ export class SliceReceiver {
   }
 }
 
+/** The lines a slice read: a view's totals count its matching records' lines only, `view.linesRead` all. */
+function linesRead(final: Snapshot): number {
+  return final.view?.linesRead ?? final.totals.lines;
+}
+
 /**
  * The whole file's snapshot: the later slices' analyses merged into the first's, in order (a slice's line
- * numbers count from its first line: the merge adds the lines before it).
+ * numbers count from its first line: the merge adds the lines before it). `whole`: the slices are a view read
+ * on the fast path with that whole file's analysis (src/engine/ingest/text-view.ts): they share its template
+ * miner (ids kept, no miner merged), and the read-level counts are the whole file's (applyWholeReads).
  */
 export function mergeSlices(
   first: Analysis,
@@ -124,11 +131,14 @@ export function mergeSlices(
   parts: readonly SlicePart[],
   jobId: number,
   elapsedMs: number,
+  whole: WholeReads | null = null,
 ): Snapshot {
-  let lines = firstFinal.totals.lines;
+  let lines = linesRead(firstFinal);
   for (const p of parts) {
-    first.merge(p.state, lines);
+    first.merge(p.state, lines, whole !== null);
     lines += p.lines;
   }
-  return mergedSnapshot(first, [firstFinal.files[0]!, ...parts.map((p) => p.file)], jobId, elapsedMs);
+  const merged = mergedSnapshot(first, [firstFinal.files[0]!, ...parts.map((p) => p.file)], jobId, elapsedMs);
+  if (whole !== null) applyWholeReads(merged, whole);
+  return merged;
 }

@@ -7,6 +7,8 @@ import type { LogRecord, Snapshot } from '../../src/engine/types.ts';
 import { parseQuery } from '../../src/engine/query/index.ts';
 import { REALISTIC } from '../../src/engine/sample.ts';
 import { chunkedStream, config, fileOf, sampleText, utf8 } from './helpers.ts';
+import { TemplateMiner } from '../../src/engine/analyzers/templates.ts';
+import { mergeSlices, type SlicePart } from '../../src/worker/handover.ts';
 
 const CONFIG = config({ timeZone: 'UTC' });
 
@@ -188,5 +190,143 @@ describe('slices (the page reads big files in slices)', () => {
         }
       }
     }
+  }, 60_000);
+});
+
+/**
+ * A view in slices as the page reads it (src/worker/engine.worker.ts): each slice analyzed on its own, the
+ * later slices' analyses sent to the first (a structured clone, as postMessage makes) and merged there
+ * (mergeSlices). The fast slices read with the whole file's analysis, itself made in the same slices: the first
+ * slice its miner, the later ones a structured clone of it, revived.
+ */
+async function inSlices(
+  file: ByteInput & Blob,
+  cfg: typeof CONFIG,
+  cuts: number[],
+  where: string,
+  whole: WholeFile | null,
+): Promise<{ snapshot: Snapshot; records: LogRecord[][]; first: Analysis }> {
+  const bounds = [0, ...cuts, file.size];
+  const records: LogRecord[][] = [];
+  const finals: Snapshot[] = [];
+  const kept: Analysis[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const recs: LogRecord[] = [];
+    const wholeFile =
+      whole === null
+        ? undefined
+        : i === 0
+          ? whole
+          : { miner: TemplateMiner.revive(structuredClone(whole.miner)), snapshot: whole.snapshot };
+    finals.push(
+      await analyze([file], cfg, {
+        ...(where ? { where } : {}),
+        range: { start: bounds[i]!, end: bounds[i + 1]! },
+        ...(wholeFile ? { wholeFile } : {}),
+        keep: (a) => kept.push(a),
+        onRecord: (r) => recs.push(r),
+      }),
+    );
+    records.push(recs);
+  }
+  const parts: SlicePart[] = kept.slice(1).map((a, k) => {
+    if (whole !== null) a.dropMiner();
+    const final = finals[k + 1]!;
+    return {
+      state: structuredClone(a),
+      file: final.files[0]!,
+      lines: final.view?.linesRead ?? final.totals.lines,
+    };
+  });
+  const snapshot = mergeSlices(kept[0]!, finals[0]!, parts, 0, 0, whole?.snapshot ?? null);
+  return { snapshot, records, first: kept[0]! };
+}
+
+describe('fast slices: a view read in slices with the whole file’s analysis equals the slow slices', () => {
+  const { text } = sampleText({ bytes: 200_000, seed: 8, incidents: 2, ...REALISTIC });
+  // the test's own block at the end: a stack trace, non-ASCII text, a word in a continuation line only
+  const bytes = utf8(text + ISO.slice(ISO.indexOf('2025')) + '\n');
+  const file = fileOf(bytes) as ByteInput & Blob;
+  const trace = bytes.length - 120; // inside the block's lines (its traces and non-ASCII records)
+  const mid = text.indexOf('\tat ', 100_000); // a line of a realistic stack trace
+  const cases: { name: string; cuts: number[] }[] = [
+    { name: 'two slices, the cut inside a stack trace', cuts: [mid + 2] },
+    { name: 'two slices, the cut at a stack trace line’s start', cuts: [mid] },
+    { name: 'three slices, one cut in the non-ASCII block', cuts: [70_000, trace] },
+    { name: 'two slices, a cut on each byte near the end', cuts: [trace + 1] },
+  ];
+
+  it.each(cases)('$name', async ({ cuts }) => {
+    expect(mid).toBeGreaterThan(0);
+    const cfg = { ...CONFIG, format: 'iso-level-service' };
+    const slow0 = await inSlices(file, cfg, cuts, '', null);
+    const whole: WholeFile = { miner: slow0.first.templates, snapshot: slow0.snapshot };
+    for (const where of ['timeout', 'at', 'é', 'zoë OR müller', 'level:ERROR exception', 'trace']) {
+      const q = parseQuery(where);
+      expect(q.ok && fastTextView(q.query, whole.snapshot)).not.toBeNull();
+      const slow = await inSlices(file, cfg, cuts, where, null);
+      const fast = await inSlices(file, cfg, cuts, where, whole);
+      expect(fast.records).toEqual(slow.records);
+      expect(fast.records.flat().length).toBeGreaterThan(0);
+      const strip = (s: Snapshot): unknown => ({ ...s, progress: { ...s.progress, elapsedMs: 0 } });
+      expect(strip(fast.snapshot)).toEqual(strip(slow.snapshot));
+    }
+  });
+
+  it('the merged view counts every line and record the whole file has', async () => {
+    const cfg = { ...CONFIG, format: 'iso-level-service' };
+    const lines = text.split('\n').length + ISO.slice(ISO.indexOf('2025')).split('\n').length - 1;
+    const slow0 = await inSlices(file, cfg, [mid + 2, trace], '', null);
+    expect(slow0.snapshot.totals.lines).toBe(lines);
+    const whole: WholeFile = { miner: slow0.first.templates, snapshot: slow0.snapshot };
+    // the line numbers of a later slice's records (sequence steps) are the file's, as one pass over it gives:
+    // a sequence of two records holding the word, its examples the first matches, the cut before the second
+    const seqCfg = {
+      ...config({
+        timeZone: 'UTC',
+        sequences: [
+          { name: 'two', steps: [{ contains: 'timeout' }, { contains: 'timeout' }], maxGapSec: 1e6 },
+        ],
+      }),
+      format: 'iso-level-service',
+    };
+    const stepLines = (s: Snapshot): number[] =>
+      s.detectors.sequences.flatMap((r) => r.examples.flatMap((m) => m.steps.map((st) => st.line)));
+    const steps = stepLines(await analyze([file], seqCfg, { where: 'timeout' }));
+    expect(steps.length).toBeGreaterThan(4);
+    const cut =
+      text
+        .split('\n')
+        .slice(0, steps[1]! - 1)
+        .join('\n').length + 3;
+    const wholeSeq = await inSlices(file, seqCfg, [cut], '', null);
+    for (const w of [null, whole]) {
+      const v = await inSlices(file, cfg, [mid + 2, trace], 'timeout', w);
+      expect(v.snapshot.view).toMatchObject({ recordsRead: slow0.snapshot.totals.records, linesRead: lines });
+      const o = await inSlices(
+        file,
+        seqCfg,
+        [cut],
+        'timeout',
+        w === null ? null : { miner: wholeSeq.first.templates, snapshot: wholeSeq.snapshot },
+      );
+      expect(stepLines(o.snapshot)).toEqual(steps);
+    }
+  });
+});
+
+describe('a template miner sent to another worker', () => {
+  it('revived from its structured clone, matches every message as the original does', async () => {
+    const { text } = sampleText({ bytes: 150_000, seed: 4, ...REALISTIC });
+    let kept: Analysis | null = null;
+    await analyze([fileOf(utf8(text))], CONFIG, { keep: (a) => (kept = a) });
+    const miner = (kept as Analysis | null)!.templates;
+    const copy = TemplateMiner.revive(structuredClone(miner));
+    const messages = text.split('\n').map((l) => l.replace(/^\S+ \S+ \S+ /, ''));
+    messages.push('a message no template has 42', 'Zoë 北京 𠮷田', '');
+    const ids = messages.map((m) => miner.match(m));
+    expect(new Set(ids).size).toBeGreaterThan(10);
+    expect(messages.map((m) => copy.match(m))).toEqual(ids);
+    expect(copy.snapshot()).toEqual(miner.snapshot());
   });
 });

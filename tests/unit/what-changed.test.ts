@@ -37,12 +37,12 @@ const ctxOf = (snap: Snapshot) => ({
 });
 
 describe('the scores', () => {
-  it('G-test of two Poisson rates: exact values', () => {
+  it('G-test of two Poisson rates: exact values (to the 12 significant digits it keeps)', () => {
     // a = 2, b = 0, equal lengths: Ea = Eb = 1, G = 2·2·ln 2
-    expect(gScore(2, 0, 1, 1)).toBeCloseTo(4 * Math.log(2), 12);
+    expect(gScore(2, 0, 1, 1)).toBe(Number((4 * Math.log(2)).toPrecision(12)));
     // a = 3, b = 1: Ea = Eb = 2, G = 2·(3 ln 1.5 + ln 0.5)
-    expect(gScore(3, 1, 1, 1)).toBeCloseTo(2 * (3 * Math.log(1.5) + Math.log(0.5)), 12);
-    expect(gScore(3, 1, 1, 1)).toBeCloseTo(1.0464962875291, 12);
+    expect(gScore(3, 1, 1, 1)).toBeCloseTo(2 * (3 * Math.log(1.5) + Math.log(0.5)), 11);
+    expect(gScore(3, 1, 1, 1)).toBe(1.04649628753);
     // the same rate over a baseline twice as long: nothing changed
     expect(gScore(1, 2, 1, 2)).toBe(0);
     expect(gScore(0, 0, 1, 1)).toBe(0);

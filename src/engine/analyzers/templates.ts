@@ -1072,6 +1072,24 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
     this.prefix = depth - 2;
   }
 
+  /**
+   * A miner again from its structured clone (sent from another worker: plain objects without their classes).
+   * The clone keeps every field and shared reference (clusters in the tree and in `clusters` are the same
+   * objects), so giving each object its class back makes a miner that behaves as the one cloned: `match`
+   * gives the same ids (the fast read path of a view in slices: src/engine/ingest/text-view.ts).
+   */
+  static revive(clone: TemplateMiner): TemplateMiner {
+    Object.setPrototypeOf(clone, TemplateMiner.prototype);
+    Object.setPrototypeOf(clone.hashed, ShapeTable.prototype);
+    for (const c of clone.clusters) Object.setPrototypeOf(c, Cluster.prototype);
+    const nodes = [...clone.root.values()];
+    for (let n = nodes.pop(); n !== undefined; n = nodes.pop()) {
+      Object.setPrototypeOf(n, TreeNode.prototype);
+      for (const child of n.children.values()) nodes.push(child);
+    }
+    return clone;
+  }
+
   push(r: LogRecord, shape = NaN): void {
     this.add(r, shape);
   }

@@ -155,6 +155,7 @@ export class TextViewSink implements LineSink {
   private started: boolean;
   private drop: boolean;
   private lineBase = 0;
+  private lastLine = 0;
   /** the slice reached its end: the rest of the input is the next slice's */
   stopped = false;
   private readonly draft: RecordDraft = {
@@ -250,6 +251,7 @@ export class TextViewSink implements LineSink {
       }
       known = NOT_START;
     }
+    this.lastLine = info.lineNo;
     let hit = false;
     if (!info.ascii) hit = true;
     else if (this.needles.ascii.length > 0) {
@@ -403,6 +405,15 @@ export class TextViewSink implements LineSink {
     let s = 0;
     for (let i = t; i < this.n; i++) s += this.en[i]! - this.st[i]!;
     return s;
+  }
+
+  /**
+   * The lines this input's records span, as a RecordBuilder fed the same lines counts them (`counts.lines`):
+   * a slice's from its first record to the record it stops before. The merge of slices adds them up for the
+   * line numbers of later slices.
+   */
+  get lines(): number {
+    return this.lastLine === 0 ? 0 : this.lastLine - this.lineBase;
   }
 
   /** At the end of the input: the record being rebuilt. */
