@@ -93,8 +93,24 @@ test.describe('at 1280×720', () => {
   });
 
   test('the skip link is first in the tab order and leads to the incidents', async ({ page }) => {
-    await sample(page);
+    await page.goto('./');
+    // the first Tab on a fresh page
     await page.keyboard.press('Tab');
+    await expect(page.getByRole('link', { name: 'Skip to main content' })).toBeFocused();
+    await page.keyboard.press('Shift+Tab');
+    await page.getByRole('button', { name: 'Try a sample' }).click();
+    await waitDone(page);
+    // still the first focusable element of the page, now leading to the incidents
+    const first = await page.evaluate(() => {
+      const e = document.querySelector<HTMLElement>(
+        'a[href], button:not([disabled]), input, select, textarea, [tabindex]:not([tabindex="-1"])',
+      );
+      return e?.textContent?.trim() ?? null;
+    });
+    expect(first).toBe('Skip to incidents');
+    // from "Try a sample", back past Open file: the skip link
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
     const skip = page.getByRole('link', { name: 'Skip to incidents' });
     await expect(skip).toBeFocused();
     await page.keyboard.press('Enter');
