@@ -53,7 +53,7 @@ test('the raw lines and the log view open have no axe violation', async ({ page 
   await page.goto('./');
   await sample(page);
   await page
-    .getByRole('region', { name: 'Templates' })
+    .getByRole('region', { name: 'Templates', exact: true })
     .getByRole('button', { name: /^Lines: show an example of / })
     .first()
     .click();
