@@ -66,6 +66,8 @@ test('no request ever goes to another origin, and analyzing makes no request at 
   await page.waitForTimeout(800); // the change applies after a pause, then the analysis runs again
   await waitDone(page);
   await page.getByRole('button', { name: 'Copy share link' }).click();
+  // Settings is a drawer over the page's right side: closed, the templates' export button is in reach
+  await page.getByRole('button', { name: 'Close settings' }).click();
   await exportReport(page);
   for (const name of ['Export records (CSV)', 'Export records (JSON Lines)', 'Export templates (CSV)']) {
     await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);

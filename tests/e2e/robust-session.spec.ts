@@ -165,7 +165,7 @@ test('after Cancel the report of what was read exports, marked incomplete, and L
   }
 
   await page
-    .getByRole('button', { name: /^Show an example of / })
+    .getByRole('button', { name: /^Lines: show an example of / })
     .first()
     .click();
   const raw = page.getByTestId('raw-lines');
