@@ -193,3 +193,72 @@ export class RateMeter {
 export function errorCount(s: Snapshot): number {
   return (s.levels[4] ?? 0) + (s.levels[5] ?? 0); // LEVELS order: … ERROR, FATAL
 }
+
+/** Why a followed file's stream ended: asked to stop, or the file shrank (truncated or replaced). */
+export type FollowEnd = 'stopped' | 'truncated';
+
+/** A followed file of the page (a FileSystemFileHandle gives a fresh File of what is there now). */
+export interface FollowedFile {
+  readonly stream: ReadableStream<Uint8Array>;
+  /** why it ended; null while it goes on */
+  readonly ended: FollowEnd | null;
+  stop(): void;
+}
+
+/**
+ * The page's `tail -F` (the command line's is src/cli/follow.ts): `getFile()` every `pollMs`, and the bytes
+ * past what was read, or an idle tick (an empty chunk) when there are none. A file smaller than what was read
+ * was truncated or replaced: the stream ends with `ended` saying so, and the caller follows it anew. The first
+ * read takes the whole file in slices of `sliceBytes`, so a big file streams as File.stream() would.
+ */
+export function followBlob(
+  getFile: () => Promise<Blob>,
+  pollMs = 1000,
+  sliceBytes = 4 * 1024 * 1024,
+): FollowedFile {
+  let ended: FollowEnd | null = null;
+  let stopping = false;
+  let position = 0;
+  let wake: (() => void) | null = null;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (stopping) {
+        ended ??= 'stopped';
+        controller.close();
+        return;
+      }
+      const file = await getFile();
+      if (file.size < position) {
+        ended = 'truncated';
+        controller.close();
+        return;
+      }
+      if (file.size > position) {
+        const end = Math.min(file.size, position + sliceBytes);
+        const bytes = new Uint8Array(await file.slice(position, end).arrayBuffer());
+        position = end;
+        controller.enqueue(bytes);
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+      controller.enqueue(new Uint8Array(0));
+    },
+  });
+  return {
+    stream,
+    get ended() {
+      return ended;
+    },
+    stop() {
+      stopping = true;
+      (wake as (() => void) | null)?.();
+    },
+  };
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/engine/analyze.ts';
 import { DEFAULT_CONFIG, type Config } from '../../src/engine/config.ts';
 import { streamInput } from '../../src/engine/ingest/source.ts';
-import { IncidentTracker, withIdleTicks, type IncidentEvent } from '../../src/engine/live.ts';
+import { followBlob, IncidentTracker, withIdleTicks, type IncidentEvent } from '../../src/engine/live.ts';
 import type { Snapshot } from '../../src/engine/types.ts';
 import { fileOf, utf8 } from './helpers.ts';
 import { BASE_RECORDS, BURST_ERRORS, BURST_RECORDS, baseLog, burstLog } from './live-fixture.ts';
@@ -114,5 +114,34 @@ describe('withIdleTicks', () => {
     const r = reader.read();
     stop();
     expect((await r).done).toBe(true);
+  });
+});
+
+describe("followBlob (the page's tail -F)", () => {
+  it('reads the file, then only what is appended, with idle ticks between; a shrunk file ends it as truncated', async () => {
+    let content = 'a\nb\n';
+    const followed = followBlob(async () => new Blob([content]), 5, 3);
+    const reader = followed.stream.getReader();
+    const text = async (): Promise<string> => new TextDecoder().decode((await reader.read()).value);
+    expect(await text()).toBe('a\nb'); // in slices of 3 bytes
+    expect(await text()).toBe('\n');
+    expect(await text()).toBe(''); // nothing new: an idle tick
+    content += 'c\n';
+    expect(await text()).toBe('c\n');
+    expect(followed.ended).toBe(null);
+    content = 'x\n';
+    expect(await text()).toBe(''); // the tick asked for before the file shrank
+    expect((await reader.read()).done).toBe(true);
+    expect(followed.ended).toBe('truncated');
+  });
+
+  it('stop() ends it at once, as stopped', async () => {
+    const followed = followBlob(async () => new Blob(['']), 60_000);
+    const reader = followed.stream.getReader();
+    const r = reader.read();
+    setTimeout(() => followed.stop(), 10);
+    expect(await r).toEqual({ done: false, value: new Uint8Array(0) });
+    expect((await reader.read()).done).toBe(true);
+    expect(followed.ended).toBe('stopped');
   });
 });
