@@ -27,6 +27,7 @@ export function followFile(path: string, pollMs = POLL_MS): FollowedInput {
   let handle: FileHandle | null = null;
   let ino = -1;
   let position = 0;
+  let caughtUp = false;
   const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
   const close = async (): Promise<void> => {
     await handle?.close().catch(() => undefined);
@@ -55,6 +56,7 @@ export function followFile(path: string, pollMs = POLL_MS): FollowedInput {
         const { bytesRead } = await handle.read(buf, 0, CHUNK, position);
         if (bytesRead > 0) {
           position += bytesRead;
+          caughtUp = false;
           controller.enqueue(bytesRead === CHUNK ? buf : buf.subarray(0, bytesRead));
           return;
         }
@@ -68,7 +70,9 @@ export function followFile(path: string, pollMs = POLL_MS): FollowedInput {
           controller.close();
           return;
         }
-        await sleep(pollMs);
+        // caught up: an idle tick at once (what was just read is shown now), then one a poll
+        if (caughtUp) await sleep(pollMs);
+        caughtUp = true;
         controller.enqueue(new Uint8Array(0));
         return;
       }

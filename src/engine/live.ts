@@ -219,6 +219,7 @@ export function followBlob(
   let ended: FollowEnd | null = null;
   let stopping = false;
   let position = 0;
+  let caughtUp = false;
   let wake: (() => void) | null = null;
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -238,6 +239,13 @@ export function followBlob(
         const bytes = new Uint8Array(await file.slice(position, end).arrayBuffer());
         position = end;
         controller.enqueue(bytes);
+        caughtUp = false;
+        return;
+      }
+      if (!caughtUp) {
+        // caught up with the file: an idle tick at once, so what was just read is shown now, not a poll later
+        caughtUp = true;
+        controller.enqueue(new Uint8Array(0));
         return;
       }
       await new Promise<void>((resolve) => {

@@ -128,5 +128,5 @@ describe('analyze -', () => {
     expect(a.stderr).toContain('--json goes with --follow or -');
     const b = new Live(['--follow', 'a.log', 'b.log']);
     expect(await b.exited).toBe(2);
-  });
+  }, 30_000);
 });

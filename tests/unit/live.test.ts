@@ -138,7 +138,8 @@ describe("followBlob (the page's tail -F)", () => {
   it('stop() ends it at once, as stopped', async () => {
     const followed = followBlob(async () => new Blob(['']), 60_000);
     const reader = followed.stream.getReader();
-    const r = reader.read();
+    expect(await reader.read()).toEqual({ done: false, value: new Uint8Array(0) }); // caught up at once
+    const r = reader.read(); // the next poll, a minute away
     setTimeout(() => followed.stop(), 10);
     expect(await r).toEqual({ done: false, value: new Uint8Array(0) });
     expect((await reader.read()).done).toBe(true);
