@@ -25,6 +25,7 @@ import { outputsWritable } from './output-paths.ts';
 import { print, safe, status, warn } from './terminal-text.ts';
 import { analyzeThreaded } from './threads.ts';
 import { writeOutputs } from './write-outputs.ts';
+import { runLive } from './live.ts';
 
 const USAGE = safe`usage: npm run analyze -- <file...> [--config cfg.json] [--out report.json] [--records out.csv|out.jsonl] [--templates t.csv] [--threads N] [--where QUERY [--lines]] [--what-changed START..END]
 
@@ -43,6 +44,12 @@ const USAGE = safe`usage: npm run analyze -- <file...> [--config cfg.json] [--ou
   --what-changed START..END
                    print, as JSON, what changed in that time range against the same length before it
                    (docs/what-changed.md) instead of the summary, e.g. 2025-03-14T00:48:00Z..2025-03-14T00:51:00Z
+  -f, --follow     follow the one file as it grows (as tail -F; a truncated or replaced file is followed anew):
+                   a live status line, and a line for each incident when it opens and when it closes;
+                   Ctrl-C ends it (and writes --out); docs/live.md
+  -                read standard input as it comes (kubectl logs -f pod | npm run analyze -- -), as --follow
+  --json           with --follow or -: one JSON object per event on standard output
+                   ({"type":"incident","state":"open",…}, {"type":"status",…})
 
 exit codes: 0 every file read, 1 some file not read (the others analyzed), 2 bad usage, config or output
 path, 3 a bug in Loglens`;
@@ -74,6 +81,8 @@ async function main(argv: string[]): Promise<number> {
         where: { type: 'string' },
         lines: { type: 'boolean', default: false },
         'what-changed': { type: 'string' },
+        follow: { type: 'boolean', short: 'f', default: false },
+        json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -90,6 +99,12 @@ async function main(argv: string[]): Promise<number> {
   if (positionals.length === 0) {
     warn(safe`analyze: no file given\n`);
     warn(USAGE);
+    return USAGE_ERROR;
+  }
+  const live = values.follow || positionals.includes('-');
+  if (live) return mainLive(values, positionals);
+  if (values.json) {
+    warn(safe`analyze: --json goes with --follow or - (the report itself is JSON: --out)`);
     return USAGE_ERROR;
   }
   if (values.records && !/\.(csv|jsonl)$/i.test(values.records)) {
@@ -208,6 +223,44 @@ async function main(argv: string[]): Promise<number> {
       : values;
   if (!(await writeOutputs(outputs, report, analysis, inputs, config))) return USAGE_ERROR;
   return notRead.length > 0 || snapshot.files.some((f) => f.error !== null) ? NOT_READ : OK;
+}
+
+/** --follow FILE or -: a live analysis until Ctrl-C (or the end of standard input), then --out. */
+async function mainLive(
+  values: { config?: string; out?: string; quiet: boolean; json: boolean } & Record<string, unknown>,
+  positionals: string[],
+): Promise<number> {
+  const other = ['records', 'templates', 'threads', 'where', 'lines', 'what-changed'].filter(
+    (k) => values[k] !== undefined && values[k] !== false,
+  );
+  if (positionals.length !== 1 || other.length > 0) {
+    warn(
+      safe`analyze: --follow and - read one file (or standard input) and take --config, --out, --json and --quiet only`,
+    );
+    return USAGE_ERROR;
+  }
+  const path = positionals[0]!;
+  const config = await readConfig(values.config);
+  if (config === null) return USAGE_ERROR;
+  if (!(await outputsWritable({ out: values.out }, path === '-' ? [] : [path]))) return USAGE_ERROR;
+  if (path !== '-') {
+    const input = await openInput(path);
+    // a file that is not there yet is waited for (tail -F); anything else that cannot be read is said now
+    if (typeof input === 'string' && input !== 'no such file') {
+      warn(safe`analyze: ${path}: ${input}`);
+      return NOT_READ;
+    }
+  }
+  const { snapshot, analysis } = await runLive(path, config, {
+    json: values.json,
+    statusLine: process.stderr.isTTY && !values.quiet && !values.json,
+    quiet: values.quiet,
+  });
+  const report = buildReport(snapshot, config);
+  // with --json standard output holds the events: the summary is left out
+  const outputs = { out: values.out, quiet: values.quiet, summary: !values.json };
+  if (!(await writeOutputs(outputs, report, analysis, [], config))) return USAGE_ERROR;
+  return snapshot.files.some((f) => f.error !== null) ? NOT_READ : OK;
 }
 
 /** The config document, or DEFAULT_CONFIG; null (after saying why) when it cannot be read or is invalid. */

@@ -81,6 +81,13 @@ export interface AnalyzeOptions {
    * query allows it (fastTextView); otherwise ignored.
    */
   wholeFile?: WholeFile;
+  /**
+   * The input is live (a followed file, standard input, a stream from `loglens serve`; src/engine/live.ts): an
+   * empty chunk from it means the source has nothing more for now. What is held back for more bytes then goes
+   * through (the text check, format detection on the lines so far, the last record, which a continuation line
+   * could still have joined) and a snapshot is sent at once when anything changed since the last.
+   */
+  live?: boolean;
 }
 
 export interface WholeFile {
@@ -396,10 +403,34 @@ export async function analyze(
         // at most a fifth of the time goes to snapshots (an interval of 0 asks for every chunk, and gets it)
         interval = baseInterval > 0 && cost > 25 ? Math.max(baseInterval, 4 * cost) : baseInterval;
       };
+      let shown = -1;
+      /** The source is idle (live): let through what waits for more bytes, and show it. */
+      const idle = (): void => {
+        if (gate !== null && gate.heldBytes > 0) for (const c of gate.end()) splitter.push(c);
+        if (detecting.holding > 0) detecting.finish();
+        (builder as RecordBuilder | null)?.flush();
+        const d = detecting.detection;
+        if (d !== null) {
+          // the page names the format while it follows
+          summary.format = d.format?.id ?? 'unknown';
+          summary.formatName = d.format?.name ?? 'not detected';
+          summary.formatConfidence = d.confidence;
+        }
+        const seen = reading.bytes + analysis.totals.t.records;
+        if (!opts.onSnapshot || seen === shown) return;
+        shown = seen;
+        summary.bytesRead = reading.bytes;
+        opts.onSnapshot(snapshot(false, false));
+        lastSnap = lastFull = performance.now();
+      };
       try {
         const opened = await openBytes(input, (n) => (rawRead += n));
         summary.gzip = opened.gzip;
         for await (let chunk of opened.chunks) {
+          if (chunk.length === 0) {
+            if (opts.live === true) idle();
+            continue;
+          }
           if (first && from === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
             chunk = chunk.subarray(3); // a UTF-8 byte order mark: counted, not part of the first line
             splitter.skip(3);

@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import { mayBeSliced, sliceCount, sliceRanges, PIPELINE_MIN_BYTES } from '../engine/slicing.ts';
-import type { EngineApi, AnalysisResult } from '../worker/engine.worker.ts';
+import type { EngineApi, AnalysisResult, LiveResult, LiveSource } from '../worker/engine.worker.ts';
 import type { Progress, Snapshot } from '../engine/types.ts';
 import type { LineAt } from '../engine/lines-around.ts';
 import type { RecordIndexSnapshot } from '../engine/analyzers/record-index.ts';
@@ -68,6 +68,11 @@ export class AnalysisSession {
   /** the newest snapshot of the running job, shown or not: Cancel and the watchdog report from it */
   private latest: Snapshot | null = null;
   private shownAt = 0;
+  /**
+   * A live analysis (docs/live.md): what is followed, whether it still is, and what happened to it (a file
+   * that shrank and is followed anew, a stream that ended). null: the analysis is of files.
+   */
+  live = $state<{ name: string; following: boolean; note: string | null } | null>(null);
   private showTimer: ReturnType<typeof setTimeout> | null = null;
 
   /**
@@ -78,7 +83,9 @@ export class AnalysisSession {
     this.latest = s;
     this.progress = s.progress;
     if (this.showTimer !== null) return;
-    const wait = this.snapshot === null ? 0 : DASHBOARD_MS - (performance.now() - this.shownAt);
+    // a live analysis sends a snapshot when bytes came (about once a second): shown at once
+    const wait =
+      this.snapshot === null || this.live?.following ? 0 : DASHBOARD_MS - (performance.now() - this.shownAt);
     if (wait <= 0) this.show();
     else this.showTimer = setTimeout(() => this.show(), wait);
   }
@@ -132,6 +139,7 @@ export class AnalysisSession {
   async start(files: File[], config: Config, where = ''): Promise<void> {
     const job = this.jobId + 1;
     this.jobId = job;
+    this.live = null;
     const plain = $state.snapshot(config);
     // a view of the finished whole file whose worker is idle and holds its template miner: read there on the
     // fast path when the query allows it (the worker decides: canReadFast)
@@ -415,6 +423,7 @@ export class AnalysisSession {
   async startSample(config: Config): Promise<void> {
     const job = this.jobId + 1;
     this.jobId = job;
+    this.live = null;
     this.status = 'running';
     this.setSnapshot(null);
     this.report = null;
@@ -588,6 +597,7 @@ export class AnalysisSession {
 
   /** Shows a past analysis (from local history): its dashboard and report, but no files to read again. */
   showStored(snapshot: Snapshot, report: Report): void {
+    this.live = null;
     this.jobId++;
     this.disarm();
     this.abortPending();
@@ -602,6 +612,65 @@ export class AnalysisSession {
     this.report = report;
     this.error = null;
     this.status = 'stored';
+  }
+
+  /**
+   * Follows a file handle or a stream (docs/live.md) until stopLive(): the dashboard grows as bytes come. A file
+   * that shrinks (truncated or replaced) is said so and followed anew; when it stops, what was read stays as a
+   * finished analysis.
+   */
+  async startLive(source: LiveSource, name: string, config: Config): Promise<void> {
+    const plain = $state.snapshot(config) as Config;
+    this.live = { name, following: true, note: null };
+    for (;;) {
+      const job = this.jobId + 1;
+      this.jobId = job;
+      const api = this.spawn();
+      this.files = [];
+      this.query = '';
+      this.whole = null;
+      this.status = 'running';
+      this.setSnapshot(null);
+      this.report = null;
+      this.error = null;
+      this.config = plain;
+      const onSnapshot = (s: Snapshot): void => {
+        if (s.jobId === this.jobId && this.status === 'running') this.offer(s);
+      };
+      let result: LiveResult;
+      try {
+        result = await api.analyzeLive(job, source, plain, Comlink.proxy(onSnapshot));
+      } catch (e) {
+        if (job !== this.jobId) return;
+        this.status = 'error';
+        this.error = e instanceof Error ? e.message : String(e);
+        this.live = { name, following: false, note: null };
+        return;
+      }
+      if (job !== this.jobId) return;
+      if (result.ended === 'truncated') {
+        this.live = {
+          name,
+          following: true,
+          note: `${name} shrank (truncated or replaced): following it anew from its start.`,
+        };
+        continue;
+      }
+      this.setSnapshot(result.snapshot);
+      this.report = result.report;
+      this.status = 'done';
+      this.live = {
+        name,
+        following: false,
+        note: result.ended === 'ended' ? `The stream of ${name} ended.` : (this.live?.note ?? null),
+      };
+      return;
+    }
+  }
+
+  /** Stops following: the analysis ends with what was read. */
+  stopLive(): void {
+    if (this.live?.following) void this.api?.stopLive();
   }
 
   cancel(): void {

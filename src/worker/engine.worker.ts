@@ -17,10 +17,11 @@ import { whatChangedIn, type WhatChanged, type WhatChangedOptions } from '../eng
 import type { RecordIndexSnapshot } from '../engine/analyzers/record-index.ts';
 import { orderRotated } from '../engine/ingest/rotation.ts';
 import type { Progress, Snapshot } from '../engine/types.ts';
-import { openBytes } from '../engine/ingest/source.ts';
+import { openBytes, streamInput } from '../engine/ingest/source.ts';
 import { HEAD_BYTES } from '../engine/slicing.ts';
 import { SILENT_MS, SliceReceiver, mergeSlices, sendBeat, sendError, sendSlice } from './handover.ts';
 import { TemplateMiner } from '../engine/analyzers/templates.ts';
+import { followBlob, withIdleTicks, type FollowEnd } from '../engine/live.ts';
 import {
   PieceCutter,
   PieceParser,
@@ -88,10 +89,78 @@ function wholeFor(files: File[], settings: unknown, where: string): WholeFile | 
   return { miner: whole.miner, snapshot: whole.reads };
 }
 
+/**
+ * What a live analysis reads (docs/live.md): a file handle to follow (File System Access; the worker calls
+ * getFile() itself, so only the handle crosses), or a same-origin URL streaming bytes (`loglens serve`'s /live).
+ */
+export type LiveSource =
+  { handle: { name: string; getFile(): Promise<File> } } | { url: string; name: string };
+
+export interface LiveResult extends AnalysisResult {
+  /** 'truncated': the file shrank (truncated or replaced), the page follows it anew; 'ended': the stream ended */
+  ended: FollowEnd | 'ended';
+}
+
+/** The live analysis running here: stopLive() ends its stream, and analyze() returns the final snapshot. */
+let stopLive: (() => void) | null = null;
+
 /** What readRecords reads through: the record index, formats and config the page sent last. */
 let reading: { index: RecordIndexSnapshot; formats: string[]; config: Config } | null = null;
 
 const api = {
+  /** A live analysis (analyze() with `live`), until stopLive(), a truncation, or the stream's end. */
+  async analyzeLive(
+    jobId: number,
+    source: LiveSource,
+    config: unknown,
+    onSnapshot: (s: Snapshot) => void,
+  ): Promise<LiveResult> {
+    const parsed = parseConfig(config);
+    if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
+    last = null;
+    whole = null;
+    let stream: ReadableStream<Uint8Array>;
+    let ended: () => LiveResult['ended'];
+    let name: string;
+    if ('handle' in source) {
+      const handle = source.handle;
+      const followed = followBlob(() => handle.getFile());
+      stopLive = () => followed.stop();
+      stream = followed.stream;
+      ended = () => followed.ended ?? 'stopped';
+      name = handle.name;
+    } else {
+      let stop: () => void = () => undefined;
+      let stopped = false;
+      const asked = new Promise<void>((resolve) => (stop = resolve));
+      stopLive = () => {
+        stopped = true;
+        stop();
+      };
+      const response = await fetch(source.url, { cache: 'no-store' });
+      if (!response.ok || response.body === null) throw new Error(`${source.url}: ${response.status}`);
+      stream = withIdleTicks(response.body, undefined, asked);
+      ended = () => (stopped ? 'stopped' : 'ended');
+      name = source.name;
+    }
+    try {
+      const snapshot = await analyze([streamInput(name, stream)], parsed.config, {
+        jobId,
+        onSnapshot,
+        intervalMs: 500,
+        live: true,
+      });
+      return { snapshot, report: buildReport(snapshot, parsed.config), ended: ended() };
+    } finally {
+      stopLive = null;
+    }
+  },
+
+  /** Ends the live analysis: what was read stays, as a finished analysis. */
+  stopLive(): void {
+    stopLive?.();
+  },
+
   async analyze(
     jobId: number,
     files: File[],

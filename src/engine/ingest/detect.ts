@@ -96,6 +96,11 @@ export class DetectingSink implements LineSink {
     if (this.held.length >= DETECT_MAX_LINES || this.heldBytes >= DETECT_MAX_BYTES) this.finish();
   }
 
+  /** Lines held, waiting for the format to be decided. */
+  get holding(): number {
+    return this.target === null ? this.held.length : 0;
+  }
+
   /** Decides on what is held (call at the end of input too: a short file never reaches the limits). */
   finish(): void {
     if (this.target !== null) return;

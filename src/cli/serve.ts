@@ -1,0 +1,256 @@
+/**
+ * `loglens serve [file|-] [--port N] [--open]`: the built page (dist/) on 127.0.0.1, and the file (followed as
+ * `tail -F`) or standard input streamed to it from the same origin (docs/live.md):
+ *   GET /live/info  {"name", "generation", "ended"}: the page asks it first, and shows the live dashboard when it answers
+ *   GET /live       the bytes from the start, then as they come; it ends when the file is truncated or replaced
+ *                   (the generation goes up: the page follows it anew) or standard input ends ("ended")
+ * Loopback only, and a request whose Host or Origin is not this server's own is refused (403): another site open
+ * in the browser cannot read the log, even through a DNS name rebound to 127.0.0.1.
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { basename, extname, join, normalize, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { followFile, type FollowedInput } from './follow.ts';
+import { safe, warn } from './terminal-text.ts';
+
+const USAGE = safe`usage: loglens serve [file|-] [--port N] [--open] [--quiet]
+
+  file      followed as it grows (tail -F) and streamed to the page; - streams standard input
+            (journalctl -f | loglens serve -); none: the page alone
+  --port N  the port on 127.0.0.1 (default: a free one, printed)
+  --open    open the page in the browser
+  --dist D  the built page (default: the dist/ folder beside the command; npm run build makes it)`;
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.wasm': 'application/wasm',
+};
+
+/** History kept for a page that connects late (or reloads): past this, a new page starts from later bytes. */
+const MAX_HISTORY = 256 * 1024 * 1024;
+
+/**
+ * The source read once, its bytes kept (up to MAX_HISTORY) and sent to every page connected: a page that
+ * connects late gets them from the start. A truncated or replaced file starts a new generation.
+ */
+class Broadcast {
+  generation = 1;
+  ended = false;
+  private history: Uint8Array[] = [];
+  private historyBytes = 0;
+  private readonly clients = new Set<ServerResponse>();
+
+  constructor(
+    readonly name: string,
+    private readonly open: () => { stream: ReadableStream<Uint8Array>; followed: FollowedInput | null },
+  ) {
+    void this.run();
+  }
+
+  private async run(): Promise<void> {
+    for (;;) {
+      const { stream, followed } = this.open();
+      for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+        if (chunk.length === 0) continue; // an idle tick: nothing to send
+        const copy = chunk.slice();
+        this.history.push(copy);
+        this.historyBytes += copy.length;
+        while (this.historyBytes > MAX_HISTORY && this.history.length > 1)
+          this.historyBytes -= this.history.shift()!.length;
+        for (const c of this.clients) c.write(copy);
+      }
+      const why = followed?.ended ?? 'ended';
+      if (why === 'truncated' || why === 'replaced') {
+        warn(safe`serve: ${this.name} was ${why}: following it anew`);
+        this.history = [];
+        this.historyBytes = 0;
+        this.generation++;
+        for (const c of this.clients) c.end();
+        this.clients.clear();
+        continue;
+      }
+      this.ended = true;
+      for (const c of this.clients) c.end();
+      this.clients.clear();
+      return;
+    }
+  }
+
+  attach(res: ServerResponse): void {
+    for (const c of this.history) res.write(c);
+    if (this.ended) {
+      res.end();
+      return;
+    }
+    this.clients.add(res);
+    res.on('close', () => this.clients.delete(res));
+  }
+}
+
+async function serve(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        port: { type: 'string', default: '0' },
+        open: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        dist: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    warn(safe`serve: ${(e as Error).message}\n`);
+    warn(USAGE);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  const port = Number(values.port);
+  if (positionals.length > 1 || !Number.isInteger(port) || port < 0 || port > 65535) {
+    warn(USAGE);
+    return 2;
+  }
+  const dist = values.dist ?? defaultDist();
+  if (!existsSync(join(dist, 'index.html'))) {
+    warn(safe`serve: no built page in ${dist}: run npm run build first (or give --dist)`);
+    return 2;
+  }
+  const source = positionals[0] ?? null;
+  const live =
+    source === null
+      ? null
+      : new Broadcast(source === '-' ? 'stdin' : basename(source), () => {
+          if (source === '-') {
+            const stdin = Readable.toWeb(process.stdin) as unknown as ReadableStream<Uint8Array>;
+            return { stream: stdin, followed: null };
+          }
+          const followed = followFile(source);
+          return { stream: followed.stream(), followed };
+        });
+
+  const server = createServer((req, res) => handle(req, res, dist, live, server.address() as AddressInfo));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  // the address on standard output (a script reads it); notes on standard error
+  process.stdout.write(`${url}\n`);
+  if (!values.quiet)
+    warn(
+      safe`serve: ${source === null ? 'the page' : source === '-' ? 'standard input' : source} at ${url} (Ctrl-C ends)`,
+    );
+  if (values.open) openBrowser(url);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
+
+/** dist/ beside the command: ../../dist from src/cli (tsx), ../dist from dist-cli (the compiled bin). */
+function defaultDist(): string {
+  const here = import.meta.url;
+  return fileURLToPath(new URL(here.endsWith('.ts') ? '../../dist/' : '../dist/', here));
+}
+
+/** Whether a request comes from this server's own page (or a tool on this machine that sends no Origin). */
+export function sameOrigin(req: IncomingMessage, port: number): boolean {
+  const own = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  if (!own.has(req.headers.host ?? '')) return false;
+  const origin = req.headers.origin;
+  return origin === undefined || [...own].some((h) => origin === `http://${h}`);
+}
+
+function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  dist: string,
+  live: Broadcast | null,
+  address: AddressInfo,
+): void {
+  if (!sameOrigin(req, address.port)) {
+    res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Forbidden: not this server’s own origin\n');
+    return;
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+    return;
+  }
+  const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  const common = { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' };
+  if (path === '/live/info') {
+    if (live === null) res.writeHead(404, common).end();
+    else
+      res
+        .writeHead(200, { ...common, 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ name: live.name, generation: live.generation, ended: live.ended }));
+    return;
+  }
+  if (path === '/live') {
+    if (live === null) {
+      res.writeHead(404, common).end();
+      return;
+    }
+    res.writeHead(200, { ...common, 'Content-Type': 'application/octet-stream' });
+    res.flushHeaders();
+    live.attach(res);
+    return;
+  }
+  const file = normalize(join(dist, path === '/' ? 'index.html' : path));
+  if (!file.startsWith(dist.endsWith(sep) ? dist : dist + sep) || !isFile(file)) {
+    res.writeHead(404, { ...common, 'Content-Type': 'text/plain' }).end('Not found\n');
+    return;
+  }
+  res.writeHead(200, { ...common, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+  if (req.method === 'HEAD') res.end();
+  else createReadStream(file).pipe(res);
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function openBrowser(url: string): void {
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  spawn(cmd, [url], { stdio: 'ignore', detached: true })
+    .on('error', () => warn(safe`serve: could not open a browser; open ${url}`))
+    .unref();
+}
+
+serve(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    warn(safe`serve: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(3);
+  },
+);

@@ -1,0 +1,272 @@
+/**
+ * Live analysis (docs/live.md): the same pipeline as a finished file (analyze() with `live: true`) fed a stream
+ * that does not end — a followed file, standard input, `loglens serve`'s /live. What this file adds: idle ticks
+ * (an empty chunk when the source is quiet, so what is held back for more bytes is shown) and the incidents'
+ * open and close events, read off successive snapshots.
+ */
+import type { Incident, Snapshot } from './types.ts';
+
+/** How long a source may stay quiet before an idle tick: the last record is shown after about this. */
+export const IDLE_MS = 300;
+
+/**
+ * The stream's chunks, and an empty chunk whenever it stays quiet for `idleMs` (again every `idleMs` while it
+ * stays so): what analyze({ live: true }) takes as "nothing more for now". Closing `stop` ends it cleanly.
+ */
+export function withIdleTicks(
+  source: ReadableStream<Uint8Array>,
+  idleMs = IDLE_MS,
+  stop?: Promise<void>,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let ended = false;
+  let pending: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
+  const clear = (): void => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      void stop?.then(() => {
+        if (ended) return;
+        ended = true;
+        clear();
+        controller.close();
+        void reader.cancel().catch(() => undefined);
+      });
+    },
+    async pull(controller) {
+      if (ended) return;
+      pending ??= reader.read();
+      const tick = new Promise<'idle'>((resolve) => {
+        timer = setTimeout(() => resolve('idle'), idleMs);
+      });
+      const r = await Promise.race([pending, tick]);
+      clear();
+      if (ended) return;
+      if (r === 'idle') {
+        controller.enqueue(new Uint8Array(0));
+        return;
+      }
+      pending = null;
+      if (r.done) {
+        ended = true;
+        controller.close();
+      } else controller.enqueue(r.value);
+    },
+    async cancel() {
+      ended = true;
+      clear();
+      await reader.cancel().catch(() => undefined);
+    },
+  });
+}
+
+/** An incident opening or closing, as the command line's `--json` prints it and the page notifies. */
+export interface IncidentEvent {
+  type: 'incident';
+  state: 'open' | 'closed';
+  id: string;
+  kind: Incident['kind'];
+  title: string;
+  /** ISO times of its first and last bucket */
+  start: string;
+  end: string;
+  severity: number;
+  records: number;
+  errors: number;
+}
+
+interface Tracked {
+  incident: Incident;
+  /** the latest log time seen when its end last grew */
+  grewAt: number;
+}
+
+/**
+ * Reads incidents' open and close events off successive snapshots of a live analysis. "Now" is the log's own
+ * clock (the latest record time), so replaying a file gives the same events as watching it grow:
+ * - open: an incident in a snapshot whose end is within `windowMs` of now (one long past is history);
+ * - closed: an open incident that stopped growing for `windowMs` of log time, or that left the list.
+ * An incident's id follows its start, which can move as it grows: an open incident overlapping a new id is the
+ * same incident.
+ */
+export class IncidentTracker {
+  private readonly open = new Map<string, Tracked>();
+  /** ids announced (open or closed), so an incident is not announced twice */
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly windowMs: number) {
+    if (!(windowMs > 0)) throw new Error('the window must be positive');
+  }
+
+  /** The incidents open now. */
+  get openCount(): number {
+    return this.open.size;
+  }
+
+  /** The events since the last snapshot: closes first, then opens. */
+  update(s: Snapshot): IncidentEvent[] {
+    const now = s.timeRange?.end ?? null;
+    if (now === null) return [];
+    const closed: IncidentEvent[] = [];
+    const opened: IncidentEvent[] = [];
+    const current = s.detectors.incidents;
+    const matched = new Set<string>();
+    for (const inc of current) {
+      const same =
+        this.open.get(inc.id) ??
+        [...this.open.values()].find((t) => t.incident.start < inc.end && inc.start < t.incident.end);
+      if (same !== undefined) {
+        this.open.delete(same.incident.id);
+        if (inc.end > same.incident.end) same.grewAt = now;
+        same.incident = inc;
+        this.open.set(inc.id, same);
+        this.seen.add(inc.id);
+        matched.add(inc.id);
+        continue;
+      }
+      if (this.seen.has(inc.id) || inc.end < now - this.windowMs) continue;
+      this.seen.add(inc.id);
+      this.open.set(inc.id, { incident: inc, grewAt: now });
+      matched.add(inc.id);
+      opened.push(incidentEvent(inc, 'open'));
+    }
+    for (const [id, t] of this.open) {
+      if (matched.has(id) && now - t.grewAt < this.windowMs) continue;
+      this.open.delete(id);
+      closed.push(incidentEvent(t.incident, 'closed'));
+    }
+    return [...closed, ...opened];
+  }
+
+  /** At the end of a live analysis: every incident still open, as closed events. */
+  closeAll(): IncidentEvent[] {
+    const out = [...this.open.values()].map((t) => incidentEvent(t.incident, 'closed'));
+    this.open.clear();
+    return out;
+  }
+}
+
+export function incidentEvent(i: Incident, state: IncidentEvent['state']): IncidentEvent {
+  return {
+    type: 'incident',
+    state,
+    id: i.id,
+    kind: i.kind,
+    title: i.title,
+    start: new Date(i.start).toISOString(),
+    end: new Date(i.end).toISOString(),
+    severity: i.severity,
+    records: i.records,
+    errors: i.errors,
+  };
+}
+
+/** The status of a live analysis: what the command line's status line and `--json` status events say. */
+export interface LiveStatus {
+  type: 'status';
+  records: number;
+  errors: number;
+  /** records a second over the last few seconds of wall time */
+  rate: number;
+  openIncidents: number;
+}
+
+/** Records per second over a sliding few seconds of wall time. */
+export class RateMeter {
+  private readonly points: { at: number; records: number }[] = [];
+
+  constructor(private readonly spanMs = 5000) {}
+
+  add(at: number, records: number): number {
+    this.points.push({ at, records });
+    while (this.points.length > 2 && at - this.points[0]!.at > this.spanMs) this.points.shift();
+    const first = this.points[0]!;
+    const ms = at - first.at;
+    return ms > 0 ? ((records - first.records) * 1000) / ms : 0;
+  }
+}
+
+/** Errors in a snapshot: records at ERROR or FATAL. */
+export function errorCount(s: Snapshot): number {
+  return (s.levels[4] ?? 0) + (s.levels[5] ?? 0); // LEVELS order: … ERROR, FATAL
+}
+
+/** Why a followed file's stream ended: asked to stop, or the file shrank (truncated or replaced). */
+export type FollowEnd = 'stopped' | 'truncated';
+
+/** A followed file of the page (a FileSystemFileHandle gives a fresh File of what is there now). */
+export interface FollowedFile {
+  readonly stream: ReadableStream<Uint8Array>;
+  /** why it ended; null while it goes on */
+  readonly ended: FollowEnd | null;
+  stop(): void;
+}
+
+/**
+ * The page's `tail -F` (the command line's is src/cli/follow.ts): `getFile()` every `pollMs`, and the bytes
+ * past what was read, or an idle tick (an empty chunk) when there are none. A file smaller than what was read
+ * was truncated or replaced: the stream ends with `ended` saying so, and the caller follows it anew. The first
+ * read takes the whole file in slices of `sliceBytes`, so a big file streams as File.stream() would.
+ */
+export function followBlob(
+  getFile: () => Promise<Blob>,
+  pollMs = 1000,
+  sliceBytes = 4 * 1024 * 1024,
+): FollowedFile {
+  let ended: FollowEnd | null = null;
+  let stopping = false;
+  let position = 0;
+  let caughtUp = false;
+  let wake: (() => void) | null = null;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (stopping) {
+        ended ??= 'stopped';
+        controller.close();
+        return;
+      }
+      const file = await getFile();
+      if (file.size < position) {
+        ended = 'truncated';
+        controller.close();
+        return;
+      }
+      if (file.size > position) {
+        const end = Math.min(file.size, position + sliceBytes);
+        const bytes = new Uint8Array(await file.slice(position, end).arrayBuffer());
+        position = end;
+        controller.enqueue(bytes);
+        caughtUp = false;
+        return;
+      }
+      if (!caughtUp) {
+        // caught up with the file: an idle tick at once, so what was just read is shown now, not a poll later
+        caughtUp = true;
+        controller.enqueue(new Uint8Array(0));
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+      controller.enqueue(new Uint8Array(0));
+    },
+  });
+  return {
+    stream,
+    get ended() {
+      return ended;
+    },
+    stop() {
+      stopping = true;
+      (wake as (() => void) | null)?.();
+    },
+  };
+}

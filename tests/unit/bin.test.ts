@@ -1,0 +1,73 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BASE_ERRORS, BASE_RECORDS, BURST_RECORDS, baseLog, burstLog } from './live-fixture.ts';
+
+// The `loglens` command as package.json's "bin" gives it: compiled JavaScript run by plain node (no tsx).
+const ROOT = resolve(import.meta.dirname, '../..');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  bin: { loglens: string };
+  scripts: Record<string, string>;
+};
+const BIN = join(ROOT, pkg.bin.loglens);
+let dir: string;
+
+beforeAll(() => {
+  // what `npm ci` runs (prepare): the test checks the current sources' build
+  execFileSync('npm', ['run', 'build:cli'], { cwd: ROOT, stdio: 'ignore' });
+  dir = mkdtempSync(join(tmpdir(), 'loglens-bin-'));
+  writeFileSync(join(dir, 'app.log'), baseLog());
+}, 60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const run = (args: string[], input?: string): ReturnType<typeof spawnSync> =>
+  spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', input, timeout: 30_000 });
+
+describe('the loglens bin', () => {
+  it('npm ci builds it (prepare), and it needs no TypeScript runner', () => {
+    expect(pkg.scripts.prepare).toBe('npm run build:cli');
+    const compiled = readdirSync(join(ROOT, 'dist-cli')).filter((f) => f.endsWith('.js'));
+    expect(compiled).toContain('loglens.js');
+    expect(compiled).toContain('worker.js');
+    for (const f of compiled)
+      expect(readFileSync(join(ROOT, 'dist-cli', f), 'utf8')).not.toMatch(
+        /from ["']tsx|import\(["']tsx|require\(["']tsx/,
+      );
+    expect(readFileSync(BIN, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  it('loglens FILE analyzes it (as loglens analyze FILE)', () => {
+    const a = run(['app.log']);
+    expect(a.status).toBe(0);
+    expect(a.stdout).toContain(`Records     ${BASE_RECORDS} from ${BASE_RECORDS} lines`);
+    const b = run(['analyze', 'app.log', '--out', '-', '--quiet']);
+    expect(b.status).toBe(0);
+    const report = JSON.parse(String(b.stdout)) as { totals: { records: number }; levels: { ERROR: number } };
+    expect(report.totals.records).toBe(BASE_RECORDS);
+    expect(report.levels.ERROR).toBe(BASE_ERRORS);
+  }, 60_000);
+
+  it('loglens - reads standard input; --threads runs the compiled worker', () => {
+    const a = run(['-', '--json', '--out', 'stdin.json', '--quiet'], baseLog() + burstLog());
+    expect(a.status).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'stdin.json'), 'utf8')) as {
+      totals: { records: number };
+    };
+    expect(report.totals.records).toBe(BASE_RECORDS + BURST_RECORDS);
+    writeFileSync(join(dir, 'b.log'), burstLog());
+    const b = run(['app.log', 'b.log', '--threads', '2', '--out', '-', '--quiet']);
+    expect(b.status).toBe(0);
+    expect((JSON.parse(String(b.stdout)) as { totals: { records: number } }).totals.records).toBe(
+      BASE_RECORDS + BURST_RECORDS,
+    );
+  }, 60_000);
+
+  it('loglens gen writes the sample log', () => {
+    const g = run(['gen', '--size', '20KB', '--out', 'sample.log']);
+    expect(g.status).toBe(0);
+    const lines = readFileSync(join(dir, 'sample.log'), 'utf8').split('\n').length - 1;
+    expect(String(g.stdout) + String(g.stderr)).toContain(`${lines} lines`);
+  }, 60_000);
+});
