@@ -24,6 +24,22 @@ test('the sample shows every detector at work: spikes, anomalies, sequences and 
   await expect(page.getByTestId('alerts-list').locator('li', { hasText: 'sequence' }).first()).toBeVisible();
 
   const report = await exportReport(page);
+  // the alerts of one incident share one row, titled with the incident: one row per incident that has alerts,
+  // one per alert outside any incident (counted independently from the exported report)
+  const alerts = report.alerts as { incident?: string }[];
+  const incidents = report.incidents as { id: string; title: string }[];
+  const inIncident = new Set(alerts.map((a) => a.incident).filter((x) => x !== undefined));
+  const list = page.getByTestId('alerts-list');
+  await expect(list.locator('li')).toHaveCount(
+    Math.min(100, inIncident.size + alerts.filter((a) => a.incident === undefined).length),
+  );
+  expect(inIncident.size).toBeGreaterThanOrEqual(4);
+  for (const inc of incidents.filter((i) => inIncident.has(i.id))) {
+    const n = alerts.filter((a) => a.incident === inc.id).length;
+    const row = list.locator('li', { hasText: `Incident: ${inc.title}` });
+    if (n > 1) await expect(row).toHaveCount(1);
+    if (n > 1) await expect(row).toContainText(`(${n} alerts)`);
+  }
   expect((report.spikes as unknown[]).length).toBeGreaterThan(0);
   expect(report.windowsAnalyzed).toBeGreaterThan(20_000);
   expect((report.anomalies as unknown[]).length).toBeGreaterThan(0);
