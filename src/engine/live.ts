@@ -194,6 +194,16 @@ export function errorCount(s: Snapshot): number {
   return (s.levels[4] ?? 0) + (s.levels[5] ?? 0); // LEVELS order: … ERROR, FATAL
 }
 
+/** The first bytes of a followed file compared at each poll, to tell a replaced file from a grown one. */
+export const HEAD_CHECK_BYTES = 256;
+
+async function startsWith(file: Blob, head: Uint8Array): Promise<boolean> {
+  const now = new Uint8Array(await file.slice(0, head.length).arrayBuffer());
+  if (now.length !== head.length) return false;
+  for (let i = 0; i < head.length; i++) if (now[i] !== head[i]) return false;
+  return true;
+}
+
 /** Why a followed file's stream ended: asked to stop, or the file shrank (truncated or replaced). */
 export type FollowEnd = 'stopped' | 'truncated';
 
@@ -207,8 +217,8 @@ export interface FollowedFile {
 
 /**
  * The page's `tail -F` (the command line's is src/cli/follow.ts): `getFile()` every `pollMs`, and the bytes
- * past what was read, or an idle tick (an empty chunk) when there are none. A file smaller than what was read
- * was truncated or replaced: the stream ends with `ended` saying so, and the caller follows it anew. The first
+ * past what was read, or an idle tick (an empty chunk) when there are none. A file smaller than what was read,
+ * or whose first bytes (up to HEAD_CHECK_BYTES) are no longer those read, was truncated or replaced: the stream ends with `ended` saying so, and the caller follows it anew. The first
  * read takes the whole file in slices of `sliceBytes`, so a big file streams as File.stream() would.
  */
 export function followBlob(
@@ -221,6 +231,8 @@ export function followBlob(
   let position = 0;
   let caughtUp = false;
   let wake: (() => void) | null = null;
+  /** the file's first bytes as read (up to HEAD_CHECK_BYTES): a file replaced by one as large differs there */
+  let head = new Uint8Array(0);
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (stopping) {
@@ -229,7 +241,8 @@ export function followBlob(
         return;
       }
       const file = await getFile();
-      if (file.size < position) {
+      if (file.size < position || (head.length > 0 && !(await startsWith(file, head)))) {
+        // smaller than what was read, or its first bytes differ: truncated, or replaced by another file
         ended = 'truncated';
         controller.close();
         return;
@@ -237,6 +250,13 @@ export function followBlob(
       if (file.size > position) {
         const end = Math.min(file.size, position + sliceBytes);
         const bytes = new Uint8Array(await file.slice(position, end).arrayBuffer());
+        if (head.length < HEAD_CHECK_BYTES) {
+          const more = bytes.subarray(0, HEAD_CHECK_BYTES - head.length);
+          const grown = new Uint8Array(head.length + more.length);
+          grown.set(head);
+          grown.set(more, head.length);
+          head = grown;
+        }
         position = end;
         controller.enqueue(bytes);
         caughtUp = false;

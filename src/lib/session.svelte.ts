@@ -652,7 +652,7 @@ export class AnalysisSession {
         this.live = {
           name,
           following: true,
-          note: `${name} shrank (truncated or replaced): following it anew from its start.`,
+          note: `${name} was truncated or replaced: following it anew from its start.`,
         };
         continue;
       }

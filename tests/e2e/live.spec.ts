@@ -58,7 +58,7 @@ test('Follow a file: new records and a new incident within 2 s of the append; a 
 
   // truncated and rewritten: said so, and analyzed anew from its start
   await writeOpfs(page, burstLog(), false);
-  await expect(page.getByTestId('live-note')).toContainText('live.log shrank (truncated or replaced)');
+  await expect(page.getByTestId('live-note')).toContainText('live.log was truncated or replaced');
   await expect(live).toContainText(`Following live.log: ${BURST_RECORDS} records`);
 
   await page.getByRole('button', { name: 'Stop following' }).click();

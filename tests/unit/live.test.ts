@@ -135,6 +135,23 @@ describe("followBlob (the page's tail -F)", () => {
     expect(followed.ended).toBe('truncated');
   });
 
+  it('a file replaced by another as large or larger ends it as truncated (its first bytes differ)', async () => {
+    let content = '2025-03-14T09:00:00Z INFO a one\n';
+    const followed = followBlob(async () => new Blob([content]), 5);
+    const reader = followed.stream.getReader();
+    const text = async (): Promise<string> => new TextDecoder().decode((await reader.read()).value);
+    expect(await text()).toBe(content);
+    expect(await text()).toBe(''); // caught up
+    content += '2025-03-14T09:00:01Z INFO a two\n'; // grown: its start is the same
+    expect(await text()).toBe('2025-03-14T09:00:01Z INFO a two\n');
+    expect(followed.ended).toBe(null);
+    // replaced (rotated: a new file of the same name), larger than what was read
+    content = '2025-03-14T10:00:00Z WARN b another file, longer than the first two lines together\n';
+    await text(); // the idle tick asked for before
+    expect((await reader.read()).done).toBe(true);
+    expect(followed.ended).toBe('truncated');
+  });
+
   it('stop() ends it at once, as stopped', async () => {
     const followed = followBlob(async () => new Blob(['']), 60_000);
     const reader = followed.stream.getReader();
