@@ -138,8 +138,10 @@ export class AnomalyDetector implements Analyzer<AnomaliesSnapshot> {
     const volume = keys.map((b) => this.buckets.get(b)!.volume);
     const anomalies: Anomaly[] = [];
     const start = this.minB * this.bucketMs;
-    const es = this.rolling(idx, errors, n, 'errors', start, anomalies);
-    const vs = this.rolling(idx, volume, n, 'volume', start, anomalies);
+    // volume first: with the robust baseline, a bucket of abnormal traffic is no baseline for its errors either
+    const flagged = new Set<number>();
+    const vs = this.rolling(idx, volume, n, 'volume', start, anomalies, null, flagged);
+    const es = this.rolling(idx, errors, n, 'errors', start, anomalies, flagged, null);
     anomalies.sort(
       (a, b) => a.bucketStart - b.bucketStart || (a.series < b.series ? -1 : a.series > b.series ? 1 : 0),
     );
@@ -159,6 +161,10 @@ export class AnomalyDetector implements Analyzer<AnomaliesSnapshot> {
     series: AnomalySeries,
     start: number,
     out: Anomaly[],
+    /** robust: buckets that enter the history at its mean, not at their value (the volume series' anomalies) */
+    skip: ReadonlySet<number> | null,
+    /** the buckets flagged here are added to this */
+    flagged: Set<number> | null,
   ): RollingSeries {
     const { history: L, minHistory, z: Z, minCount, minStd } = this.p;
     const minExcess = this.p.minExcess ?? 0;
@@ -204,7 +210,10 @@ export class AnomalyDetector implements Analyzer<AnomaliesSnapshot> {
           series === 'errors'
             ? v >= minCount && d >= 0 && far && big
             : far && big && Math.max(v, mu) >= minCount;
+        // robust: a bucket of abnormal traffic enters the errors' history at its mean (it neither lowers nor widens it)
+        if (robust && skip !== null && skip.has(i)) entered = mu;
         if (hit) {
+          flagged?.add(i);
           // robust: the bucket enters the history at the band's edge, not at its own value
           if (robust) entered = d >= 0 ? mu + Z * sd : Math.max(0, mu - Z * sd);
           out.push({
