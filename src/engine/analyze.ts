@@ -341,7 +341,10 @@ export async function analyze(
             needles,
             emitFast,
             range ? { start: range.start, stopAt: range.end } : null,
+            config.maxLineBytes,
           );
+          // the lines no record with a hit spans are passed over by the splitter
+          splitter.skipper = fast;
           return { detection, sink: fast };
         }
         const made = new RecordBuilder(
@@ -443,7 +446,7 @@ export async function analyze(
             for (let at = 0; at < piece.length; at += PUSH_BYTES) {
               const last = at + PUSH_BYTES >= piece.length;
               const bytes = at === 0 && last ? piece : piece.subarray(at, at + PUSH_BYTES);
-              (fast as TextViewSink | null)?.piece(bytes);
+              (fast as TextViewSink | null)?.piece(bytes, splitter.bytes);
               splitter.push(bytes);
               (fast as TextViewSink | null)?.pieceDone();
               if (stopped()) break;

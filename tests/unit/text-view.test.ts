@@ -8,19 +8,20 @@ import { parseQuery } from '../../src/engine/query/index.ts';
 import { REALISTIC } from '../../src/engine/sample.ts';
 import { chunkedStream, config, fileOf, sampleText, utf8 } from './helpers.ts';
 import { TemplateMiner } from '../../src/engine/analyzers/templates.ts';
+import { LOWERS_TO_ASCII } from '../../src/engine/ingest/text-view.ts';
 import { mergeSlices, type SlicePart } from '../../src/worker/handover.ts';
 
 const CONFIG = config({ timeZone: 'UTC' });
 
-async function wholeOf(inputs: ByteInput[]): Promise<WholeFile> {
+async function wholeOf(inputs: ByteInput[], cfg = CONFIG): Promise<WholeFile> {
   let kept: Analysis | null = null;
-  const snapshot = await analyze(inputs, CONFIG, { keep: (a) => (kept = a) });
+  const snapshot = await analyze(inputs, cfg, { keep: (a) => (kept = a) });
   return { miner: kept!.templates, snapshot };
 }
 
-function chunked(bytes: Uint8Array, name: string, seed: number): ByteInput {
+function chunked(bytes: Uint8Array, name: string, seed: number, most = 97): ByteInput {
   let s = seed;
-  const sizes = Array.from({ length: 4000 }, () => ((s = (s * 48271) % 2147483647) % 97) + 1);
+  const sizes = Array.from({ length: 4000 }, () => ((s = (s * 48271) % 2147483647) % most) + 1);
   return { name, size: bytes.length, lastModified: 0, stream: () => chunkedStream(bytes, sizes) };
 }
 
@@ -29,14 +30,15 @@ async function both(
   inputs: ByteInput[],
   where: string,
   whole?: WholeFile,
+  cfg = CONFIG,
 ): Promise<{ slow: unknown; fast: unknown; used: boolean }> {
-  const w = whole ?? (await wholeOf(inputs));
+  const w = whole ?? (await wholeOf(inputs, cfg));
   const q = parseQuery(where);
   const used = q.ok && fastTextView(q.query, w.snapshot) !== null;
   const slowRecs: LogRecord[] = [];
   const fastRecs: LogRecord[] = [];
-  const slow = await analyze(inputs, CONFIG, { where, onRecord: (r) => slowRecs.push(r) });
-  const fast = await analyze(inputs, CONFIG, { where, wholeFile: w, onRecord: (r) => fastRecs.push(r) });
+  const slow = await analyze(inputs, cfg, { where, onRecord: (r) => slowRecs.push(r) });
+  const fast = await analyze(inputs, cfg, { where, wholeFile: w, onRecord: (r) => fastRecs.push(r) });
   const strip = (s: Snapshot): unknown => ({ ...s, progress: { ...s.progress, elapsedMs: 0 } });
   return { slow: [strip(slow), slowRecs], fast: [strip(fast), fastRecs], used };
 }
@@ -161,6 +163,76 @@ describe('property: fast equals slow on random small logs and words', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('lines passed over: the splitter skips what no record with a hit spans', () => {
+  // the cap at its least, so lines past it are cut (a word before and after the cut)
+  const CAPPED = config({ timeZone: 'UTC', maxLineBytes: 1024 });
+  const WORDS = ['timeout', 'TimeOut', 'db', 'Zoë', 'x', 'İ', '\u212A', 'ok', 'caused'];
+  const words = fc.array(fc.constantFrom(...WORDS), { maxLength: 4 }).map((w) => w.join(' '));
+  const head = fc.oneof(
+    fc
+      .tuple(fc.integer({ min: 0, max: 59 }), fc.constantFrom('INFO', 'ERROR', 'WARN'), words)
+      .map(([s, l, w]) => `2025-03-14T00:00:${String(s).padStart(2, '0')}Z ${l} pay ${w}`),
+    // a record line after NUL padding (copytruncate), and a record line with a CR (CRLF)
+    words.map((w) => `\0\0\u00002025-03-14T00:00:09Z INFO pay padded ${w}`),
+    words.map((w) => `2025-03-14T00:00:10Z WARN pay crlf ${w}\r`),
+    // a line longer than the cap: a word before the cut, another after it
+    fc
+      .constantFrom('timeout', 'db')
+      .map((w) => `2025-03-14T00:00:11Z INFO pay long ${w} ${'y'.repeat(1100)} ok`),
+  );
+  const cont = fc.oneof(
+    words.map((w) => `\tat a.b(${w}.java:1)`),
+    words.map((w) => `Caused by: java.io.IOException: ${w}`),
+    fc.constant('\tat c.d(E.java:2)'),
+    fc.constant(''),
+  );
+  // past format detection's 1,000 lines and the text check's 64 KiB: the lines after are split as they come
+  const FILLER = Array.from(
+    { length: 2000 },
+    (_, i) => `2025-03-14T00:00:00Z INFO pay filler line number ${i} of the file`,
+  );
+  // records of a line and a stack trace of up to 8 lines: a hit deep in a trace needs the record's start
+  const line = fc.tuple(head, fc.array(cont, { maxLength: 8 })).map(([h, c]) => [h, ...c].join('\n'));
+  it('fast equals slow, read whole, in chunks of up to 5,000 bytes and of up to 97', async () => {
+    let used = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { minLength: 1, maxLength: 40 }),
+        fc.constantFrom(...WORDS, 'timeout level:ERROR', 'ok -db', 'i', 'k'),
+        fc.integer({ min: 1, max: 1000 }),
+        async (lines, where, seed) => {
+          const text = [...FILLER, ...lines].join('\n') + '\n';
+          const bytes = utf8(text);
+          const whole = await wholeOf([fileOf(bytes)], CAPPED);
+          for (const input of [
+            fileOf(bytes),
+            chunked(bytes, 'x.log', seed, 5000),
+            chunked(bytes, 'x.log', seed),
+          ]) {
+            const r = await both([input], where, whole, CAPPED);
+            if (!r.used) return;
+            used++;
+            expect(r.fast).toEqual(r.slow);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+    // most cases take the fast path (a word's query of an ISO log), not the slow one twice
+    expect(used).toBeGreaterThan(100);
+  });
+
+  it('İ and the Kelvin sign are the only characters outside ASCII whose lowercase holds ASCII', () => {
+    const found: number[] = [];
+    for (let c = 0x80; c <= 0x10ffff; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      if ([...String.fromCodePoint(c).toLowerCase()].some((x) => x.charCodeAt(0) < 0x80)) found.push(c);
+    }
+    expect(found).toEqual([0x130, 0x212a]);
+    expect(LOWERS_TO_ASCII.map((b) => [...b])).toEqual([[...utf8('\u0130')], [...utf8('\u212A')]]);
   });
 });
 

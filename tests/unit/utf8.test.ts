@@ -1,5 +1,12 @@
 import { describe, it, expect } from 'vitest';
-import { decodeUtf8, hasHighBytes, isValidUtf8, nextHighByte } from '../../src/engine/ingest/utf8.ts';
+import fc from 'fast-check';
+import {
+  decodeSpan,
+  decodeUtf8,
+  hasHighBytes,
+  isValidUtf8,
+  nextHighByte,
+} from '../../src/engine/ingest/utf8.ts';
 import { bytesOf, rng, utf8 } from './helpers.ts';
 
 const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -166,5 +173,30 @@ describe('decodeUtf8 and hasHighBytes', () => {
     expect(hasHighBytes(b, 0, 2)).toBe(false);
     expect(hasHighBytes(b, 3, 5)).toBe(false);
     expect(hasHighBytes(b, 2, 3)).toBe(true);
+  });
+});
+
+describe('decodeSpan: a span copied out of a large buffer decodes as the span itself', () => {
+  it('any span of any bytes, short and long, of a buffer larger than the scratch buffers', () => {
+    const dec = new TextDecoder();
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 0, maxLength: 3000 }),
+        fc.integer({ min: 0, max: 200_000 }),
+        fc.integer({ min: 0, max: 70_000 }),
+        (bytes, at, pad) => {
+          // the bytes inside a 512 KiB buffer (a File.stream() chunk's size class), at some offset
+          const big = new Uint8Array(512 * 1024);
+          const start = Math.min(at, big.length - bytes.length);
+          big.set(bytes, start);
+          const end = start + bytes.length;
+          expect(decodeSpan(dec, big, start, end)).toBe(dec.decode(bytes));
+          // and a span longer than the largest scratch buffer is decoded in place
+          const stop = Math.min(big.length, end + pad);
+          expect(decodeSpan(dec, big, start, stop)).toBe(dec.decode(big.subarray(start, stop)));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

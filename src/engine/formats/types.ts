@@ -42,6 +42,11 @@ export class ParseContext {
    * can then hash the message from the bytes. The record builder resets it to -1 before each parse.
    */
   messageAt = -1;
+  /**
+   * Set while only whether a line parses matters (the fast text view's look for record starts): text() then
+   * gives '' without decoding. Only for formats that decide on bytes (text-view.ts FAST_FORMATS).
+   */
+  probing = false;
   /** compiled time patterns of this file (each holds its own day cache) */
   private readonly timeFns = new Map<string, TimeFn>();
 
@@ -64,6 +69,7 @@ export class ParseContext {
 
   /** The text of bytes [start, end) of the current line. */
   text(buf: Uint8Array, start: number, end: number, info: LineInfo): string {
+    if (this.probing) return '';
     const t = info.text;
     if (t !== null) return t.slice(start - info.textBase, end - info.textBase);
     return decodeUtf8(buf, start, end);

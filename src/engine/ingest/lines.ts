@@ -1,4 +1,4 @@
-import { nextHighByte } from './utf8.ts';
+import { decodeSpan, nextHighByte } from './utf8.ts';
 
 /**
  * Receives each line as a byte span. The bytes are only valid during the call: the splitter reuses its
@@ -29,6 +29,17 @@ export interface LineInfo {
   /** see LineSink; null when the line is not inside an ASCII run decoded with the chunk */
   text: string | null;
   textBase: number;
+}
+
+/**
+ * A sink that can tell the splitter which lines it does not need: those are passed over, only counted (a
+ * newline search per line, no call). The fast text view (text-view.ts) reads only the records around a hit.
+ */
+export interface SkippingSink {
+  /** the offset in `chunk` of the next line the sink needs, at or after the line start `p` (p: all of them) */
+  skipTo(chunk: Uint8Array, p: number): number;
+  /** lines were passed over: the last one's number */
+  skipped(lineNo: number): void;
 }
 
 // The UTF-8 decoder has the fastest all-ASCII path (measured in Node 20: 0.74 ms/MB against 0.93 for latin1).
@@ -65,6 +76,8 @@ export class LineSplitter {
   private padStart = 0;
   /** NUL padding of the line being carried */
   private pendingPad = 0;
+  /** set once the sink that reads lines sparsely is known (after format detection) */
+  skipper: SkippingSink | null = null;
 
   constructor(
     private readonly sink: LineSink,
@@ -116,7 +129,28 @@ export class LineSplitter {
     info.textBase = 0;
     info.ascii = ascii;
     const cap = this.maxLineBytes;
+    const skipper = this.skipper;
     while (p < len) {
+      if (skipper !== null) {
+        const to = skipper.skipTo(chunk, p);
+        if (to > p) {
+          // lines the sink does not need: counted, nothing else (`to` is a line start in this chunk)
+          let q = p;
+          let n = 0;
+          while (q < to) {
+            const nl = chunk.indexOf(10, q);
+            if (nl === -1 || nl >= to) throw new Error('line splitter: a skip target is not a line start');
+            q = nl + 1;
+            n++;
+          }
+          info.lineNo += n;
+          this.padBytes = 0;
+          p = to;
+          if (!ascii && high < p) high = nextHighByte(chunk, p);
+          skipper.skipped(info.lineNo);
+          continue;
+        }
+      }
       // NUL padding at a line start is skipped (and counted by the sink); one byte compare per line otherwise
       if (chunk[p] === 0) {
         let q = p + 1;
@@ -146,7 +180,7 @@ export class LineSplitter {
           if (!this.decode) info.text = null;
           else if (p >= runEnd) {
             // the next ASCII run: from this line to the high byte (or the chunk's end)
-            info.text = asciiDecoder.decode(chunk.subarray(p, high));
+            info.text = decodeSpan(asciiDecoder, chunk, p, high);
             info.textBase = p;
             runEnd = high;
           }
@@ -240,7 +274,7 @@ export class LineSplitter {
 }
 
 /** Moves a cut point back so it does not split a UTF-8 sequence. */
-function utf8Boundary(buf: Uint8Array, start: number, cut: number): number {
+export function utf8Boundary(buf: Uint8Array, start: number, cut: number): number {
   let c = cut;
   while (c > start && (buf[c]! & 0xc0) === 0x80) c--;
   return c === start ? cut : c;

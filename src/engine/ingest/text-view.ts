@@ -1,6 +1,7 @@
 import type { LogRecord } from '../types.ts';
 import type { LineFormat, ParseContext, RecordDraft } from '../formats/types.ts';
-import type { LineInfo, LineSink } from './lines.ts';
+import { utf8Boundary, type LineInfo, type LineSink, type SkippingSink } from './lines.ts';
+import { decodeSpan, hasHighBytes, nextHighByte } from './utf8.ts';
 import { RecordBuilder } from './records.ts';
 
 /**
@@ -21,22 +22,37 @@ export const FAST_FORMATS: ReadonlySet<string> = new Set(['iso-level-service']);
 /** The needles: each word lowercased as the query's matcher does; `ascii`: those searchable on bytes. */
 export class Needles {
   readonly ascii: Uint8Array[];
-  /** every word is ASCII once lowercased: an ASCII line without a byte hit cannot match */
+  /**
+   * every word is ASCII once lowercased: then a line can only match where its bytes hold a word, ASCII
+   * case-insensitively, or hold one of the two characters whose lowercase is ASCII (U+0130 İ → "i̇", U+212A
+   * Kelvin sign → "k": the only ones, checked over every code point by a unit test), which are searched for too
+   */
+  readonly allAscii: boolean;
   constructor(words: readonly string[]) {
     this.ascii = [];
+    let all = words.length > 0;
     for (const w of words) {
       const low = w.toLowerCase();
       if (![...low].some((c) => c.charCodeAt(0) > 127))
         this.ascii.push(Uint8Array.from(low, (c) => c.charCodeAt(0)));
+      else all = false;
     }
+    this.allAscii = all;
+    if (all) this.ascii.push(...LOWERS_TO_ASCII);
   }
 
   /** Start positions of every needle found in buf[from, to) (sorted), and their ends in `ends`. */
   findAll(buf: Uint8Array, from: number, to: number, starts: number[], ends: number[]): void {
     starts.length = 0;
     ends.length = 0;
-    for (const w of this.ascii) findWord(buf, from, to, w, starts, ends);
-    if (this.ascii.length > 1) {
+    let runs = 0;
+    for (const w of this.ascii) {
+      const before = starts.length;
+      if (w[0]! >= 0x80) findBytes(buf, from, to, w, starts, ends);
+      else findWord(buf, from, to, w, starts, ends);
+      if (starts.length > before) runs++;
+    }
+    if (runs > 1) {
       const order = starts.map((_, i) => i).sort((a, b) => starts[a]! - starts[b]!);
       const s = order.map((i) => starts[i]!);
       const e = order.map((i) => ends[i]!);
@@ -45,6 +61,43 @@ export class Needles {
     }
   }
 }
+
+/**
+ * Every place of the byte sequence `w` (its first byte not ASCII) in buf[from, to): only high bytes are looked
+ * at, found four bytes at a time (nextHighByte); logs are mostly ASCII.
+ */
+function findBytes(
+  buf: Uint8Array,
+  from: number,
+  to: number,
+  w: Uint8Array,
+  starts: number[],
+  ends: number[],
+): void {
+  const n = w.length;
+  const b0 = w[0]!;
+  const whole = to === buf.length;
+  let i = whole ? nextHighByte(buf, from) : from;
+  while (i + n <= to) {
+    if (buf[i] === b0) {
+      let k = 1;
+      while (k < n && buf[i + k] === w[k]) k++;
+      if (k === n) {
+        starts.push(i);
+        ends.push(i + n);
+      }
+    }
+    i++;
+    // past a run of high bytes, on to the next (a line's few bytes are looked at one by one)
+    if (whole && i < to && buf[i]! < 0x80) i = nextHighByte(buf, i);
+  }
+}
+
+/** The UTF-8 bytes of the characters outside ASCII whose lowercase holds ASCII letters: İ and K. */
+export const LOWERS_TO_ASCII: readonly Uint8Array[] = [
+  Uint8Array.of(0xc4, 0xb0),
+  Uint8Array.of(0xe2, 0x84, 0xaa),
+];
 
 /** Whether a query's required words can be searched this way (no line break inside a word). */
 export function fastWords(words: readonly string[] | null): string[] | null {
@@ -113,6 +166,11 @@ function tables(w: Uint8Array): { skip: Int32Array; shift: number } {
   return t;
 }
 
+/** the bytes of a piece decoded at once for the lines of hits' records that follow */
+const WINDOW_BYTES = 64 * 1024;
+/** ASCII bytes decode to one character each: a line's text is its window's slice at the same offsets */
+const ascii = new TextDecoder('utf-8');
+
 const TRUNCATED = 1;
 const ASCII = 2;
 const SPILLED = 4;
@@ -130,7 +188,7 @@ function isBlank(b: Uint8Array, start: number, end: number): boolean {
 }
 
 /** See the module's comment. Feed lines as a RecordBuilder would be fed; call piece() before each push. */
-export class TextViewSink implements LineSink {
+export class TextViewSink implements LineSink, SkippingSink {
   // the lines held: from the last record start seen on, in file order
   private n = 0;
   private st = new Int32Array(1024);
@@ -158,6 +216,21 @@ export class TextViewSink implements LineSink {
   private lastLine = 0;
   /** the slice reached its end: the rest of the input is the next slice's */
   stopped = false;
+  /** the stream offset of the piece's first byte; whether lines of it may be passed over (skipTo) */
+  private base = 0;
+  private sparse = false;
+  /** the piece's last record start (-1: none after where it was looked for; NaN: not looked for yet) */
+  private tail = NaN;
+  /** the hit whose record start was found last, and that start (or -1: none after where it was looked for) */
+  private hitAt = -1;
+  private hitStart = -1;
+  /** the next line is known to start a record (a skip ended on it) */
+  private nextStart = false;
+  /** bytes [winStart, winEnd) of winBuf decoded one byte a character (withText) */
+  private win = '';
+  private winBuf: Uint8Array | null = null;
+  private winStart = 0;
+  private winEnd = 0;
   private readonly draft: RecordDraft = {
     time: null,
     level: null,
@@ -186,7 +259,9 @@ export class TextViewSink implements LineSink {
     private readonly needles: Needles,
     private readonly emit: (r: LogRecord) => void,
     /** a slice of a file: from its first record that starts at or after the slice's start, to `stopAt` */
-    private readonly slice: { start: number; stopAt: number } | null = null,
+    private readonly slice: { start: number; stopAt: number } | null,
+    /** the splitter's line cap (config.maxLineBytes): a line parsed here is cut as the splitter cuts it */
+    private readonly maxLineBytes: number,
   ) {
     this.started = false;
     this.waiting = slice !== null && slice.start > 0;
@@ -198,7 +273,17 @@ export class TextViewSink implements LineSink {
   /** a slice that starts inside the file: its lines before its first record are the slice before's */
   private readonly waiting: boolean;
 
+  /**
+   * The builder of the records around hits: one for the whole input (a new one per hit record cost more than
+   * the record, measured in Chromium). Whatever it holds when a new hit begins is dropped, not emitted.
+   */
   private newBuilder(): RecordBuilder {
+    this.pendingHit = false;
+    return (this.spare ??= this.makeBuilder());
+  }
+  private spare: RecordBuilder | null = null;
+
+  private makeBuilder(): RecordBuilder {
     return new RecordBuilder(
       this.format,
       this.ctx,
@@ -214,19 +299,109 @@ export class TextViewSink implements LineSink {
     );
   }
 
-  /** The next bytes the splitter is given: searched for the needles at once. */
-  piece(buf: Uint8Array): void {
+  /**
+   * The next bytes the splitter is given (`base`: the stream offset of their first byte): searched for the
+   * needles at once. Lines of it that no record with a hit spans may be passed over (skipTo), once the input's
+   * first record is known and when the piece ends before a slice's end.
+   */
+  piece(buf: Uint8Array, base: number): void {
     this.buf = buf;
+    this.base = base;
     this.needles.findAll(buf, 0, buf.length, this.hs, this.he);
     this.h = 0;
+    this.tail = NaN;
+    this.hitAt = -1;
+    this.sparse =
+      this.needles.allAscii &&
+      this.started &&
+      !this.stopped &&
+      (this.slice === null || base + buf.length < this.slice.stopAt);
   }
 
+  /**
+   * Where the splitter may go on from `p` (a line start of the piece) without a line the view needs: the start
+   * of the record around the next hit, or, past the last hit, the piece's last record start (its lines are held
+   * for a hit in a continuation line of the next piece). Nothing is passed over while a record is being built.
+   */
+  skipTo(chunk: Uint8Array, p: number): number {
+    if (!this.sparse || chunk !== this.buf || this.builder !== null) return p;
+    const hs = this.hs;
+    let h = this.h;
+    while (h < hs.length && hs[h]! < p) h++;
+    this.h = h;
+    if (h < hs.length) {
+      const at = hs[h]!;
+      if (at !== this.hitAt) {
+        this.hitAt = at;
+        this.hitStart = this.recordStartBefore(chunk, this.lineStartOf(chunk, at), p);
+      }
+      return Math.max(this.hitStart, p);
+    }
+    if (Number.isNaN(this.tail)) {
+      const nl = chunk.lastIndexOf(10);
+      this.tail = nl < p ? -1 : this.recordStartBefore(chunk, this.lineStartOf(chunk, nl), p);
+    }
+    return Math.max(this.tail, p);
+  }
+
+  skipped(lineNo: number): void {
+    // the lines held are all before a record start: no hit can need them
+    this.n = 0;
+    this.spillLen = 0;
+    this.lastLine = lineNo;
+    this.nextStart = true;
+  }
+
+  /** The start of the line holding byte `at` of the piece. */
+  private lineStartOf(chunk: Uint8Array, at: number): number {
+    return at > 0 ? chunk.lastIndexOf(10, at - 1) + 1 : 0;
+  }
+
+  /** The first line start at or before `ls` and after `p` that starts a record, or -1 (none, or unknown). */
+  private recordStartBefore(chunk: Uint8Array, ls: number, p: number): number {
+    while (ls > p) {
+      if (this.startsAt(chunk, ls)) return ls;
+      ls = this.lineStartOf(chunk, ls - 1);
+    }
+    return -1;
+  }
+
+  /** Whether the whole line starting at `ls` in the piece parses, with the splitter's view of it. */
+  private startsAt(chunk: Uint8Array, ls: number): boolean {
+    let q = ls;
+    while (q < chunk.length && chunk[q] === 0) q++;
+    const nl = chunk.indexOf(10, q);
+    if (nl === -1) return false; // the line goes on in the next piece: not known here
+    let end = nl;
+    if (end > q && chunk[end - 1] === 13) end--;
+    const info = this.info;
+    info.offset = this.base + ls;
+    info.rawLength = nl + 1 - ls;
+    info.padding = q - ls;
+    info.lineNo = 0;
+    info.truncated = end - q > this.maxLineBytes;
+    if (info.truncated) end = utf8Boundary(chunk, q, q + this.maxLineBytes);
+    info.ascii = !hasHighBytes(chunk, q, nl);
+    // no text window: most lines looked at here are a stack trace's, which the format rejects on their bytes
+    info.text = null;
+    info.textBase = 0;
+    return this.parses(chunk, q, end, info);
+  }
+
+  /** Whether a line parses (starts a record): nothing of it is decoded (ctx.probing). */
   private parses(b: Uint8Array, start: number, end: number, info: LineInfo): boolean {
     const d = this.draft;
     d.partial = false;
     d.badTime = null;
-    this.ctx.messageAt = -1;
-    return !isBlank(b, start, end) && this.format.parse(b, start, end, info, d, this.ctx);
+    const ctx = this.ctx;
+    ctx.messageAt = -1;
+    if (isBlank(b, start, end)) return false;
+    ctx.probing = true;
+    try {
+      return this.format.parse(b, start, end, info, d, ctx);
+    } finally {
+      ctx.probing = false;
+    }
   }
 
   line(buf: Uint8Array, start: number, end: number, info: LineInfo): void {
@@ -236,6 +411,10 @@ export class TextViewSink implements LineSink {
       return;
     }
     let known = 0;
+    if (this.nextStart) {
+      this.nextStart = false;
+      known = START;
+    }
     if (!this.started) {
       if (this.parses(buf, start, end, info)) {
         this.started = true;
@@ -253,7 +432,7 @@ export class TextViewSink implements LineSink {
     }
     this.lastLine = info.lineNo;
     let hit = false;
-    if (!info.ascii) hit = true;
+    if (!info.ascii && !this.needles.allAscii) hit = true;
     else if (this.needles.ascii.length > 0) {
       if (buf === this.buf) {
         const hs = this.hs;
@@ -292,7 +471,8 @@ export class TextViewSink implements LineSink {
     return this.fl[i]! & SPILLED ? this.spill : this.buf!;
   }
 
-  private lineInfo(i: number): LineInfo {
+  /** `text`: a text window for the line (it is fed to the builder); else the parser decodes what it needs */
+  private lineInfo(i: number, text = true): LineInfo {
     const info = this.info;
     const f = this.fl[i]!;
     info.offset = this.off[i]!;
@@ -301,14 +481,42 @@ export class TextViewSink implements LineSink {
     info.lineNo = this.no[i]! - this.lineBase;
     info.truncated = (f & TRUNCATED) !== 0;
     info.ascii = (f & ASCII) !== 0;
+    if (text) this.withText(this.bytesOf(i), this.st[i]!, this.en[i]!, info);
+    else {
+      info.text = null;
+      info.textBase = 0;
+    }
     return info;
+  }
+
+  /**
+   * An ASCII line of the piece gets its text from a window of the piece decoded at once, one byte a character
+   * (a TextDecoder call per line costs microseconds in a browser's worker: most of a view's time, measured);
+   * other lines are decoded alone by the parser (info.text null).
+   */
+  private withText(buf: Uint8Array, start: number, end: number, info: LineInfo): void {
+    info.text = null;
+    info.textBase = 0;
+    if (!info.ascii || buf !== this.buf) return;
+    if (this.winBuf !== buf || start < this.winStart || end > this.winEnd) {
+      // the piece's ASCII stretch from this line on, up to a window's size: the lines after it are read
+      // from the same string (a TextDecoder call costs microseconds in a browser's worker, whatever its size)
+      const stop = nextHighByte(buf, end, Math.min(buf.length, Math.max(end, start + WINDOW_BYTES)));
+      this.win = decodeSpan(ascii, buf, start, stop);
+      this.winBuf = buf;
+      this.winStart = start;
+      this.winEnd = stop;
+    }
+    info.text = this.win;
+    info.textBase = this.winStart;
   }
 
   private isStart(i: number): boolean {
     const f = this.fl[i]!;
     if (f & START) return true;
     if (f & NOT_START) return false;
-    const yes = this.parses(this.bytesOf(i), this.st[i]!, this.en[i]!, this.lineInfo(i));
+    const info = this.lineInfo(i, false);
+    const yes = this.parses(this.bytesOf(i), this.st[i]!, this.en[i]!, info);
     this.fl[i] = f | (yes ? START : NOT_START);
     return yes;
   }
@@ -398,7 +606,8 @@ export class TextViewSink implements LineSink {
     this.spill = spill;
     this.spillLen = len;
     this.buf = null;
-    if (this.st.length > 4096 && m < 1024) this.grow(1024);
+    // arrays grown for a piece's many held lines shrink back only when they grew large
+    if (this.st.length > 65536 && m < 1024) this.grow(1024);
   }
 
   private spillNeeded(t: number): number {
