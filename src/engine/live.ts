@@ -5,6 +5,7 @@
  * open and close events, read off successive snapshots.
  */
 import type { Incident, Snapshot } from './types.ts';
+import type { RecordIndexSnapshot } from './analyzers/record-index.ts';
 
 /** How long a source may stay quiet before an idle tick: the last record is shown after about this. */
 export const IDLE_MS = 300;
@@ -106,8 +107,13 @@ export class IncidentTracker {
     return this.open.size;
   }
 
-  /** The events since the last snapshot: closes first, then opens. */
+  /**
+   * The events since the last snapshot: closes first, then opens. A live analysis' snapshots made while its
+   * backlog is read (`progress.caughtUp` false: the file's history, read at full speed) announce nothing, as
+   * "now" is not yet the log's now there; from the first snapshot caught up, an incident over by then is history.
+   */
   update(s: Snapshot): IncidentEvent[] {
+    if (s.progress.caughtUp === false) return [];
     const now = s.timeRange?.end ?? null;
     if (now === null) return [];
     const closed: IncidentEvent[] = [];
@@ -288,5 +294,121 @@ export function followBlob(
       stopping = true;
       (wake as (() => void) | null)?.();
     },
+  };
+}
+
+/**
+ * Whether a snapshot's new alerts and incidents are news, for the page's notifications: always for an analysis
+ * of files; for a live one (its snapshots say `progress.caughtUp`), not while its backlog is read, nor at the
+ * first snapshot caught up (following has just started: the dashboard shows what was already there), and from
+ * then on yes. A new job (a file followed anew) starts over.
+ */
+export class LiveNews {
+  private job = -1;
+  private started = false;
+
+  news(s: Snapshot): boolean {
+    const caughtUp = s.progress.caughtUp;
+    if (caughtUp === undefined) return true;
+    if (s.jobId !== this.job) {
+      this.job = s.jobId;
+      this.started = false;
+    }
+    if (!caughtUp) return false;
+    if (!this.started) {
+      this.started = true;
+      return false;
+    }
+    return true;
+  }
+}
+
+/** The bytes of a stream the page keeps for its log view (docs/live.md): the last LIVE_KEEP_BYTES (to 1.25×). */
+export const LIVE_KEEP_BYTES = 64 * 1024 * 1024;
+/** Bytes gathered before they become one Blob part. */
+const PART_BYTES = 1024 * 1024;
+
+/**
+ * The bytes of a live stream that cannot be read again (`loglens serve`'s /live): kept as Blob parts (which the
+ * browser may hold on disk), the oldest dropped past `keep` bytes, so the log view can read records of the last
+ * `keep` bytes by offset. `from`: the stream offset of the first byte kept.
+ */
+export class LiveBytes {
+  private parts: Blob[] = [];
+  private sizes: number[] = [];
+  private pending: Uint8Array<ArrayBuffer>[] = [];
+  private pendingBytes = 0;
+  private keptBytes = 0;
+  /** the stream offset of the first byte kept */
+  from = 0;
+
+  constructor(
+    private readonly keep = LIVE_KEEP_BYTES,
+    private readonly partBytes = PART_BYTES,
+  ) {}
+
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.pending.push(chunk.slice() as Uint8Array<ArrayBuffer>);
+    this.pendingBytes += chunk.length;
+    this.keptBytes += chunk.length;
+    if (this.pendingBytes >= this.partBytes) this.seal();
+    // dropped a quarter at a time: the log view starts again (its first record moves) only that often
+    if (this.keptBytes <= this.keep + this.keep / 4) return;
+    while (this.parts.length > 0 && this.keptBytes - this.sizes[0]! >= this.keep) {
+      this.parts.shift();
+      const n = this.sizes.shift()!;
+      this.keptBytes -= n;
+      this.from += n;
+    }
+  }
+
+  private seal(): void {
+    if (this.pendingBytes === 0) return;
+    this.parts.push(new Blob(this.pending));
+    this.sizes.push(this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  /** What is kept, as a File (immutable: later bytes are not in it), and its first byte's stream offset. */
+  file(name: string): { file: File; from: number } {
+    this.seal();
+    return { file: new File(this.parts, name, { type: 'text/plain' }), from: this.from };
+  }
+}
+
+/**
+ * A record index of a stream (one input) for the bytes kept from stream offset `from` on (LiveBytes): the
+ * checkpoints at or after `from`, their offsets, records and record numbers made relative to the first of them
+ * (line numbers stay the stream's). `skip`: where that first checkpoint is in the kept bytes (the kept file is
+ * read from there); `first`: its record number in the whole stream. Null when no checkpoint is kept.
+ */
+export function keptIndex(
+  index: RecordIndexSnapshot,
+  from: number,
+): { index: RecordIndexSnapshot; skip: number; first: number } | null {
+  if (from === 0) return { index, skip: 0, first: 0 };
+  const f = index.files[0];
+  if (f === undefined || index.files.length !== 1) return null;
+  const i = f.offset.findIndex((o) => o >= from);
+  if (i < 0) return null;
+  const o = f.offset[i]!;
+  const r = f.record[i]!;
+  return {
+    index: {
+      files: [
+        {
+          ...f,
+          records: f.records - r,
+          offset: f.offset.slice(i).map((x) => x - o),
+          line: f.line.slice(i),
+          record: f.record.slice(i).map((x) => x - r),
+          time: f.time.slice(i),
+        },
+      ],
+    },
+    skip: o - from,
+    first: r,
   };
 }

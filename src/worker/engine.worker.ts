@@ -21,7 +21,7 @@ import { openBytes, streamInput } from '../engine/ingest/source.ts';
 import { HEAD_BYTES } from '../engine/slicing.ts';
 import { SILENT_MS, SliceReceiver, mergeSlices, sendBeat, sendError, sendSlice } from './handover.ts';
 import { TemplateMiner } from '../engine/analyzers/templates.ts';
-import { followBlob, withIdleTicks, type FollowEnd } from '../engine/live.ts';
+import { followBlob, LiveBytes, withIdleTicks, type FollowEnd } from '../engine/live.ts';
 import {
   PieceCutter,
   PieceParser,
@@ -99,10 +99,26 @@ export type LiveSource =
 export interface LiveResult extends AnalysisResult {
   /** 'truncated': the file shrank (truncated or replaced), the page follows it anew; 'ended': the stream ended */
   ended: FollowEnd | 'ended';
+  /** what was read, as Files the page can analyze again (a view, exports), or null (a stream not kept whole) */
+  files: File[] | null;
 }
 
 /** The live analysis running here: stopLive() ends its stream, and analyze() returns the final snapshot. */
 let stopLive: (() => void) | null = null;
+/**
+ * The bytes of the live stream read here (a stream cannot be read again; a followed handle can: the page reads
+ * it), the last LIVE_KEEP_BYTES of them, for the log view; `gzip`: the stream is compressed (its records' offsets
+ * are the inflated bytes': only a stream kept whole can be read again).
+ */
+let liveHandle: { getFile(): Promise<File> } | null = null;
+let streamed: { bytes: LiveBytes; name: string; gzip: boolean | null } | null = null;
+
+/** A followed file's handle, or a File: what the log view reads. A handle gives the file as it is now. */
+export type RecordInput = File | { readonly name: string; getFile(): Promise<File> };
+
+function current(inputs: readonly RecordInput[]): Promise<File[]> {
+  return Promise.all(inputs.map((f) => ('getFile' in f ? f.getFile() : f)));
+}
 
 /** What readRecords reads through: the record index, formats and config the page sent last. */
 let reading: { index: RecordIndexSnapshot; formats: string[]; config: Config } | null = null;
@@ -114,16 +130,20 @@ const api = {
     source: LiveSource,
     config: unknown,
     onSnapshot: (s: Snapshot) => void,
+    where = '',
   ): Promise<LiveResult> {
     const parsed = parseConfig(config);
     if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
     last = null;
     whole = null;
+    streamed = null;
     let stream: ReadableStream<Uint8Array>;
     let ended: () => LiveResult['ended'];
     let name: string;
+    liveHandle = null;
     if ('handle' in source) {
       const handle = source.handle;
+      liveHandle = handle;
       const followed = followBlob(() => handle.getFile());
       stopLive = () => followed.stop();
       stream = followed.stream;
@@ -139,21 +159,56 @@ const api = {
       };
       const response = await fetch(source.url, { cache: 'no-store' });
       if (!response.ok || response.body === null) throw new Error(`${source.url}: ${response.status}`);
-      stream = withIdleTicks(response.body, undefined, asked);
+      const kept = { bytes: new LiveBytes(), name: source.name, gzip: null as boolean | null };
+      streamed = kept;
+      // the bytes are kept as they pass, for the log view
+      const keep = new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          if (kept.gzip === null && chunk.length >= 2) kept.gzip = chunk[0] === 0x1f && chunk[1] === 0x8b;
+          kept.bytes.push(chunk);
+          controller.enqueue(chunk);
+        },
+      });
+      stream = withIdleTicks(response.body.pipeThrough(keep), undefined, asked);
       ended = () => (stopped ? 'stopped' : 'ended');
       name = source.name;
     }
+    let kept: Analysis | null = null;
     try {
       const snapshot = await analyze([streamInput(name, stream)], parsed.config, {
         jobId,
         onSnapshot,
         intervalMs: 500,
         live: true,
+        ...whereOpt(where),
+        keep: (a) => (kept = a),
       });
-      return { snapshot, report: buildReport(snapshot, parsed.config), ended: ended() };
+      // what was read stays a finished analysis: exports re-read the file (a handle: as it is now; a stream: its
+      // bytes, when all of them are kept)
+      const files = await api.liveFiles();
+      if (kept !== null && files !== null) last = { files, config: parsed.config, analysis: kept };
+      return { snapshot, report: buildReport(snapshot, parsed.config), ended: ended(), files };
     } finally {
       stopLive = null;
     }
+  },
+
+  /**
+   * The live stream's bytes kept here (the last LIVE_KEEP_BYTES), as a File, with the stream offset of its first
+   * byte; null when no stream is followed here, or a compressed one no longer kept whole.
+   */
+  liveBytes(): { file: File; from: number } | null {
+    const s = streamed;
+    if (s === null) return null;
+    const kept = s.bytes.file(s.name);
+    return s.gzip === true && kept.from > 0 ? null : kept;
+  },
+
+  /** The live analysis' input as Files (a handle's file as it is now; a stream's bytes if all are kept), or null. */
+  async liveFiles(): Promise<File[] | null> {
+    if (liveHandle !== null) return [await liveHandle.getFile()];
+    const kept = api.liveBytes();
+    return kept !== null && kept.from === 0 ? [kept.file] : null;
   },
 
   /** Ends the live analysis: what was read stays, as a finished analysis. */
@@ -526,8 +581,8 @@ const api = {
    * The same, from files given again: after Cancel the analysis' worker is gone, but the page still holds the
    * Files, and a fresh worker can read lines of records already seen.
    */
-  async linesIn(files: File[], fileIndex: number, offset: number, length: number): Promise<LineAt[]> {
-    const file = orderRotated(files)[fileIndex];
+  async linesIn(inputs: RecordInput[], fileIndex: number, offset: number, length: number): Promise<LineAt[]> {
+    const file = orderRotated(await current(inputs))[fileIndex];
     if (file === undefined) throw new Error('That file is not part of this analysis any more.');
     return linesAround(file, offset, length);
   },
@@ -538,7 +593,7 @@ const api = {
    * `source` (the index, the files' detected formats, the config) is sent once and kept for the next pages.
    */
   async readRecords(
-    files: File[],
+    inputs: RecordInput[],
     opts: { fromRecord: number; count: number; where?: string },
     source?: { index: RecordIndexSnapshot; formats: string[]; config: unknown },
   ): Promise<RecordsPage> {
@@ -548,6 +603,7 @@ const api = {
       reading = { index: source.index, formats: source.formats, config: parsed.config };
     }
     if (reading === null) throw new Error('Nothing analyzed: open the file again.');
+    const files = await current(inputs);
     const where = opts.where?.trim() ?? '';
     if (where === '') return readRecords(orderRotated(files), reading, opts);
     const parsed = parseQuery(where);
