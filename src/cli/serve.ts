@@ -7,7 +7,7 @@
  * Loopback only, and a request whose Host or Origin is not this server's own is refused (403): another site open
  * in the browser cannot read the log, even through a DNS name rebound to 127.0.0.1.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,7 +24,7 @@ const USAGE = safe`usage: loglens serve [file|-] [--port N] [--open] [--quiet]
             (journalctl -f | loglens serve -); none: the page alone
   --port N  the port on 127.0.0.1 (default: a free one, printed)
   --open    open the page in the browser
-  --dist D  the built page (default: the dist/ folder beside the command; npm run build makes it)`;
+  --dist D  the built page (default: the dist/ folder beside the command; in a checkout, built on first use)`;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -132,8 +132,15 @@ async function serve(argv: string[]): Promise<number> {
     return 2;
   }
   const dist = values.dist ?? defaultDist();
-  if (!existsSync(join(dist, 'index.html'))) {
-    warn(safe`serve: no built page in ${dist}: run npm run build first (or give --dist)`);
+  if (
+    !existsSync(join(dist, 'index.html')) &&
+    (values.dist !== undefined || !buildPage(dist, values.quiet))
+  ) {
+    warn(
+      values.dist !== undefined
+        ? safe`serve: no built page in ${dist} (index.html): give the folder npm run build wrote (dist/)`
+        : safe`serve: no built page in ${dist}, and no Vite to build it with: run npm ci and npm run build in the Loglens checkout (or give --dist DIR)`,
+    );
     return 2;
   }
   const source = positionals[0] ?? null;
@@ -171,6 +178,24 @@ async function serve(argv: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   return 0;
+}
+
+/**
+ * Builds the page into `dist` (the checkout's dist/) with the checkout's Vite, as `npm run build` does: after a
+ * fresh `npm ci`, `loglens serve` works at once (a build takes seconds). False when there is no Vite beside it
+ * (an install without the dev dependencies) or the build failed. Vite's output goes to standard error: standard
+ * output carries the address only.
+ */
+function buildPage(dist: string, quiet: boolean): boolean {
+  const root = join(dist, '..');
+  const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  if (!existsSync(vite) || !existsSync(join(root, 'vite.config.ts'))) return false;
+  warn(safe`serve: no built page in ${dist}: building it once (npm run build)…`);
+  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', quiet ? 'error' : 'warn'], {
+    cwd: root,
+    stdio: ['ignore', 2, 2],
+  });
+  return r.status === 0 && existsSync(join(dist, 'index.html'));
 }
 
 /** dist/ beside the command: ../../dist from src/cli (tsx), ../dist from dist-cli (the compiled bin). */

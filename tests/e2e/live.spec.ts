@@ -30,13 +30,7 @@ async function writeOpfs(page: Page, text: string, append: boolean): Promise<voi
 test('Follow a file: new records and a new incident within 2 s of the append; a truncation is said and followed anew', async ({
   page,
 }) => {
-  await page.addInitScript(() => {
-    (window as unknown as { showOpenFilePicker: () => Promise<FileSystemFileHandle[]> }).showOpenFilePicker =
-      async () => {
-        const root = await navigator.storage.getDirectory();
-        return [await root.getFileHandle('live.log', { create: true })];
-      };
-  });
+  await pickOpfs(page);
   await page.goto('./');
   await writeOpfs(page, baseLog(), false);
   await page.getByRole('button', { name: 'Follow a file' }).click();
@@ -66,6 +60,77 @@ test('Follow a file: new records and a new incident within 2 s of the append; a 
   await waitDone(page);
   const report = (await exportReport(page)) as { totals: { records: number } };
   expect(report.totals.records).toBe(BURST_RECORDS);
+});
+
+/** showOpenFilePicker made to return live.log of the origin-private file system (a real FileSystemFileHandle). */
+async function pickOpfs(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    (window as unknown as { showOpenFilePicker: () => Promise<FileSystemFileHandle[]> }).showOpenFilePicker =
+      async () => {
+        const root = await navigator.storage.getDirectory();
+        return [await root.getFileHandle('live.log', { create: true })];
+      };
+  });
+}
+
+/** A record written for the log view test: its text is nowhere else in the fixture. */
+const APPENDED = '2025-03-14T09:40:59.900Z WARN checkout-service Card processor slow: answered in 4812 ms\n';
+
+/** Lines of `text` at `level`, counted here (independently of the engine). */
+const atLevel = (text: string, level: string): number =>
+  text.split('\n').filter((l) => l.split(' ')[1] === level).length;
+
+test('Follow a file: the log view shows the records read so far and grows with an append; a query applied while following counts its subset and keeps following', async ({
+  page,
+}) => {
+  await pickOpfs(page);
+  await page.goto('./');
+  await writeOpfs(page, baseLog(), false);
+  await page.getByRole('button', { name: 'Follow a file' }).click();
+  const live = page.getByTestId('live');
+  await expect(live).toContainText(`Following live.log: ${BASE_RECORDS} records`);
+  const view = page.getByRole('region', { name: 'Log view' });
+  await expect(view.getByTestId('logview-status')).toContainText(`of ${BASE_RECORDS}`);
+  // it opens at the end, as tail does: the last record of the base log
+  await expect(view.getByRole('list', { name: 'Records' })).toContainText('GET /api/items/799 200 in 22 ms');
+
+  // an append: the log view grows and shows it (the view stays at the end)
+  await writeOpfs(page, APPENDED, true);
+  await expect(live).toContainText(`${BASE_RECORDS + 1} records`);
+  await expect(view.getByTestId('logview-status')).toContainText(`of ${BASE_RECORDS + 1}`);
+  await expect(view.getByRole('list', { name: 'Records' })).toContainText(
+    'Card processor slow: answered in 4812 ms',
+  );
+
+  // a query while following: the bytes read so far analyzed again with it, and following goes on
+  const read = baseLog() + APPENDED;
+  await page.getByRole('searchbox', { name: 'Query' }).fill('level:ERROR');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  const banner = page.getByTestId('view-banner');
+  const errors = atLevel(read, 'ERROR');
+  expect(errors).toBe(6);
+  await expect(banner).toContainText(`${errors} of ${BASE_RECORDS + 1} records`);
+  await expect(view.getByTestId('logview-status')).toHaveText(`${errors} matching records`);
+  await expect(live).toContainText('Following live.log');
+  // appended while the view is shown: the view counts the new matching records, the log view lists them
+  await writeOpfs(page, burstLog(), true);
+  const all = read + burstLog();
+  const moreErrors = atLevel(all, 'ERROR');
+  expect(moreErrors).toBe(126);
+  await expect(banner).toContainText(`${moreErrors} of ${BASE_RECORDS + 1 + BURST_RECORDS} records`);
+  await expect(view.getByTestId('logview-status')).toHaveText(`${moreErrors} matching records`);
+  await expect(view.getByRole('list', { name: 'Records' })).toContainText('Timeout calling db after');
+
+  // Clear: the whole log again, still followed
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await expect(banner).toHaveCount(0);
+  await expect(view.getByTestId('logview-status')).toContainText(`of ${BASE_RECORDS + 1 + BURST_RECORDS}`);
+  await expect(live).toContainText(`Following live.log: ${BASE_RECORDS + 1 + BURST_RECORDS} records`);
+
+  // stopped: the log view keeps reading what was read
+  await page.getByRole('button', { name: 'Stop following' }).click();
+  await expect(live).toContainText('Stopped following live.log');
+  await expect(view.getByTestId('logview-status')).toContainText(`of ${BASE_RECORDS + 1 + BURST_RECORDS}`);
 });
 
 /** `loglens serve -` on a free port, fed by the test's pipe; the address it prints. */
@@ -133,6 +198,10 @@ test('loglens serve -: the piped input streams into the page, which shows it liv
     await expect(live).toContainText(`Following stdin: ${BASE_RECORDS} records`);
     serve.write(burstLog());
     await expect(live).toContainText(`${BASE_RECORDS + BURST_RECORDS} records`);
+    // the log view reads the stream's bytes kept in the page: the last piped record is there
+    const view = page.getByRole('region', { name: 'Log view' });
+    await expect(view.getByTestId('logview-status')).toContainText(`of ${BASE_RECORDS + BURST_RECORDS}`);
+    await expect(view.getByRole('list', { name: 'Records' })).toContainText('GET /api/items/19 200 in 5 ms');
     await expect(page.getByTestId('incident-title').first()).toContainText(
       'order-service: "Timeout calling db after <*> ms" ×120',
     );
