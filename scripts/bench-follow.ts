@@ -50,11 +50,11 @@ function line(t: number, burst: boolean): string {
   const when = new Date(t).toISOString();
   const svc = SERVICES[seq % SERVICES.length]!;
   if (burst && seq % 3 === 0)
-    return `${when} ERROR order-service: Timeout calling db after ${1000 + (seq % 900)} ms\n`;
+    return `${when} ERROR order-service Timeout calling db after ${1000 + (seq % 900)} ms\n`;
   if (seq % 97 === 0)
-    return `${when} WARN ${svc}: Slow response from ${PATHS[seq % 5]} took ${seq % 5000} ms\n`;
-  if (seq % 1013 === 0) return `${when} ERROR ${svc}: Connection reset by peer ${seq % 255}.${seq % 7}\n`;
-  return `${when} INFO ${svc}: Request ${seq} ${PATHS[seq % 5]} handled in ${seq % 300} ms user=u${seq % 5000}\n`;
+    return `${when} WARN ${svc} Slow response from ${PATHS[seq % 5]} took ${seq % 5000} ms\n`;
+  if (seq % 1013 === 0) return `${when} ERROR ${svc} Connection reset by peer ${seq % 255}.${seq % 7}\n`;
+  return `${when} INFO ${svc} Request ${seq} ${PATHS[seq % 5]} handled in ${seq % 300} ms user=u${seq % 5000}\n`;
 }
 
 function rssKiB(pid: number): number {
