@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { resolve } from 'node:path';
 import { BASE_RECORDS, BURST_RECORDS, baseLog, burstLog } from '../unit/live-fixture.ts';
-import { exportReport, waitDone } from './helpers.ts';
+import { dropFiles, exportReport, waitDone } from './helpers.ts';
 
 /**
  * Live (docs/live.md). "Follow a file" on a real FileSystemFileHandle from the origin-private file system, which
@@ -131,6 +131,57 @@ test('Follow a file: the log view shows the records read so far and grows with a
   await page.getByRole('button', { name: 'Stop following' }).click();
   await expect(live).toContainText('Stopped following live.log');
   await expect(view.getByTestId('logview-status')).toContainText(`of ${BASE_RECORDS + 1 + BURST_RECORDS}`);
+});
+
+test('Notify me while following: nothing for what the file already held when following started, then the new incident', async ({
+  page,
+  context,
+}) => {
+  await context.grantPermissions(['notifications']);
+  await page.addInitScript(() => {
+    const shown: string[] = [];
+    (window as unknown as { __shown: string[] }).__shown = shown;
+    class FakeNotification {
+      static permission = 'default';
+      static async requestPermission(): Promise<string> {
+        return 'granted';
+      }
+      constructor(title: string, opts?: { body?: string }) {
+        shown.push(`${title}: ${opts?.body ?? ''}`);
+      }
+    }
+    (window as unknown as { Notification: unknown }).Notification = FakeNotification;
+  });
+  await pickOpfs(page);
+  await page.goto('./');
+  // Notify me is turned on first (on a dropped file's dashboard), then a file with history is followed
+  await dropFiles(page, [{ name: 'quiet.log', text: baseLog() }]);
+  await waitDone(page);
+  await page.getByRole('button', { name: 'Notify me' }).click();
+  await expect(page.getByText('You will be notified when an alert fires.')).toBeVisible();
+  const shown = (): Promise<string[]> =>
+    page.evaluate(() => (window as unknown as { __shown: string[] }).__shown.slice());
+  expect(await shown()).toEqual([]);
+
+  // its history ends in the db burst, still open when following starts: shown, not notified
+  await writeOpfs(page, baseLog() + burstLog(), false);
+  await page.getByRole('button', { name: 'Follow a file' }).click();
+  await expect(page.getByTestId('live')).toContainText(
+    `Following live.log: ${BASE_RECORDS + BURST_RECORDS} records`,
+  );
+  await expect(page.getByTestId('incident-title').first()).toContainText('Timeout calling db after <*> ms');
+  expect(await shown()).toEqual([]);
+
+  // appended: quiet traffic, then a new burst at 10:10: notified
+  const at = (m: number, s: number): string => new Date(Date.UTC(2025, 2, 14, 9, m, s)).toISOString();
+  let more = '';
+  for (let m = 41; m < 70; m++)
+    for (let k = 0; k < 20; k++) more += `${at(m, k * 3)} INFO api-gateway GET /x/${m}/${k} 200 in 4 ms\n`;
+  for (let k = 0; k < 90; k++)
+    more += `${at(70, Math.floor(k / 2))} ERROR storage Disk full on /var/data${k}\n`;
+  await writeOpfs(page, more, true);
+  await expect.poll(async () => (await shown()).join('\n')).toContain('Disk full on <*>');
+  expect((await shown()).some((s) => s.includes('Timeout calling db'))).toBe(false);
 });
 
 /** `loglens serve -` on a free port, fed by the test's pipe; the address it prints. */
