@@ -6,6 +6,7 @@
  */
 import type { Incident, Snapshot } from './types.ts';
 import type { RecordIndexSnapshot } from './analyzers/record-index.ts';
+import type { ByteInput } from './ingest/source.ts';
 
 /** How long a source may stay quiet before an idle tick: the last record is shown after about this. */
 export const IDLE_MS = 300;
@@ -323,63 +324,55 @@ export class LiveNews {
   }
 }
 
-/** The bytes of a stream the page keeps for its log view (docs/live.md): the last LIVE_KEEP_BYTES (to 1.25×). */
-export const LIVE_KEEP_BYTES = 64 * 1024 * 1024;
-/** Bytes gathered before they become one Blob part. */
-const PART_BYTES = 1024 * 1024;
-
 /**
- * The bytes of a live stream that cannot be read again (`loglens serve`'s /live): kept as Blob parts (which the
- * browser may hold on disk), the oldest dropped past `keep` bytes, so the log view can read records of the last
- * `keep` bytes by offset. `from`: the stream offset of the first byte kept.
+ * Bytes of `loglens serve`'s stream that the server still keeps (docs/live.md): `url` (its /live/bytes with the
+ * generation) answers `&start=A&end=B` with those bytes, or 416 once they are gone. `start`: the stream offset of
+ * the first byte read through it, `size`: how many bytes from there.
  */
-export class LiveBytes {
-  private parts: Blob[] = [];
-  private sizes: number[] = [];
-  private pending: Uint8Array<ArrayBuffer>[] = [];
-  private pendingBytes = 0;
-  private keptBytes = 0;
-  /** the stream offset of the first byte kept */
-  from = 0;
-
-  constructor(
-    private readonly keep = LIVE_KEEP_BYTES,
-    private readonly partBytes = PART_BYTES,
-  ) {}
-
-  push(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
-    this.pending.push(chunk.slice() as Uint8Array<ArrayBuffer>);
-    this.pendingBytes += chunk.length;
-    this.keptBytes += chunk.length;
-    if (this.pendingBytes >= this.partBytes) this.seal();
-    // dropped a quarter at a time: the log view starts again (its first record moves) only that often
-    if (this.keptBytes <= this.keep + this.keep / 4) return;
-    while (this.parts.length > 0 && this.keptBytes - this.sizes[0]! >= this.keep) {
-      this.parts.shift();
-      const n = this.sizes.shift()!;
-      this.keptBytes -= n;
-      this.from += n;
-    }
-  }
-
-  private seal(): void {
-    if (this.pendingBytes === 0) return;
-    this.parts.push(new Blob(this.pending));
-    this.sizes.push(this.pendingBytes);
-    this.pending = [];
-    this.pendingBytes = 0;
-  }
-
-  /** What is kept, as a File (immutable: later bytes are not in it), and its first byte's stream offset. */
-  file(name: string): { file: File; from: number } {
-    this.seal();
-    return { file: new File(this.parts, name, { type: 'text/plain' }), from: this.from };
-  }
+export interface RemoteBytes {
+  readonly name: string;
+  readonly url: string;
+  readonly start: number;
+  readonly size: number;
 }
 
 /**
- * A record index of a stream (one input) for the bytes kept from stream offset `from` on (LiveBytes): the
+ * The log view's input for a stream: read by range from the server (the page keeps none of the stream). Slices
+ * as a Blob's (offsets from `start`), and stream() for a reader that inflates from the start.
+ */
+export function remoteInput(r: RemoteBytes): ByteInput & Partial<Blob> {
+  const get = async (a: number, b: number): Promise<Response> => {
+    const clamp = (x: number): number => r.start + Math.max(0, Math.min(x, r.size));
+    const res = await fetch(`${r.url}&start=${clamp(a)}&end=${clamp(b)}`, { cache: 'no-store' });
+    if (!res.ok || res.body === null)
+      throw new Error(`${r.name}: loglens serve no longer keeps those bytes of the stream (${res.status})`);
+    return res;
+  };
+  const input = {
+    name: r.name,
+    size: r.size,
+    streamBytes: r.size,
+    slice: (a = 0, b = r.size) => ({ arrayBuffer: async () => (await get(a, b)).arrayBuffer() }),
+    stream: (): ReadableStream<Uint8Array> => {
+      let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+      return new ReadableStream<Uint8Array>({
+        async pull(c) {
+          reader ??= (await get(0, r.size)).body!.getReader();
+          const x = await reader.read();
+          if (x.done) c.close();
+          else c.enqueue(x.value);
+        },
+        async cancel() {
+          await reader?.cancel();
+        },
+      });
+    },
+  };
+  return input as unknown as ByteInput & Partial<Blob>;
+}
+
+/**
+ * A record index of a stream (one input) for the bytes kept from stream offset `from` on (by the server): the
  * checkpoints at or after `from`, their offsets, records and record numbers made relative to the first of them
  * (line numbers stay the stream's). `skip`: where that first checkpoint is in the kept bytes (the kept file is
  * read from there); `first`: its record number in the whole stream. Null when no checkpoint is kept.

@@ -7,7 +7,7 @@ import type {
   LiveSource,
   RecordInput,
 } from '../worker/engine.worker.ts';
-import { keptIndex, LIVE_KEEP_BYTES } from '../engine/live.ts';
+import { keptIndex } from '../engine/live.ts';
 import type { Progress, Snapshot } from '../engine/types.ts';
 import type { LineAt } from '../engine/lines-around.ts';
 import type { RecordIndexSnapshot } from '../engine/analyzers/record-index.ts';
@@ -82,7 +82,7 @@ export class AnalysisSession {
   live = $state<{ name: string; following: boolean; note: string | null } | null>(null);
   /**
    * What the log view reads while following, and after: the followed file's handle (the worker reads the file as
-   * it is now) or the stream's bytes kept in the worker (the last LIVE_KEEP_BYTES), with the record index for
+   * it is now) or the stream's bytes that loglens serve keeps (read by range), with the record index for
    * them; `first`: the stream's record number of the first record kept (0: all are). `note`: why there is none.
    */
   liveLog = $state.raw<{ files: RecordInput[]; index: RecordIndexSnapshot; first: number } | null>(null);
@@ -114,6 +114,8 @@ export class AnalysisSession {
     if (this.live?.following) void this.updateLiveLog(this.latest);
   }
 
+  private liveLogCall = 0;
+
   /** The log view's input and index for a live snapshot (docs/live.md, "The log view while following"). */
   private async updateLiveLog(s: Snapshot): Promise<void> {
     const index = s.recordIndex;
@@ -123,25 +125,36 @@ export class AnalysisSession {
       this.liveLog = { files: [source.handle], index, first: 0 };
       return;
     }
+    // the stream: its bytes as loglens serve keeps them (the first may be gone: the server keeps 256 MiB); the
+    // answers can come out of order: only the latest call's is taken
     const job = this.jobId;
-    const api = this.api;
-    const kept = await api?.liveBytes().catch(() => null);
-    if (job !== this.jobId || !this.live) return;
-    const trimmed = kept ? keptIndex(index, kept.from) : null;
-    if (!kept || trimmed === null) {
+    const call = ++this.liveLogCall;
+    const read = await this.api?.liveStream().catch(() => null);
+    const info = await fetch(`${source.url}/info`, { cache: 'no-store' })
+      .then((r) => r.json() as Promise<{ generation: number; from: number; to: number }>)
+      .catch(() => null);
+    if (job !== this.jobId || !this.live || call !== this.liveLogCall) return;
+    // the analysis read from stream offset `read.from` (the history kept when it connected) of that generation
+    if (info && read && info.generation !== read.generation) return; // replaced: followed anew at once
+    const name = this.live.name;
+    const base = read && Number.isFinite(read.from) ? read.from : 0;
+    const rel = info === null ? 0 : Math.max(0, info.from - base);
+    const trimmed = info === null ? null : keptIndex(index, rel);
+    if (info === null || trimmed === null || (base + rel > 0 && s.files[0]?.gzip === true)) {
       this.liveLog = null;
-      this.liveLogNote = `The log view of a stream reads the bytes this page keeps of it (the last ${LIVE_KEEP_MB} MiB, uncompressed): none of ${this.live.name}'s records are among them.`;
+      this.liveLogNote = `The log view reads the stream's records from loglens serve, which keeps its last 256 MiB: none of those read can be read again now.`;
       return;
     }
-    const name = this.live.name;
-    const file =
-      trimmed.skip === 0
-        ? kept.file
-        : new File([kept.file.slice(trimmed.skip)], name, { type: 'text/plain' });
-    this.liveLog = { files: [file], index: trimmed.index, first: trimmed.first };
+    const start = base + rel + trimmed.skip;
+    const url = `${source.url}/bytes?generation=${info.generation}`;
+    this.liveLog = {
+      files: [{ name, url, start, size: Math.max(0, info.to - start) }],
+      index: trimmed.index,
+      first: trimmed.first,
+    };
     this.liveLogNote =
       trimmed.first > 0
-        ? `The log view of a stream holds what this page keeps of it, the last ${LIVE_KEEP_MB} MiB: the records from line ${trimmed.index.files[0]?.line[0] ?? '?'} on. The dashboard counts all of them.`
+        ? `The log view of ${name} lists what loglens serve still keeps of it, its last 256 MiB: the records from line ${trimmed.index.files[0]?.line[0] ?? '?'} on. The dashboard counts all of them.`
         : null;
   }
 
@@ -767,8 +780,6 @@ export class AnalysisSession {
     this.spare?.terminate();
   }
 }
-
-const LIVE_KEEP_MB = LIVE_KEEP_BYTES / 1048576;
 
 /** A .gz worth reading in a pipeline: its magic bytes, a size worth a second worker, a second core. */
 async function pipelinedGzip(file: File): Promise<boolean> {

@@ -21,7 +21,7 @@ import { openBytes, streamInput } from '../engine/ingest/source.ts';
 import { HEAD_BYTES } from '../engine/slicing.ts';
 import { SILENT_MS, SliceReceiver, mergeSlices, sendBeat, sendError, sendSlice } from './handover.ts';
 import { TemplateMiner } from '../engine/analyzers/templates.ts';
-import { followBlob, LiveBytes, withIdleTicks, type FollowEnd } from '../engine/live.ts';
+import { followBlob, remoteInput, withIdleTicks, type FollowEnd, type RemoteBytes } from '../engine/live.ts';
 import {
   PieceCutter,
   PieceParser,
@@ -105,19 +105,21 @@ export interface LiveResult extends AnalysisResult {
 
 /** The live analysis running here: stopLive() ends its stream, and analyze() returns the final snapshot. */
 let stopLive: (() => void) | null = null;
-/**
- * The bytes of the live stream read here (a stream cannot be read again; a followed handle can: the page reads
- * it), the last LIVE_KEEP_BYTES of them, for the log view; `gzip`: the stream is compressed (its records' offsets
- * are the inflated bytes': only a stream kept whole can be read again).
- */
+/** the followed file's handle (the page's log view reads it itself; exports, after, read the file as it is) */
 let liveHandle: { getFile(): Promise<File> } | null = null;
-let streamed: { bytes: LiveBytes; name: string; gzip: boolean | null } | null = null;
+/** the followed stream's /live URL (its bytes are read again from loglens serve's /live/bytes) */
+let liveUrl: { url: string; name: string; from: number; generation: number } | null = null;
 
-/** A followed file's handle, or a File: what the log view reads. A handle gives the file as it is now. */
-export type RecordInput = File | { readonly name: string; getFile(): Promise<File> };
+/**
+ * What the log view reads: Files, a followed file's handle (it gives the file as it is now), or the bytes of
+ * `loglens serve`'s stream that the server keeps (read by range).
+ */
+export type RecordInput = File | { readonly name: string; getFile(): Promise<File> } | RemoteBytes;
 
 function current(inputs: readonly RecordInput[]): Promise<File[]> {
-  return Promise.all(inputs.map((f) => ('getFile' in f ? f.getFile() : f)));
+  return Promise.all(
+    inputs.map((f) => ('getFile' in f ? f.getFile() : 'url' in f ? (remoteInput(f) as unknown as File) : f)),
+  );
 }
 
 /** What readRecords reads through: the record index, formats and config the page sent last. */
@@ -136,7 +138,7 @@ const api = {
     if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
     last = null;
     whole = null;
-    streamed = null;
+    liveUrl = null;
     let stream: ReadableStream<Uint8Array>;
     let ended: () => LiveResult['ended'];
     let name: string;
@@ -159,17 +161,15 @@ const api = {
       };
       const response = await fetch(source.url, { cache: 'no-store' });
       if (!response.ok || response.body === null) throw new Error(`${source.url}: ${response.status}`);
-      const kept = { bytes: new LiveBytes(), name: source.name, gzip: null as boolean | null };
-      streamed = kept;
-      // the bytes are kept as they pass, for the log view
-      const keep = new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          if (kept.gzip === null && chunk.length >= 2) kept.gzip = chunk[0] === 0x1f && chunk[1] === 0x8b;
-          kept.bytes.push(chunk);
-          controller.enqueue(chunk);
-        },
-      });
-      stream = withIdleTicks(response.body.pipeThrough(keep), undefined, asked);
+      // the stream offset of the response's first byte: the analysis' offsets are from there
+      const header = (k: string): number => Number(response.headers.get(k) ?? NaN);
+      liveUrl = {
+        url: source.url,
+        name: source.name,
+        from: header('X-Loglens-From'),
+        generation: header('X-Loglens-Generation'),
+      };
+      stream = withIdleTicks(response.body, undefined, asked);
       ended = () => (stopped ? 'stopped' : 'ended');
       name = source.name;
     }
@@ -193,22 +193,33 @@ const api = {
     }
   },
 
-  /**
-   * The live stream's bytes kept here (the last LIVE_KEEP_BYTES), as a File, with the stream offset of its first
-   * byte; null when no stream is followed here, or a compressed one no longer kept whole.
-   */
-  liveBytes(): { file: File; from: number } | null {
-    const s = streamed;
-    if (s === null) return null;
-    const kept = s.bytes.file(s.name);
-    return s.gzip === true && kept.from > 0 ? null : kept;
+  /** The followed stream: where its analysis starts in it (`from`, a stream offset) and its generation. */
+  liveStream(): { from: number; generation: number } | null {
+    return liveUrl === null ? null : { from: liveUrl.from, generation: liveUrl.generation };
   },
 
-  /** The live analysis' input as Files (a handle's file as it is now; a stream's bytes if all are kept), or null. */
+  /**
+   * The live analysis' input as Files: a handle's file as it is now; a stream's bytes, fetched once from the
+   * server while it still keeps all of them (else null).
+   */
   async liveFiles(): Promise<File[] | null> {
     if (liveHandle !== null) return [await liveHandle.getFile()];
-    const kept = api.liveBytes();
-    return kept !== null && kept.from === 0 ? [kept.file] : null;
+    if (liveUrl === null) return null;
+    try {
+      const info = (await (await fetch(`${liveUrl.url}/info`, { cache: 'no-store' })).json()) as {
+        generation: number;
+        from: number;
+        to: number;
+      };
+      if (info.from !== 0 || liveUrl.from !== 0 || info.generation !== liveUrl.generation) return null;
+      const r = await fetch(`${liveUrl.url}/bytes?generation=${info.generation}&start=0&end=${info.to}`, {
+        cache: 'no-store',
+      });
+      if (!r.ok) return null;
+      return [new File([await r.blob()], liveUrl.name, { type: 'text/plain' })];
+    } catch {
+      return null;
+    }
   },
 
   /** Ends the live analysis: what was read stays, as a finished analysis. */

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/engine/analyze.ts';
 import { DEFAULT_CONFIG, type Config } from '../../src/engine/config.ts';
 import { streamInput } from '../../src/engine/ingest/source.ts';
-import { IncidentTracker, keptIndex, LiveBytes, LiveNews } from '../../src/engine/live.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { RecordIndex } from '../../src/engine/analyzers/record-index.ts';
+import { IncidentTracker, keptIndex, LiveNews, remoteInput } from '../../src/engine/live.ts';
 import { readRecords } from '../../src/engine/read-records.ts';
 import type { Snapshot } from '../../src/engine/types.ts';
 import { fileOf, utf8 } from './helpers.ts';
@@ -153,41 +156,71 @@ describe('the log view of a live analysis', () => {
     expect(all.rows.length).toBe(BASE_ERRORS + 120);
   });
 
-  it("a stream's kept bytes (LiveBytes, the oldest dropped) are read from their first checkpoint, lines as the stream's", async () => {
+  it("a stream's bytes read again from loglens serve by range (remoteInput), from the first checkpoint kept", async () => {
     const text = baseLog() + burstLog();
     const bytes = utf8(text);
-    // keep 20 KB, in 4 KB parts
-    const kept = new LiveBytes(20_000, 4096);
-    for (let at = 0; at < bytes.length; at += 1000) kept.push(bytes.subarray(at, at + 1000));
-    const { file, from } = kept.file('stdin');
-    expect(from).toBeGreaterThan(0);
-    expect(from % 5000).toBe(0); // parts of 5 chunks (4096 bytes or more)
-    expect(file.size).toBe(bytes.length - from);
-    expect(file.size).toBeLessThanOrEqual(25_000);
-    expect(new Uint8Array(await file.arrayBuffer())).toEqual(bytes.subarray(from));
-
-    // an index with checkpoints every 1 KiB: the kept part starts at the first one at or past `from`
-    const { RecordIndex } = await import('../../src/engine/analyzers/record-index.ts');
-    const whole = await analyze([fileOf(text, 'stdin')], cfg, {});
-    const index = new RecordIndex(1024);
-    await analyze([fileOf(text, 'stdin')], cfg, { onRecord: (r) => index.push(r) });
-    const trimmed = keptIndex(index.snapshot(), from)!;
-    expect(trimmed.first).toBeGreaterThan(0);
-    const input = new File([file.slice(trimmed.skip)], 'stdin');
-    const ctx = { index: trimmed.index, formats: whole.files.map((f) => f.format), config: cfg };
-    const page = await readRecords([input], ctx, { fromRecord: 0, count: 3 });
-    const direct = await readRecords(
-      [fileOf(text, 'stdin')],
-      { ...ctx, index: index.snapshot() },
-      { fromRecord: trimmed.first, count: 3 },
-    );
-    expect(page.rows.map((r) => [r.line, r.message])).toEqual(direct.rows.map((r) => [r.line, r.message]));
-    expect(page.rows[0]!.line).toBe(trimmed.first + 1); // one line a record
-    const end = await readRecords([input], ctx, { fromRecord: 0, count: 100_000 });
-    expect(end.rows.length).toBe(BASE_RECORDS + BURST_RECORDS - trimmed.first);
-    expect(end.rows[end.rows.length - 1]!.message).toBe('GET /api/items/19 200 in 5 ms');
-    // nothing kept past the last checkpoint: none
-    expect(keptIndex(index.snapshot(), bytes.length + 1)).toBe(null);
-    expect(keptIndex(index.snapshot(), 0)!.index).toEqual(index.snapshot());
+    // the server keeps the stream from offset `from` on (it dropped the start), and answers ranges as serve does
+    const from = 20_000;
+    const asked: string[] = [];
+    const server = createServer((req, res) => {
+      const q = new URL(req.url ?? '/', 'http://x').searchParams;
+      const a = Number(q.get('start'));
+      const b = Number(q.get('end'));
+      asked.push(`${a}-${b}`);
+      if (q.get('generation') !== '1' || a < from || b > bytes.length || a > b) res.writeHead(416).end();
+      else res.writeHead(200).end(Buffer.from(bytes.subarray(a, b)));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/live/bytes?generation=1`;
+      // the analysis' index, checkpoints every 1 KiB
+      const whole = await analyze([fileOf(text, 'stdin')], cfg, {});
+      const index = new RecordIndex(1024);
+      await analyze([fileOf(text, 'stdin')], cfg, { onRecord: (r) => index.push(r) });
+      const trimmed = keptIndex(index.snapshot(), from)!;
+      expect(trimmed.first).toBeGreaterThan(0);
+      const start = from + trimmed.skip;
+      const input = remoteInput({ name: 'stdin', url, start, size: bytes.length - start });
+      const ctx = { index: trimmed.index, formats: whole.files.map((f) => f.format), config: cfg };
+      const page = await readRecords([input], ctx, { fromRecord: 0, count: 3 });
+      const direct = await readRecords(
+        [fileOf(text, 'stdin')],
+        { ...ctx, index: index.snapshot() },
+        { fromRecord: trimmed.first, count: 3 },
+      );
+      expect(page.rows.map((r) => [r.line, r.message])).toEqual(direct.rows.map((r) => [r.line, r.message]));
+      expect(page.rows[0]!.line).toBe(trimmed.first + 1); // one line a record: its line is the stream's
+      const end = await readRecords([input], ctx, { fromRecord: 0, count: 100_000 });
+      expect(end.rows.length).toBe(BASE_RECORDS + BURST_RECORDS - trimmed.first);
+      expect(end.rows[end.rows.length - 1]!.message).toBe('GET /api/items/19 200 in 5 ms');
+      expect(asked.every((r) => Number(r.split('-')[0]) >= from)).toBe(true);
+      // bytes the server no longer keeps: said so
+      const gone = remoteInput({ name: 'stdin', url, start: 0, size: 100 });
+      await expect(
+        readRecords([gone], { ...ctx, index: index.snapshot() }, { fromRecord: 0, count: 1 }),
+      ).rejects.toThrow('loglens serve no longer keeps those bytes of the stream (416)');
+    } finally {
+      server.close();
+    }
+    // nothing kept past the last checkpoint: none; nothing dropped: the index as it is
+    expect(keptIndex(index0(), bytes.length + 1)).toBe(null);
+    expect(keptIndex(index0(), 0)!.index).toEqual(index0());
   });
 });
+
+/** A small index (two checkpoints) for the edge cases. */
+function index0(): ReturnType<RecordIndex['snapshot']> {
+  return {
+    files: [
+      {
+        fileIndex: 0,
+        records: 10,
+        step: 64,
+        offset: [0, 70],
+        line: [1, 6],
+        record: [0, 5],
+        time: [null, null],
+      },
+    ],
+  };
+}
