@@ -5,6 +5,8 @@
  * file, so `loglens app.log` analyzes it. Each subcommand is its own module, which runs when imported and reads
  * its arguments from process.argv: the subcommand's word is taken out first.
  */
+import { existsSync } from 'node:fs';
+
 export const COMMANDS = ['analyze', 'gen', 'bench', 'serve'] as const;
 type Command = (typeof COMMANDS)[number];
 
@@ -23,4 +25,17 @@ if (word === '--help' || word === '-h' || word === undefined) {
 } else if (command === 'analyze') await import('./main.ts');
 else if (command === 'serve') await import('./serve.ts');
 else if (command === 'gen') await import('../../scripts/gen.ts');
-else await import('../../scripts/bench.ts');
+else if (!inCheckout()) {
+  // the benchmarks generate their logs with the checkout's scripts and time its command line through tsx
+  process.stderr.write(
+    'loglens bench: the benchmarks run in a Loglens checkout, from its folder, after npm ci (they generate a\n' +
+      "1 GB log under tmp/ with scripts/gen.ts and start tsx for the command line's row); this folder is not one.\n" +
+      '  git clone … && cd loglens && npm ci && npx loglens bench   (or npm run bench)\n',
+  );
+  process.exitCode = 2;
+} else await import('../../scripts/bench.ts');
+
+/** The working folder is a Loglens checkout with its dev dependencies: what `loglens bench` needs. */
+function inCheckout(): boolean {
+  return ['scripts/gen.ts', 'src/cli/main.ts', 'node_modules/tsx/package.json'].every((p) => existsSync(p));
+}

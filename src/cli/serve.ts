@@ -4,10 +4,12 @@
  *   GET /live/info  {"name", "generation", "ended"}: the page asks it first, and shows the live dashboard when it answers
  *   GET /live       the bytes from the start, then as they come; it ends when the file is truncated or replaced
  *                   (the generation goes up: the page follows it anew) or standard input ends ("ended")
+ *   GET /live/bytes?generation=G&start=A&end=B   bytes A to B of the stream, while they are kept: what the
+ *                   page's log view reads records from (the page keeps none of the stream)
  * Loopback only, and a request whose Host or Origin is not this server's own is refused (403): another site open
  * in the browser cannot read the log, even through a DNS name rebound to 127.0.0.1.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,7 +26,7 @@ const USAGE = safe`usage: loglens serve [file|-] [--port N] [--open] [--quiet]
             (journalctl -f | loglens serve -); none: the page alone
   --port N  the port on 127.0.0.1 (default: a free one, printed)
   --open    open the page in the browser
-  --dist D  the built page (default: the dist/ folder beside the command; npm run build makes it)`;
+  --dist D  the built page (default: the dist/ folder beside the command; in a checkout, built on first use)`;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -53,6 +55,11 @@ class Broadcast {
   ended = false;
   private history: Uint8Array[] = [];
   private historyBytes = 0;
+  /** the stream offset of the first byte kept (history[0]'s), and of the byte after the last */
+  from = 0;
+  get to(): number {
+    return this.from + this.historyBytes;
+  }
   private readonly clients = new Set<ServerResponse>();
 
   constructor(
@@ -70,8 +77,11 @@ class Broadcast {
         const copy = chunk.slice();
         this.history.push(copy);
         this.historyBytes += copy.length;
-        while (this.historyBytes > MAX_HISTORY && this.history.length > 1)
-          this.historyBytes -= this.history.shift()!.length;
+        while (this.historyBytes > MAX_HISTORY && this.history.length > 1) {
+          const n = this.history.shift()!.length;
+          this.historyBytes -= n;
+          this.from += n;
+        }
         for (const c of this.clients) c.write(copy);
       }
       const why = followed?.ended ?? 'ended';
@@ -79,6 +89,7 @@ class Broadcast {
         warn(safe`serve: ${this.name} was ${why}: following it anew`);
         this.history = [];
         this.historyBytes = 0;
+        this.from = 0;
         this.generation++;
         for (const c of this.clients) c.end();
         this.clients.clear();
@@ -89,6 +100,22 @@ class Broadcast {
       this.clients.clear();
       return;
     }
+  }
+
+  /** Bytes `start` to `end` of this generation's stream, or null when they are not all kept. */
+  range(generation: number, start: number, end: number): Buffer | null {
+    if (generation !== this.generation || !(start >= this.from && start <= end && end <= this.to))
+      return null;
+    const parts: Uint8Array[] = [];
+    let at = this.from;
+    for (const c of this.history) {
+      const next = at + c.length;
+      if (next > start && at < end)
+        parts.push(c.subarray(Math.max(0, start - at), Math.min(c.length, end - at)));
+      if (next >= end) break;
+      at = next;
+    }
+    return Buffer.concat(parts);
   }
 
   attach(res: ServerResponse): void {
@@ -132,8 +159,15 @@ async function serve(argv: string[]): Promise<number> {
     return 2;
   }
   const dist = values.dist ?? defaultDist();
-  if (!existsSync(join(dist, 'index.html'))) {
-    warn(safe`serve: no built page in ${dist}: run npm run build first (or give --dist)`);
+  if (
+    !existsSync(join(dist, 'index.html')) &&
+    (values.dist !== undefined || !buildPage(dist, values.quiet))
+  ) {
+    warn(
+      values.dist !== undefined
+        ? safe`serve: no built page in ${dist} (index.html): give the folder npm run build wrote (dist/)`
+        : safe`serve: no built page in ${dist}, and no Vite to build it with: run npm ci and npm run build in the Loglens checkout (or give --dist DIR)`,
+    );
     return 2;
   }
   const source = positionals[0] ?? null;
@@ -173,6 +207,24 @@ async function serve(argv: string[]): Promise<number> {
   return 0;
 }
 
+/**
+ * Builds the page into `dist` (the checkout's dist/) with the checkout's Vite, as `npm run build` does: after a
+ * fresh `npm ci`, `loglens serve` works at once (a build takes seconds). False when there is no Vite beside it
+ * (an install without the dev dependencies) or the build failed. Vite's output goes to standard error: standard
+ * output carries the address only.
+ */
+function buildPage(dist: string, quiet: boolean): boolean {
+  const root = join(dist, '..');
+  const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  if (!existsSync(vite) || !existsSync(join(root, 'vite.config.ts'))) return false;
+  warn(safe`serve: no built page in ${dist}: building it once (npm run build)…`);
+  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', quiet ? 'error' : 'warn'], {
+    cwd: root,
+    stdio: ['ignore', 2, 2],
+  });
+  return r.status === 0 && existsSync(join(dist, 'index.html'));
+}
+
 /** dist/ beside the command: ../../dist from src/cli (tsx), ../dist from dist-cli (the compiled bin). */
 function defaultDist(): string {
   const here = import.meta.url;
@@ -207,9 +259,31 @@ function handle(
   if (path === '/live/info') {
     if (live === null) res.writeHead(404, common).end();
     else
-      res
-        .writeHead(200, { ...common, 'Content-Type': 'application/json' })
-        .end(JSON.stringify({ name: live.name, generation: live.generation, ended: live.ended }));
+      res.writeHead(200, { ...common, 'Content-Type': 'application/json' }).end(
+        JSON.stringify({
+          name: live.name,
+          generation: live.generation,
+          ended: live.ended,
+          from: live.from,
+          to: live.to,
+        }),
+      );
+    return;
+  }
+  if (path === '/live/bytes') {
+    const q = new URL(req.url ?? '/', 'http://x').searchParams;
+    const n = (k: string): number => (/^\d{1,15}$/.test(q.get(k) ?? '') ? Number(q.get(k)) : NaN);
+    const bytes = live === null ? null : live.range(n('generation'), n('start'), n('end'));
+    if (bytes === null) {
+      res.writeHead(416, { ...common, 'Content-Type': 'text/plain' }).end('Not kept: those bytes are gone\n');
+      return;
+    }
+    res.writeHead(200, {
+      ...common,
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': bytes.length,
+    });
+    res.end(req.method === 'HEAD' ? undefined : bytes);
     return;
   }
   if (path === '/live') {
@@ -217,7 +291,14 @@ function handle(
       res.writeHead(404, common).end();
       return;
     }
-    res.writeHead(200, { ...common, 'Content-Type': 'application/octet-stream' });
+    // where in the stream this response starts (the history kept), and of which generation: the page's log
+    // view asks /live/bytes by the stream's offsets
+    res.writeHead(200, {
+      ...common,
+      'Content-Type': 'application/octet-stream',
+      'X-Loglens-From': String(live.from),
+      'X-Loglens-Generation': String(live.generation),
+    });
     res.flushHeaders();
     live.attach(res);
     return;

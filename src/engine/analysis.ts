@@ -83,6 +83,11 @@ export class Analysis implements Analyzer<AnalysisState> {
   // a JS private field: the compiled query (closures) stays out of the structured clone sent between workers
   readonly #matcher: RecordMatcher | null;
   readonly recordIndex = new RecordIndex();
+  /**
+   * A view whose record index covers every record read, not none (a live view: there is no whole file's
+   * analysis beside it for its log view to seek with). The slow read path only (push()).
+   */
+  indexAll = false;
   readonly facets: Facets;
   /** per-bucket counts by level, template and service: what incidents compare with their baselines */
   readonly buckets: BucketCounts;
@@ -134,6 +139,8 @@ export class Analysis implements Analyzer<AnalysisState> {
       return true;
     }
     view.recordsRead++;
+    // a live view indexes every record: its log view reads the view's records from the whole stream
+    if (this.indexAll) this.recordIndex.push(r);
     const id = this.mining ? this.templates.add(r, shape) : null;
     if (!maybe || !this.#matcher!.matches(r, id)) return false;
     this.inView(r, id);

@@ -214,6 +214,9 @@ export async function analyze(
   const baseInterval = opts.intervalMs ?? 200;
   let interval = baseInterval;
   const analysis = new Analysis(config, opts.detectors ?? true, opts.templates ?? true, opts.where ?? '');
+  if (opts.live === true) analysis.indexAll = true;
+  /** live: the source has been read to the end of what was there (an idle tick came) */
+  let caughtUp = false;
   const files = inputs.map((f) => unreadSummary(f.name, Number.isFinite(f.size) ? f.size : 0));
   const totalBytes = files.reduce((s, f) => s + f.bytes, 0);
   // the user's formats first: at specificity 100 they win any tie
@@ -286,9 +289,14 @@ export async function analyze(
         elapsedMs: performance.now() - started,
         fileIndex,
         done,
+        ...(opts.live === true ? { caughtUp } : {}),
       },
       files: files.map((f) => ({ ...f, warnings: f.warnings.slice() })),
       ...state,
+      // a live analysis' log view reads what was read so far: its full snapshots carry the record index
+      ...(opts.live === true && !light && state.recordIndex === undefined
+        ? { recordIndex: analysis.recordIndex.snapshot() }
+        : {}),
       totals,
       ...(view ? { view } : {}),
       error: null,
@@ -420,7 +428,9 @@ export async function analyze(
           summary.formatConfidence = d.confidence;
         }
         const seen = reading.bytes + analysis.totals.t.records;
-        if (!opts.onSnapshot || seen === shown) return;
+        const behind = !caughtUp;
+        caughtUp = true;
+        if (!opts.onSnapshot || (seen === shown && !behind)) return;
         shown = seen;
         summary.bytesRead = reading.bytes;
         opts.onSnapshot(snapshot(false, false));
@@ -508,6 +518,7 @@ export async function analyze(
   }
   fileIndex = Math.max(0, inputs.length - 1);
   opts.keep?.(analysis);
+  caughtUp = true; // a live source read to its end
   const final = snapshot(true);
   // a slice's read counts stay its own (its lines are what the merge of slices numbers later slices' lines
   // from); the merge applies the whole file's (mergeSlices)

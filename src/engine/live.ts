@@ -5,6 +5,8 @@
  * open and close events, read off successive snapshots.
  */
 import type { Incident, Snapshot } from './types.ts';
+import type { RecordIndexSnapshot } from './analyzers/record-index.ts';
+import type { ByteInput } from './ingest/source.ts';
 
 /** How long a source may stay quiet before an idle tick: the last record is shown after about this. */
 export const IDLE_MS = 300;
@@ -106,8 +108,13 @@ export class IncidentTracker {
     return this.open.size;
   }
 
-  /** The events since the last snapshot: closes first, then opens. */
+  /**
+   * The events since the last snapshot: closes first, then opens. A live analysis' snapshots made while its
+   * backlog is read (`progress.caughtUp` false: the file's history, read at full speed) announce nothing, as
+   * "now" is not yet the log's now there; from the first snapshot caught up, an incident over by then is history.
+   */
   update(s: Snapshot): IncidentEvent[] {
+    if (s.progress.caughtUp === false) return [];
     const now = s.timeRange?.end ?? null;
     if (now === null) return [];
     const closed: IncidentEvent[] = [];
@@ -288,5 +295,113 @@ export function followBlob(
       stopping = true;
       (wake as (() => void) | null)?.();
     },
+  };
+}
+
+/**
+ * Whether a snapshot's new alerts and incidents are news, for the page's notifications: always for an analysis
+ * of files; for a live one (its snapshots say `progress.caughtUp`), not while its backlog is read, nor at the
+ * first snapshot caught up (following has just started: the dashboard shows what was already there), and from
+ * then on yes. A new job (a file followed anew) starts over.
+ */
+export class LiveNews {
+  private job = -1;
+  private started = false;
+
+  news(s: Snapshot): boolean {
+    const caughtUp = s.progress.caughtUp;
+    if (caughtUp === undefined) return true;
+    if (s.jobId !== this.job) {
+      this.job = s.jobId;
+      this.started = false;
+    }
+    if (!caughtUp) return false;
+    if (!this.started) {
+      this.started = true;
+      return false;
+    }
+    return true;
+  }
+}
+
+/**
+ * Bytes of `loglens serve`'s stream that the server still keeps (docs/live.md): `url` (its /live/bytes with the
+ * generation) answers `&start=A&end=B` with those bytes, or 416 once they are gone. `start`: the stream offset of
+ * the first byte read through it, `size`: how many bytes from there.
+ */
+export interface RemoteBytes {
+  readonly name: string;
+  readonly url: string;
+  readonly start: number;
+  readonly size: number;
+}
+
+/**
+ * The log view's input for a stream: read by range from the server (the page keeps none of the stream). Slices
+ * as a Blob's (offsets from `start`), and stream() for a reader that inflates from the start.
+ */
+export function remoteInput(r: RemoteBytes): ByteInput & Partial<Blob> {
+  const get = async (a: number, b: number): Promise<Response> => {
+    const clamp = (x: number): number => r.start + Math.max(0, Math.min(x, r.size));
+    const res = await fetch(`${r.url}&start=${clamp(a)}&end=${clamp(b)}`, { cache: 'no-store' });
+    if (!res.ok || res.body === null)
+      throw new Error(`${r.name}: loglens serve no longer keeps those bytes of the stream (${res.status})`);
+    return res;
+  };
+  const input = {
+    name: r.name,
+    size: r.size,
+    streamBytes: r.size,
+    slice: (a = 0, b = r.size) => ({ arrayBuffer: async () => (await get(a, b)).arrayBuffer() }),
+    stream: (): ReadableStream<Uint8Array> => {
+      let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+      return new ReadableStream<Uint8Array>({
+        async pull(c) {
+          reader ??= (await get(0, r.size)).body!.getReader();
+          const x = await reader.read();
+          if (x.done) c.close();
+          else c.enqueue(x.value);
+        },
+        async cancel() {
+          await reader?.cancel();
+        },
+      });
+    },
+  };
+  return input as unknown as ByteInput & Partial<Blob>;
+}
+
+/**
+ * A record index of a stream (one input) for the bytes kept from stream offset `from` on (by the server): the
+ * checkpoints at or after `from`, their offsets, records and record numbers made relative to the first of them
+ * (line numbers stay the stream's). `skip`: where that first checkpoint is in the kept bytes (the kept file is
+ * read from there); `first`: its record number in the whole stream. Null when no checkpoint is kept.
+ */
+export function keptIndex(
+  index: RecordIndexSnapshot,
+  from: number,
+): { index: RecordIndexSnapshot; skip: number; first: number } | null {
+  if (from === 0) return { index, skip: 0, first: 0 };
+  const f = index.files[0];
+  if (f === undefined || index.files.length !== 1) return null;
+  const i = f.offset.findIndex((o) => o >= from);
+  if (i < 0) return null;
+  const o = f.offset[i]!;
+  const r = f.record[i]!;
+  return {
+    index: {
+      files: [
+        {
+          ...f,
+          records: f.records - r,
+          offset: f.offset.slice(i).map((x) => x - o),
+          line: f.line.slice(i),
+          record: f.record.slice(i).map((x) => x - r),
+          time: f.time.slice(i),
+        },
+      ],
+    },
+    skip: o - from,
+    first: r,
   };
 }

@@ -207,6 +207,11 @@ export interface Progress {
   /** index of the file being read */
   fileIndex: number;
   done: boolean;
+  /**
+   * A live analysis (docs/live.md) that has read its source to the end of what was there at least once (its
+   * first idle tick): what it read before is the backlog, history already there when following started.
+   */
+  caughtUp?: boolean;
 }
 
 export interface Snapshot {

@@ -5,14 +5,15 @@
  * log view fetches nothing and starts no worker.
  */
 import * as Comlink from 'comlink';
-import type { EngineApi } from '../worker/engine.worker.ts';
+import type { EngineApi, RecordInput } from '../worker/engine.worker.ts';
 import type { Config } from '../engine/config.ts';
 import type { RecordIndexSnapshot } from '../engine/analyzers/record-index.ts';
 import type { RecordsPage } from '../engine/read-records.ts';
 import type { LineAt } from '../engine/lines-around.ts';
 
 export interface RecordSource {
-  files: File[];
+  /** Files, or a followed file's handle (docs/live.md) */
+  files: RecordInput[];
   index: RecordIndexSnapshot;
   formats: string[];
   config: Config;
@@ -49,7 +50,7 @@ export class LogReader {
     );
   }
 
-  lines(files: File[], fileIndex: number, offset: number, length: number): Promise<LineAt[]> {
+  lines(files: RecordInput[], fileIndex: number, offset: number, length: number): Promise<LineAt[]> {
     return remote().linesIn(files, fileIndex, offset, length);
   }
 }

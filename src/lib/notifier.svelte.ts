@@ -39,8 +39,11 @@ export class Notifier {
     this.lastAt.clear();
   }
 
-  /** Called with each snapshot's alerts (and incidents); notifies about the new ones, once per incident. */
-  observe(alerts: readonly Alert[], incidents: readonly Incident[] = []): void {
+  /**
+   * Called with each snapshot's alerts (and incidents); notifies about the new ones, once per incident.
+   * `quiet`: they are only marked seen (a live analysis' backlog, and the moment following starts).
+   */
+  observe(alerts: readonly Alert[], incidents: readonly Incident[] = [], quiet = false): void {
     const key = (a: Alert): string => a.incident ?? a.id;
     const fresh: Alert[] = [];
     for (const a of alerts) {
@@ -49,7 +52,7 @@ export class Notifier {
       this.seen.add(k);
       fresh.push(a);
     }
-    if (!this.enabled || fresh.length === 0) return;
+    if (quiet || !this.enabled || fresh.length === 0) return;
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup
     const titles = new Map(incidents.map((i) => [i.id, i.title]));
     const now = Date.now();

@@ -31,6 +31,12 @@ export class PageCache<T> {
     for (const q of far.slice(0, this.pages.size - this.max)) this.pages.delete(q);
   }
 
+  /** Forgets page `p` and every later one (a growing log: the last page was short, and more follow). */
+  dropFrom(p: number): void {
+    for (const q of [...this.pages.keys()]) if (q >= p) this.pages.delete(q);
+    for (const q of [...this.asked]) if (q >= p) this.asked.delete(q);
+  }
+
   clear(): void {
     this.pages.clear();
     this.asked.clear();

@@ -1,6 +1,13 @@
 import * as Comlink from 'comlink';
 import { mayBeSliced, sliceCount, sliceRanges, PIPELINE_MIN_BYTES } from '../engine/slicing.ts';
-import type { EngineApi, AnalysisResult, LiveResult, LiveSource } from '../worker/engine.worker.ts';
+import type {
+  EngineApi,
+  AnalysisResult,
+  LiveResult,
+  LiveSource,
+  RecordInput,
+} from '../worker/engine.worker.ts';
+import { keptIndex } from '../engine/live.ts';
 import type { Progress, Snapshot } from '../engine/types.ts';
 import type { LineAt } from '../engine/lines-around.ts';
 import type { RecordIndexSnapshot } from '../engine/analyzers/record-index.ts';
@@ -73,6 +80,15 @@ export class AnalysisSession {
    * that shrank and is followed anew, a stream that ended). null: the analysis is of files.
    */
   live = $state<{ name: string; following: boolean; note: string | null } | null>(null);
+  /**
+   * What the log view reads while following, and after: the followed file's handle (the worker reads the file as
+   * it is now) or the stream's bytes that loglens serve keeps (read by range), with the record index for
+   * them; `first`: the stream's record number of the first record kept (0: all are). `note`: why there is none.
+   */
+  liveLog = $state.raw<{ files: RecordInput[]; index: RecordIndexSnapshot; first: number } | null>(null);
+  liveLogNote = $state<string | null>(null);
+  /** what is followed: a query applied while following follows it again with the query */
+  private following: { source: LiveSource; name: string; config: Config } | null = null;
   private showTimer: ReturnType<typeof setTimeout> | null = null;
 
   /**
@@ -95,6 +111,51 @@ export class AnalysisSession {
     if (this.status !== 'running' || this.latest === null) return;
     this.shownAt = performance.now();
     this.snapshot = this.latest;
+    if (this.live?.following) void this.updateLiveLog(this.latest);
+  }
+
+  private liveLogCall = 0;
+
+  /** The log view's input and index for a live snapshot (docs/live.md, "The log view while following"). */
+  private async updateLiveLog(s: Snapshot): Promise<void> {
+    const index = s.recordIndex;
+    const source = this.following?.source;
+    if (index === undefined || source === undefined) return;
+    if ('handle' in source) {
+      this.liveLog = { files: [source.handle], index, first: 0 };
+      return;
+    }
+    // the stream: its bytes as loglens serve keeps them (the first may be gone: the server keeps 256 MiB); the
+    // answers can come out of order: only the latest call's is taken
+    const job = this.jobId;
+    const call = ++this.liveLogCall;
+    const read = await this.api?.liveStream().catch(() => null);
+    const info = await fetch(`${source.url}/info`, { cache: 'no-store' })
+      .then((r) => r.json() as Promise<{ generation: number; from: number; to: number }>)
+      .catch(() => null);
+    if (job !== this.jobId || !this.live || call !== this.liveLogCall) return;
+    // the analysis read from stream offset `read.from` (the history kept when it connected) of that generation
+    if (info && read && info.generation !== read.generation) return; // replaced: followed anew at once
+    const name = this.live.name;
+    const base = read && Number.isFinite(read.from) ? read.from : 0;
+    const rel = info === null ? 0 : Math.max(0, info.from - base);
+    const trimmed = info === null ? null : keptIndex(index, rel);
+    if (info === null || trimmed === null || (base + rel > 0 && s.files[0]?.gzip === true)) {
+      this.liveLog = null;
+      this.liveLogNote = `The log view reads the stream's records from loglens serve, which keeps its last 256 MiB: none of those read can be read again now.`;
+      return;
+    }
+    const start = base + rel + trimmed.skip;
+    const url = `${source.url}/bytes?generation=${info.generation}`;
+    this.liveLog = {
+      files: [{ name, url, start, size: Math.max(0, info.to - start) }],
+      index: trimmed.index,
+      first: trimmed.first,
+    };
+    this.liveLogNote =
+      trimmed.first > 0
+        ? `The log view of ${name} lists what loglens serve still keeps of it, its last 256 MiB: the records from line ${trimmed.index.files[0]?.line[0] ?? '?'} on. The dashboard counts all of them.`
+        : null;
   }
 
   /** Sets what the dashboard shows now (a final or stored snapshot, or null), dropping any pending update. */
@@ -139,7 +200,7 @@ export class AnalysisSession {
   async start(files: File[], config: Config, where = ''): Promise<void> {
     const job = this.jobId + 1;
     this.jobId = job;
-    this.live = null;
+    this.endLive();
     const plain = $state.snapshot(config);
     // a view of the finished whole file whose worker is idle and holds its template miner: read there on the
     // fast path when the query allows it (the worker decides: canReadFast)
@@ -221,6 +282,11 @@ export class AnalysisSession {
   /** Shows the view of `where` (a query's text, already parsed on the page): the subset re-analyzed. */
   async applyQuery(where: string, config: Config): Promise<void> {
     if (where.trim() === '') return this.clearView();
+    // following: the analysis is made again with the query from the start of what is followed, and goes on
+    if (this.live?.following && this.following !== null) {
+      const f = this.following;
+      return this.startLive(f.source, f.name, f.config, where);
+    }
     if (this.files.length === 0) return;
     await this.start(this.files, config, where);
   }
@@ -229,6 +295,11 @@ export class AnalysisSession {
   clearView(): void {
     const whole = this.whole;
     if (this.query === '') return;
+    if (this.live?.following && this.following !== null) {
+      const f = this.following;
+      void this.startLive(f.source, f.name, f.config, '');
+      return;
+    }
     if (whole === null) {
       // the view was asked for before the whole file had been read: read it whole again
       if (this.files.length > 0 && this.config !== null) void this.start(this.files, this.config);
@@ -423,7 +494,7 @@ export class AnalysisSession {
   async startSample(config: Config): Promise<void> {
     const job = this.jobId + 1;
     this.jobId = job;
-    this.live = null;
+    this.endLive();
     this.status = 'running';
     this.setSnapshot(null);
     this.report = null;
@@ -510,7 +581,7 @@ export class AnalysisSession {
    * every page (bounded: a few thousand checkpoints). Null when that worker is gone (no finished analysis).
    */
   readMatching(
-    source: { files: File[]; index: RecordIndexSnapshot; formats: string[]; config: Config },
+    source: { files: RecordInput[]; index: RecordIndexSnapshot; formats: string[]; config: Config },
     fromRecord: number,
     count: number,
     where: string,
@@ -597,7 +668,7 @@ export class AnalysisSession {
 
   /** Shows a past analysis (from local history): its dashboard and report, but no files to read again. */
   showStored(snapshot: Snapshot, report: Report): void {
-    this.live = null;
+    this.endLive();
     this.jobId++;
     this.disarm();
     this.abortPending();
@@ -619,15 +690,18 @@ export class AnalysisSession {
    * that shrinks (truncated or replaced) is said so and followed anew; when it stops, what was read stays as a
    * finished analysis.
    */
-  async startLive(source: LiveSource, name: string, config: Config): Promise<void> {
+  async startLive(source: LiveSource, name: string, config: Config, where = ''): Promise<void> {
     const plain = $state.snapshot(config) as Config;
+    this.following = { source, name, config: plain };
     this.live = { name, following: true, note: null };
+    this.liveLog = null;
+    this.liveLogNote = null;
     for (;;) {
       const job = this.jobId + 1;
       this.jobId = job;
       const api = this.spawn();
       this.files = [];
-      this.query = '';
+      this.query = where;
       this.whole = null;
       this.status = 'running';
       this.setSnapshot(null);
@@ -639,7 +713,7 @@ export class AnalysisSession {
       };
       let result: LiveResult;
       try {
-        result = await api.analyzeLive(job, source, plain, Comlink.proxy(onSnapshot));
+        result = await api.analyzeLive(job, source, plain, Comlink.proxy(onSnapshot), where);
       } catch (e) {
         if (job !== this.jobId) return;
         this.status = 'error';
@@ -658,6 +732,11 @@ export class AnalysisSession {
       }
       this.setSnapshot(result.snapshot);
       this.report = result.report;
+      // what was read: a finished analysis whose log view keeps reading as it did; a query or an export reads
+      // the file as it was when following stopped (or the stream's bytes, when all of them are kept)
+      this.files = result.files ?? [];
+      await this.updateLiveLog(result.snapshot);
+      if (job !== this.jobId) return;
       this.status = 'done';
       this.live = {
         name,
@@ -666,6 +745,14 @@ export class AnalysisSession {
       };
       return;
     }
+  }
+
+  /** A new analysis of files, or a stored one: nothing is followed any more. */
+  private endLive(): void {
+    this.live = null;
+    this.following = null;
+    this.liveLog = null;
+    this.liveLogNote = null;
   }
 
   /** Stops following: the analysis ends with what was read. */

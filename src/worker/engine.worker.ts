@@ -21,7 +21,7 @@ import { openBytes, streamInput } from '../engine/ingest/source.ts';
 import { HEAD_BYTES } from '../engine/slicing.ts';
 import { SILENT_MS, SliceReceiver, mergeSlices, sendBeat, sendError, sendSlice } from './handover.ts';
 import { TemplateMiner } from '../engine/analyzers/templates.ts';
-import { followBlob, withIdleTicks, type FollowEnd } from '../engine/live.ts';
+import { followBlob, remoteInput, withIdleTicks, type FollowEnd, type RemoteBytes } from '../engine/live.ts';
 import {
   PieceCutter,
   PieceParser,
@@ -99,10 +99,28 @@ export type LiveSource =
 export interface LiveResult extends AnalysisResult {
   /** 'truncated': the file shrank (truncated or replaced), the page follows it anew; 'ended': the stream ended */
   ended: FollowEnd | 'ended';
+  /** what was read, as Files the page can analyze again (a view, exports), or null (a stream not kept whole) */
+  files: File[] | null;
 }
 
 /** The live analysis running here: stopLive() ends its stream, and analyze() returns the final snapshot. */
 let stopLive: (() => void) | null = null;
+/** the followed file's handle (the page's log view reads it itself; exports, after, read the file as it is) */
+let liveHandle: { getFile(): Promise<File> } | null = null;
+/** the followed stream's /live URL (its bytes are read again from loglens serve's /live/bytes) */
+let liveUrl: { url: string; name: string; from: number; generation: number } | null = null;
+
+/**
+ * What the log view reads: Files, a followed file's handle (it gives the file as it is now), or the bytes of
+ * `loglens serve`'s stream that the server keeps (read by range).
+ */
+export type RecordInput = File | { readonly name: string; getFile(): Promise<File> } | RemoteBytes;
+
+function current(inputs: readonly RecordInput[]): Promise<File[]> {
+  return Promise.all(
+    inputs.map((f) => ('getFile' in f ? f.getFile() : 'url' in f ? (remoteInput(f) as unknown as File) : f)),
+  );
+}
 
 /** What readRecords reads through: the record index, formats and config the page sent last. */
 let reading: { index: RecordIndexSnapshot; formats: string[]; config: Config } | null = null;
@@ -114,16 +132,20 @@ const api = {
     source: LiveSource,
     config: unknown,
     onSnapshot: (s: Snapshot) => void,
+    where = '',
   ): Promise<LiveResult> {
     const parsed = parseConfig(config);
     if (!parsed.ok) throw new Error(`The settings are not valid: ${parsed.errors.join('; ')}`);
     last = null;
     whole = null;
+    liveUrl = null;
     let stream: ReadableStream<Uint8Array>;
     let ended: () => LiveResult['ended'];
     let name: string;
+    liveHandle = null;
     if ('handle' in source) {
       const handle = source.handle;
+      liveHandle = handle;
       const followed = followBlob(() => handle.getFile());
       stopLive = () => followed.stop();
       stream = followed.stream;
@@ -139,20 +161,64 @@ const api = {
       };
       const response = await fetch(source.url, { cache: 'no-store' });
       if (!response.ok || response.body === null) throw new Error(`${source.url}: ${response.status}`);
+      // the stream offset of the response's first byte: the analysis' offsets are from there
+      const header = (k: string): number => Number(response.headers.get(k) ?? NaN);
+      liveUrl = {
+        url: source.url,
+        name: source.name,
+        from: header('X-Loglens-From'),
+        generation: header('X-Loglens-Generation'),
+      };
       stream = withIdleTicks(response.body, undefined, asked);
       ended = () => (stopped ? 'stopped' : 'ended');
       name = source.name;
     }
+    let kept: Analysis | null = null;
     try {
       const snapshot = await analyze([streamInput(name, stream)], parsed.config, {
         jobId,
         onSnapshot,
         intervalMs: 500,
         live: true,
+        ...whereOpt(where),
+        keep: (a) => (kept = a),
       });
-      return { snapshot, report: buildReport(snapshot, parsed.config), ended: ended() };
+      // what was read stays a finished analysis: exports re-read the file (a handle: as it is now; a stream: its
+      // bytes, when all of them are kept)
+      const files = await api.liveFiles();
+      if (kept !== null && files !== null) last = { files, config: parsed.config, analysis: kept };
+      return { snapshot, report: buildReport(snapshot, parsed.config), ended: ended(), files };
     } finally {
       stopLive = null;
+    }
+  },
+
+  /** The followed stream: where its analysis starts in it (`from`, a stream offset) and its generation. */
+  liveStream(): { from: number; generation: number } | null {
+    return liveUrl === null ? null : { from: liveUrl.from, generation: liveUrl.generation };
+  },
+
+  /**
+   * The live analysis' input as Files: a handle's file as it is now; a stream's bytes, fetched once from the
+   * server while it still keeps all of them (else null).
+   */
+  async liveFiles(): Promise<File[] | null> {
+    if (liveHandle !== null) return [await liveHandle.getFile()];
+    if (liveUrl === null) return null;
+    try {
+      const info = (await (await fetch(`${liveUrl.url}/info`, { cache: 'no-store' })).json()) as {
+        generation: number;
+        from: number;
+        to: number;
+      };
+      if (info.from !== 0 || liveUrl.from !== 0 || info.generation !== liveUrl.generation) return null;
+      const r = await fetch(`${liveUrl.url}/bytes?generation=${info.generation}&start=0&end=${info.to}`, {
+        cache: 'no-store',
+      });
+      if (!r.ok) return null;
+      return [new File([await r.blob()], liveUrl.name, { type: 'text/plain' })];
+    } catch {
+      return null;
     }
   },
 
@@ -526,8 +592,8 @@ const api = {
    * The same, from files given again: after Cancel the analysis' worker is gone, but the page still holds the
    * Files, and a fresh worker can read lines of records already seen.
    */
-  async linesIn(files: File[], fileIndex: number, offset: number, length: number): Promise<LineAt[]> {
-    const file = orderRotated(files)[fileIndex];
+  async linesIn(inputs: RecordInput[], fileIndex: number, offset: number, length: number): Promise<LineAt[]> {
+    const file = orderRotated(await current(inputs))[fileIndex];
     if (file === undefined) throw new Error('That file is not part of this analysis any more.');
     return linesAround(file, offset, length);
   },
@@ -538,7 +604,7 @@ const api = {
    * `source` (the index, the files' detected formats, the config) is sent once and kept for the next pages.
    */
   async readRecords(
-    files: File[],
+    inputs: RecordInput[],
     opts: { fromRecord: number; count: number; where?: string },
     source?: { index: RecordIndexSnapshot; formats: string[]; config: unknown },
   ): Promise<RecordsPage> {
@@ -548,6 +614,7 @@ const api = {
       reading = { index: source.index, formats: source.formats, config: parsed.config };
     }
     if (reading === null) throw new Error('Nothing analyzed: open the file again.');
+    const files = await current(inputs);
     const where = opts.where?.trim() ?? '';
     if (where === '') return readRecords(orderRotated(files), reading, opts);
     const parsed = parseQuery(where);

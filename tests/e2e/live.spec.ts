@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { resolve } from 'node:path';
 import { BASE_RECORDS, BURST_RECORDS, baseLog, burstLog } from '../unit/live-fixture.ts';
-import { exportReport, waitDone } from './helpers.ts';
+import { dropFiles, exportReport, waitDone } from './helpers.ts';
 
 /**
  * Live (docs/live.md). "Follow a file" on a real FileSystemFileHandle from the origin-private file system, which
@@ -30,13 +30,7 @@ async function writeOpfs(page: Page, text: string, append: boolean): Promise<voi
 test('Follow a file: new records and a new incident within 2 s of the append; a truncation is said and followed anew', async ({
   page,
 }) => {
-  await page.addInitScript(() => {
-    (window as unknown as { showOpenFilePicker: () => Promise<FileSystemFileHandle[]> }).showOpenFilePicker =
-      async () => {
-        const root = await navigator.storage.getDirectory();
-        return [await root.getFileHandle('live.log', { create: true })];
-      };
-  });
+  await pickOpfs(page);
   await page.goto('./');
   await writeOpfs(page, baseLog(), false);
   await page.getByRole('button', { name: 'Follow a file' }).click();
@@ -66,6 +60,128 @@ test('Follow a file: new records and a new incident within 2 s of the append; a 
   await waitDone(page);
   const report = (await exportReport(page)) as { totals: { records: number } };
   expect(report.totals.records).toBe(BURST_RECORDS);
+});
+
+/** showOpenFilePicker made to return live.log of the origin-private file system (a real FileSystemFileHandle). */
+async function pickOpfs(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    (window as unknown as { showOpenFilePicker: () => Promise<FileSystemFileHandle[]> }).showOpenFilePicker =
+      async () => {
+        const root = await navigator.storage.getDirectory();
+        return [await root.getFileHandle('live.log', { create: true })];
+      };
+  });
+}
+
+/** A record written for the log view test: its text is nowhere else in the fixture. */
+const APPENDED = '2025-03-14T09:40:59.900Z WARN checkout-service Card processor slow: answered in 4812 ms\n';
+
+/** Lines of `text` at `level`, counted here (independently of the engine). */
+const atLevel = (text: string, level: string): number =>
+  text.split('\n').filter((l) => l.split(' ')[1] === level).length;
+
+test('Follow a file: the log view shows the records read so far and grows with an append; a query applied while following counts its subset and keeps following', async ({
+  page,
+}) => {
+  await pickOpfs(page);
+  await page.goto('./');
+  await writeOpfs(page, baseLog(), false);
+  await page.getByRole('button', { name: 'Follow a file' }).click();
+  const live = page.getByTestId('live');
+  await expect(live).toContainText(`Following live.log: ${BASE_RECORDS} records`);
+  const view = page.getByRole('region', { name: 'Log view' });
+  await expect(view.getByTestId('logview-status')).toContainText(`of ${BASE_RECORDS}`);
+  // it opens at the end, as tail does: the last record of the base log
+  await expect(view.getByRole('list', { name: 'Records' })).toContainText('GET /api/items/799 200 in 22 ms');
+
+  // an append: the log view grows and shows it (the view stays at the end)
+  await writeOpfs(page, APPENDED, true);
+  await expect(live).toContainText(`${BASE_RECORDS + 1} records`);
+  await expect(view.getByTestId('logview-status')).toContainText(`of ${BASE_RECORDS + 1}`);
+  await expect(view.getByRole('list', { name: 'Records' })).toContainText(
+    'Card processor slow: answered in 4812 ms',
+  );
+
+  // a query while following: the bytes read so far analyzed again with it, and following goes on
+  const read = baseLog() + APPENDED;
+  await page.getByRole('searchbox', { name: 'Query' }).fill('level:ERROR');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  const banner = page.getByTestId('view-banner');
+  const errors = atLevel(read, 'ERROR');
+  expect(errors).toBe(6);
+  await expect(banner).toContainText(`${errors} of ${BASE_RECORDS + 1} records`);
+  await expect(view.getByTestId('logview-status')).toHaveText(`${errors} matching records`);
+  await expect(live).toContainText('Following live.log');
+  // appended while the view is shown: the view counts the new matching records, the log view lists them
+  await writeOpfs(page, burstLog(), true);
+  const all = read + burstLog();
+  const moreErrors = atLevel(all, 'ERROR');
+  expect(moreErrors).toBe(126);
+  await expect(banner).toContainText(`${moreErrors} of ${BASE_RECORDS + 1 + BURST_RECORDS} records`);
+  await expect(view.getByTestId('logview-status')).toHaveText(`${moreErrors} matching records`);
+  await expect(view.getByRole('list', { name: 'Records' })).toContainText('Timeout calling db after');
+
+  // Clear: the whole log again, still followed
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await expect(banner).toHaveCount(0);
+  await expect(view.getByTestId('logview-status')).toContainText(`of ${BASE_RECORDS + 1 + BURST_RECORDS}`);
+  await expect(live).toContainText(`Following live.log: ${BASE_RECORDS + 1 + BURST_RECORDS} records`);
+
+  // stopped: the log view keeps reading what was read
+  await page.getByRole('button', { name: 'Stop following' }).click();
+  await expect(live).toContainText('Stopped following live.log');
+  await expect(view.getByTestId('logview-status')).toContainText(`of ${BASE_RECORDS + 1 + BURST_RECORDS}`);
+});
+
+test('Notify me while following: nothing for what the file already held when following started, then the new incident', async ({
+  page,
+  context,
+}) => {
+  await context.grantPermissions(['notifications']);
+  await page.addInitScript(() => {
+    const shown: string[] = [];
+    (window as unknown as { __shown: string[] }).__shown = shown;
+    class FakeNotification {
+      static permission = 'default';
+      static async requestPermission(): Promise<string> {
+        return 'granted';
+      }
+      constructor(title: string, opts?: { body?: string }) {
+        shown.push(`${title}: ${opts?.body ?? ''}`);
+      }
+    }
+    (window as unknown as { Notification: unknown }).Notification = FakeNotification;
+  });
+  await pickOpfs(page);
+  await page.goto('./');
+  // Notify me is turned on first (on a dropped file's dashboard), then a file with history is followed
+  await dropFiles(page, [{ name: 'quiet.log', text: baseLog() }]);
+  await waitDone(page);
+  await page.getByRole('button', { name: 'Notify me' }).click();
+  await expect(page.getByText('You will be notified when an alert fires.')).toBeVisible();
+  const shown = (): Promise<string[]> =>
+    page.evaluate(() => (window as unknown as { __shown: string[] }).__shown.slice());
+  expect(await shown()).toEqual([]);
+
+  // its history ends in the db burst, still open when following starts: shown, not notified
+  await writeOpfs(page, baseLog() + burstLog(), false);
+  await page.getByRole('button', { name: 'Follow a file' }).click();
+  await expect(page.getByTestId('live')).toContainText(
+    `Following live.log: ${BASE_RECORDS + BURST_RECORDS} records`,
+  );
+  await expect(page.getByTestId('incident-title').first()).toContainText('Timeout calling db after <*> ms');
+  expect(await shown()).toEqual([]);
+
+  // appended: quiet traffic, then a new burst at 10:10: notified
+  const at = (m: number, s: number): string => new Date(Date.UTC(2025, 2, 14, 9, m, s)).toISOString();
+  let more = '';
+  for (let m = 41; m < 70; m++)
+    for (let k = 0; k < 20; k++) more += `${at(m, k * 3)} INFO api-gateway GET /x/${m}/${k} 200 in 4 ms\n`;
+  for (let k = 0; k < 90; k++)
+    more += `${at(70, Math.floor(k / 2))} ERROR storage Disk full on /var/data${k}\n`;
+  await writeOpfs(page, more, true);
+  await expect.poll(async () => (await shown()).join('\n')).toContain('Disk full on <*>');
+  expect((await shown()).some((s) => s.includes('Timeout calling db'))).toBe(false);
 });
 
 /** `loglens serve -` on a free port, fed by the test's pipe; the address it prints. */
@@ -133,6 +249,10 @@ test('loglens serve -: the piped input streams into the page, which shows it liv
     await expect(live).toContainText(`Following stdin: ${BASE_RECORDS} records`);
     serve.write(burstLog());
     await expect(live).toContainText(`${BASE_RECORDS + BURST_RECORDS} records`);
+    // the log view reads the stream's bytes kept in the page: the last piped record is there
+    const view = page.getByRole('region', { name: 'Log view' });
+    await expect(view.getByTestId('logview-status')).toContainText(`of ${BASE_RECORDS + BURST_RECORDS}`);
+    await expect(view.getByRole('list', { name: 'Records' })).toContainText('GET /api/items/19 200 in 5 ms');
     await expect(page.getByTestId('incident-title').first()).toContainText(
       'order-service: "Timeout calling db after <*> ms" ×120',
     );

@@ -1,5 +1,16 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,4 +81,55 @@ describe('the loglens bin', () => {
     const lines = readFileSync(join(dir, 'sample.log'), 'utf8').split('\n').length - 1;
     expect(String(g.stdout) + String(g.stderr)).toContain(`${lines} lines`);
   }, 60_000);
+
+  it('loglens bench outside a checkout says what it needs', () => {
+    const b = run(['bench']);
+    expect(b.status).toBe(2);
+    expect(String(b.stderr)).toContain(
+      'loglens bench: the benchmarks run in a Loglens checkout, from its folder',
+    );
+  });
+
+  it('loglens serve --dist DIR with no page in it says so', () => {
+    mkdirSync(join(dir, 'empty'), { recursive: true });
+    const s = run(['serve', '--dist', 'empty']);
+    expect(s.status).toBe(2);
+    expect(String(s.stderr)).toContain('serve: no built page in empty (index.html)');
+  });
+
+  it('loglens serve in a checkout with no built page builds it once, then serves it', async () => {
+    // a checkout after npm ci: the sources, the dependencies, the compiled bin; no dist/
+    const co = join(dir, 'checkout');
+    mkdirSync(co);
+    for (const f of ['src', 'public', 'svelte.config.js', 'node_modules'])
+      symlinkSync(join(ROOT, f), join(co, f));
+    for (const f of readdirSync(ROOT).filter((f) =>
+      /^(tsconfig.*\.json|package\.json|vite\.config\.ts|index\.html)$/.test(f),
+    ))
+      copyFileSync(join(ROOT, f), join(co, f));
+    cpSync(join(ROOT, 'dist-cli'), join(co, 'dist-cli'), { recursive: true });
+    const child = spawn(process.execPath, [join(co, 'dist-cli', 'loglens.js'), 'serve', '--quiet'], {
+      cwd: dir,
+    });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
+    try {
+      const url = await new Promise<string>((done, fail) => {
+        let out = '';
+        child.stdout.setEncoding('utf8').on('data', (s: string) => {
+          out += s;
+          if (out.includes('\n')) done(out.trim());
+        });
+        child.on('exit', (code) => fail(new Error(`serve exited (${code}): ${err}`)));
+      });
+      expect(err).toContain('no built page in');
+      expect(err).toContain('building it once (npm run build)');
+      expect(existsSync(join(co, 'dist', 'index.html'))).toBe(true);
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<title>');
+    } finally {
+      child.kill('SIGINT');
+    }
+  }, 180_000);
 });
