@@ -1,0 +1,270 @@
+/**
+ * Diagnostic (not a benchmark): while `loglens serve FILE` streams a growing file into the built page, prints
+ * every `--every` seconds the renderer's RSS, the page's and each worker's JS heap (CDP Runtime.getHeapUsage),
+ * the page's DOM counters; `--snap DIR` writes heap snapshots of the page and workers at the first and last row.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium, type Browser, type CDPSession } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumRss } from './bench-lib.ts';
+
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '3' },
+    every: { type: 'string', default: '20' },
+    rate: { type: 'string', default: '2000' },
+    port: { type: 'string', default: '4382' },
+    snap: { type: 'string' },
+    hide: { type: 'boolean', default: false },
+    raw: { type: 'boolean', default: false },
+  },
+});
+const minutes = Number(values.minutes);
+const rate = Number(values.rate);
+const every = Number(values.every) * 1000;
+
+const SERVICES = ['order-service', 'payment-service', 'auth', 'gateway', 'inventory', 'search', 'mailer'];
+const PATHS = ['/api/orders', '/api/cart', '/api/login', '/api/search', '/health'];
+let seq = 0;
+function line(t: number, burst: boolean): string {
+  seq++;
+  const when = new Date(t).toISOString();
+  const svc = SERVICES[seq % SERVICES.length]!;
+  if (burst && seq % 3 === 0)
+    return `${when} ERROR order-service Timeout calling db after ${1000 + (seq % 900)} ms\n`;
+  if (seq % 97 === 0)
+    return `${when} WARN ${svc} Slow response from ${PATHS[seq % 5]} took ${seq % 5000} ms\n`;
+  if (seq % 1013 === 0) return `${when} ERROR ${svc} Connection reset by peer ${seq % 255}.${seq % 7}\n`;
+  return `${when} INFO ${svc} Request ${seq} ${PATHS[seq % 5]} handled in ${seq % 300} ms user=u${seq % 5000}\n`;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'loglens-probe-'));
+const file = join(dir, 'app.log');
+writeFileSync(file, '');
+const children: ChildProcess[] = [];
+let browser: Browser | null = null;
+const DONE = new Error('done');
+
+/** Workers reached through the page's session (Target.sendMessageToTarget, not flattened). */
+class Workers {
+  private next = 1;
+  private waiting = new Map<number, (r: unknown) => void>();
+  readonly targets = new Map<string, { sessionId: string; url: string }>();
+  constructor(private readonly s: CDPSession) {
+    s.on('Target.attachedToTarget', (e) => {
+      this.targets.set(e.targetInfo.targetId, { sessionId: e.sessionId, url: e.targetInfo.url });
+    });
+    s.on('Target.detachedFromTarget', (e) => {
+      for (const [k, v] of this.targets) if (v.sessionId === e.sessionId) this.targets.delete(k);
+    });
+    s.on('Target.receivedMessageFromTarget', (e) => {
+      const m = JSON.parse(e.message) as { id?: number; result?: unknown; method?: string; params?: unknown };
+      if (m.id !== undefined) {
+        this.waiting.get(m.id)?.(m.result);
+        this.waiting.delete(m.id);
+      } else if (m.method && this.onEvent) this.onEvent(e.sessionId, m.method, m.params);
+    });
+  }
+  onEvent: ((sessionId: string, method: string, params: unknown) => void) | null = null;
+  send(sessionId: string, method: string, params: object = {}): Promise<unknown> {
+    const id = this.next++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      void this.s.send('Target.sendMessageToTarget', {
+        sessionId,
+        message: JSON.stringify({ id, method, params }),
+      });
+    });
+  }
+}
+
+async function snapshotTo(
+  path: string,
+  send: (m: string, p?: object) => Promise<unknown>,
+  on: (f: (chunk: string) => void) => void,
+): Promise<void> {
+  const out = createWriteStream(path);
+  on((chunk) => out.write(chunk));
+  await send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  await new Promise<void>((r) => out.end(r));
+}
+
+try {
+  execFileSync('npm', ['run', '--silent', 'build:cli'], { stdio: 'inherit' });
+  const serve = spawn(
+    process.execPath,
+    ['dist-cli/loglens.js', 'serve', file, '--port', values.port, '--quiet'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  children.push(serve);
+  const url = await new Promise<string>((done, fail) => {
+    let out = '';
+    serve.stdout!.setEncoding('utf8').on('data', (s: string) => {
+      out += s;
+      if (out.includes('\n')) done(out.trim().split('\n')[0]!);
+    });
+    serve.on('exit', (code) => fail(new Error(`serve exited (${code})`)));
+  });
+  if (values.raw) {
+    // no DevTools session at all (a user's browser): the renderer's RSS only, and the page's records at the end
+    const profile = mkdtempSync(join(tmpdir(), 'loglens-probe-profile-'));
+    const chrome = spawn(
+      CHROMIUM_PATH ?? chromium.executablePath(),
+      [
+        '--headless=new',
+        ...CHROMIUM_ARGS,
+        `--user-data-dir=${profile}`,
+        '--remote-debugging-port=4383',
+        '--window-size=1280,900',
+        url,
+      ],
+      { stdio: 'ignore' },
+    );
+    children.push(chrome);
+    const t0 = Date.now();
+    const end = t0 + minutes * 60_000;
+    let nextRow = t0 + every;
+    let written = 0;
+    while (Date.now() < end) {
+      const now = Date.now();
+      const due = Math.floor(((now - t0) / 1000) * rate) - written;
+      const burst = (now - t0) % 180_000 > 60_000 && (now - t0) % 180_000 < 80_000;
+      let chunk = '';
+      for (let i = 0; i < due; i++) chunk += line(now - 100 + (100 * i) / Math.max(1, due), burst);
+      if (chunk !== '') appendFileSync(file, chunk);
+      written += due;
+      if (now >= nextRow) {
+        nextRow += every;
+        const rs = chromiumRss()
+          .filter((p) => p.type === 'renderer')
+          .map((p) => (p.rss / 1024).toFixed(0));
+        console.log(
+          `${((now - t0) / 60000).toFixed(1)} min  written ${written}  renderers ${rs.join(' ')} MB`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    browser = await chromium.connectOverCDP('http://127.0.0.1:4383');
+    const pg = browser.contexts()[0]?.pages()[0];
+    console.log(
+      'page:',
+      (
+        await pg
+          ?.getByTestId('live')
+          .textContent()
+          .catch(() => '?')
+      )?.slice(0, 120),
+    );
+    console.log(
+      'log view:',
+      (
+        await pg
+          ?.getByTestId('logview-status')
+          .textContent()
+          .catch(() => '?')
+      )?.trim(),
+    );
+    throw DONE;
+  }
+  browser = await chromium.launch({
+    args: CHROMIUM_ARGS,
+    ...(CHROMIUM_PATH ? { executablePath: CHROMIUM_PATH } : {}),
+  });
+  const page = await browser.newPage();
+  const cdp = await page.context().newCDPSession(page);
+  const workers = new Workers(cdp);
+  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  await page.goto(url);
+  if (values.hide) {
+    await page.waitForTimeout(3000);
+    await page.addStyleTag({ content: '[aria-label="Log view"]{display:none !important}' });
+  }
+  const t0 = Date.now();
+  const end = t0 + minutes * 60_000;
+  let nextRow = t0 + every;
+  let written = 0;
+  let row = 0;
+  const sample = async (snapTag: string | null): Promise<void> => {
+    const pageHeap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
+    const dom = (await cdp.send('Memory.getDOMCounters')) as {
+      documents: number;
+      nodes: number;
+      jsEventListeners: number;
+    };
+    const ws: string[] = [];
+    for (const [, w] of workers.targets) {
+      const h = (await workers.send(w.sessionId, 'Runtime.getHeapUsage')) as { usedSize: number } | undefined;
+      ws.push(`${w.url.split('/').pop()?.slice(0, 14)}:${((h?.usedSize ?? 0) / 1048576).toFixed(1)}`);
+    }
+    const rss =
+      Math.max(
+        0,
+        ...chromiumRss()
+          .filter((p) => p.type === 'renderer')
+          .map((p) => p.rss),
+      ) / 1024;
+    const text =
+      (await page
+        .getByTestId('live')
+        .textContent()
+        .catch(() => '')) ?? '';
+    console.log(
+      `${((Date.now() - t0) / 60000).toFixed(1)} min  written ${written}  page "${/([\d,]+) records/.exec(text)?.[1] ?? '?'}"  rss ${rss.toFixed(0)} MB  pageHeap ${(pageHeap.usedSize / 1048576).toFixed(1)}/${(pageHeap.totalSize / 1048576).toFixed(1)}  dom nodes ${dom.nodes} listeners ${dom.jsEventListeners}  workers ${ws.join(' ')}`,
+    );
+    if (snapTag !== null && values.snap) {
+      await cdp.send('HeapProfiler.enable');
+      let onChunk: ((c: string) => void) | null = null;
+      const h = (e: { chunk: string }): void => onChunk?.(e.chunk);
+      cdp.on('HeapProfiler.addHeapSnapshotChunk', h);
+      await snapshotTo(
+        join(values.snap, `page-${snapTag}.heapsnapshot`),
+        (m, p) => cdp.send(m as 'HeapProfiler.takeHeapSnapshot', p as never),
+        (f) => (onChunk = f),
+      );
+      cdp.off('HeapProfiler.addHeapSnapshotChunk', h);
+      let k = 0;
+      for (const [, w] of workers.targets) {
+        k++;
+        await workers.send(w.sessionId, 'HeapProfiler.enable');
+        let sink: ((c: string) => void) | null = null;
+        workers.onEvent = (sid, method, params) => {
+          if (sid === w.sessionId && method === 'HeapProfiler.addHeapSnapshotChunk')
+            sink?.((params as { chunk: string }).chunk);
+        };
+        await snapshotTo(
+          join(values.snap, `worker${k}-${snapTag}.heapsnapshot`),
+          (m, p) => workers.send(w.sessionId, m, p),
+          (f) => (sink = f),
+        );
+      }
+      console.log(`  heap snapshots ${snapTag} written`);
+    }
+  };
+  while (Date.now() < end) {
+    const now = Date.now();
+    const due = Math.floor(((now - t0) / 1000) * rate) - written;
+    const burst = (now - t0) % 180_000 > 60_000 && (now - t0) % 180_000 < 80_000;
+    let chunk = '';
+    for (let i = 0; i < due; i++) chunk += line(now - 100 + (100 * i) / Math.max(1, due), burst);
+    if (chunk !== '') appendFileSync(file, chunk);
+    written += due;
+    if (now >= nextRow) {
+      nextRow += every;
+      row++;
+      const last = now + every >= end;
+      await sample(row === 2 ? 'a' : last ? 'b' : null);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+} catch (e) {
+  if (e !== DONE) throw e;
+} finally {
+  await browser?.close().catch(() => undefined);
+  for (const c of children) c.kill('SIGINT');
+  rmSync(dir, { recursive: true, force: true });
+}
