@@ -14,6 +14,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser } from '@playwright/test';
 import {
@@ -130,6 +132,11 @@ function awkCount(path: string): {
 
 /** One analysis in a fresh browser: drop → the Export button is on; then, for a plain file, the floor. */
 async function runOnce(url: string, path: string, withFloor: boolean): Promise<Run> {
+  const t0 = Date.now();
+  // where a run is, on stderr: a run that stalls says at which step
+  const step = (what: string): void => {
+    process.stderr.write(`  ${((Date.now() - t0) / 1000).toFixed(1)} s ${what}\n`);
+  };
   const browser: Browser = await chromium.launch({
     ...(CHROMIUM_PATH ? { executablePath: CHROMIUM_PATH } : {}),
     args: CHROMIUM_ARGS,
@@ -152,9 +159,17 @@ async function runOnce(url: string, path: string, withFloor: boolean): Promise<R
         return b.done > 0 || document.querySelector('[data-testid="analysis-error"]') !== null;
       },
       null,
-      { timeout: 3_600_000, polling: 500 },
-    );
+      // BENCH_STALL_MS: give up sooner, with a screenshot and the probes of the page as it was
+      { timeout: Number(process.env.BENCH_STALL_MS ?? 3_600_000), polling: 500 },
+    ).catch(async (e: unknown) => {
+      const shot = join(tmpdir(), 'bench-browser-stall.png');
+      await page.screenshot({ path: shot });
+      console.error(`stalled: ${shot}`);
+      console.error(JSON.stringify(await page.evaluate(() => (window as unknown as { __bench: Probes }).__bench)));
+      throw e;
+    });
     const rss = memory.stop();
+    step('final report shown');
     const probes = await page.evaluate(() => (window as unknown as { __bench: Probes }).__bench);
     const error = await page
       .locator('[data-testid="analysis-error"]')
@@ -166,6 +181,7 @@ async function runOnce(url: string, path: string, withFloor: boolean): Promise<R
       page.getByRole('button', { name: 'Export report (JSON)' }).click(),
     ]);
     const report = JSON.parse(await readFile(await download.path(), 'utf8')) as Report;
+    step('report exported');
     const viewProbes = (): Promise<ViewProbes> =>
       page.evaluate(() => (window as unknown as { __view: ViewProbes }).__view);
     let logView: number | undefined;
@@ -178,6 +194,7 @@ async function runOnce(url: string, path: string, withFloor: boolean): Promise<R
       });
       const v = await viewProbes();
       logView = v.rows - v.mount;
+      step('log view painted');
     }
     if (withFloor && values.query) {
       await page.getByRole('searchbox', { name: 'Query' }).fill(values.query);
@@ -193,6 +210,7 @@ async function runOnce(url: string, path: string, withFloor: boolean): Promise<R
       ]);
       const viewReport = JSON.parse(await readFile(await viewDownload.path(), 'utf8')) as Report;
       search = { ms: v.done - v.apply, records: viewReport.totals.records };
+      step('view exported');
     }
     let floor: Run['floor'];
     let floorRss: number | undefined;
@@ -207,6 +225,7 @@ async function runOnce(url: string, path: string, withFloor: boolean): Promise<R
       const floorMemory = rssPeaks();
       floor = (await page.evaluate(FLOOR_IN_PAGE)) as { ms: number; newlines: number };
       floorRss = floorMemory.stop().find((p) => p.type === 'renderer')?.rss;
+      step('floor read');
     }
     return {
       report,

@@ -19,9 +19,14 @@ import { Watchdog, stallMessage } from './watchdog.ts';
 
 /**
  * An analysis that sends nothing for this long (or 3× its longest gap so far) is stuck: snapshots come every
- * 200 ms while it reads, heartbeats every second while it waits for bytes.
+ * 200 ms while it reads, heartbeats every second while it waits for bytes. 5 s stopped a 1 GB analysis at a
+ * third of the file on a busy 2-core machine (load 8: two workers starved while their slices were read); a
+ * worker really stuck stays silent for good, so waiting longer costs only the wait.
  */
-export const STALL_MS = 5000;
+export const STALL_MS = 15_000;
+/** The watchdog's timer; a check later than CHECK_LATE_MS means the page's own thread was held (Watchdog). */
+const CHECK_MS = 500;
+const CHECK_LATE_MS = 2000;
 /** Messages that still come, but with no byte read and no record made for this long: the read is stuck. */
 export const IDLE_MS = 60_000;
 /** Big files are read by several workers: one per core, at most this many (src/engine/slicing.ts decides). */
@@ -520,7 +525,7 @@ export class AnalysisSession {
    */
   private arm(job: number): void {
     this.disarm();
-    this.dog = new Watchdog(performance.now(), STALL_MS, IDLE_MS);
+    this.dog = new Watchdog(performance.now(), STALL_MS, IDLE_MS, CHECK_LATE_MS);
     this.watchdog = setInterval(() => {
       if (job !== this.jobId || this.status !== 'running') return this.disarm();
       const stall = this.dog?.check(performance.now()) ?? null;
@@ -532,7 +537,7 @@ export class AnalysisSession {
       this.status = 'error';
       this.error = stallMessage(stall, snap?.files ?? this.files, total);
       this.report = this.partialReport('stalled');
-    }, 500);
+    }, CHECK_MS);
   }
 
   private disarm(): void {

@@ -28,14 +28,22 @@ export class Watchdog {
   private lastMove: number;
   private longestGap = 0;
   private last: ProgressSample | null = null;
+  private lastCheck: number;
 
   constructor(
     start: number,
     readonly silentMs = 5000,
     readonly idleMs = 60_000,
+    /**
+     * Checks come this often at most apart when the page is free (its timer): a check later than that means
+     * the page's own thread was held (a long render on a busy machine), and the worker's messages waited in
+     * its queue. That time is not the worker's silence: it is not counted. Infinity: every gap counts.
+     */
+    readonly checkLateMs = Infinity,
   ) {
-    if (!(silentMs > 0) || !(idleMs > 0)) throw new Error('Watchdog: limits must be positive');
-    this.lastBeat = this.lastMove = start;
+    if (!(silentMs > 0) || !(idleMs > 0) || !(checkLateMs > 0))
+      throw new Error('Watchdog: limits must be positive');
+    this.lastBeat = this.lastMove = this.lastCheck = start;
   }
 
   /** Any message from the worker, with the progress it carried. */
@@ -57,6 +65,15 @@ export class Watchdog {
   }
 
   check(now: number): Stall | null {
+    const late = now - this.lastCheck;
+    this.lastCheck = now;
+    if (late > this.checkLateMs) {
+      // the page could not listen meanwhile: the messages that came are still queued behind this check
+      const held = late - this.checkLateMs;
+      this.lastBeat = Math.min(now, this.lastBeat + held);
+      this.lastMove = Math.min(now, this.lastMove + held);
+      return null;
+    }
     const silent = now - this.lastBeat;
     if (silent >= this.silentLimit) return { kind: 'silent', forMs: silent, last: this.last };
     const idle = now - this.lastMove;

@@ -11,7 +11,7 @@ import type { FileSummary, Snapshot } from '../engine/types.ts';
 /**
  * A later slice's worker that sends nothing for this long is gone (terminated, crashed): the first one stops
  * waiting. It sends a beat with every progress snapshot while it reads (~5 a second); the page's watchdog
- * (5 s) normally speaks first.
+ * (15 s) normally speaks first.
  */
 export const SILENT_MS = 20_000;
 

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
+  asciiText,
   decodeSpan,
   decodeUtf8,
   hasHighBytes,
@@ -198,5 +199,24 @@ describe('decodeSpan: a span copied out of a large buffer decodes as the span it
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('asciiText: the text of ASCII bytes, one code unit a byte', () => {
+  it('equals TextDecoder on any ASCII span, shorter and longer than one apply() chunk (4,096 bytes)', () => {
+    const big = new Uint8Array(20_000);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 37 + (i >> 7)) & 0x7f;
+    const dec = new TextDecoder();
+    for (const [start, end] of [
+      [0, 0],
+      [5, 6],
+      [100, 4196],
+      [100, 4197],
+      [0, 8192],
+      [1, 8193],
+      [3, 20_000],
+    ] as const)
+      expect(asciiText(big, start, end)).toBe(dec.decode(big.subarray(start, end)));
+    expect(asciiText(Uint8Array.from('GET /x 200', (c) => c.charCodeAt(0)), 4, 6)).toBe('/x');
   });
 });

@@ -54,9 +54,39 @@ describe('Watchdog', () => {
     expect(dog.check(18_000 + 9999)).toBeNull();
   });
 
+  it("does not count the time the page's own thread was held (a check that came late) as the worker's silence", () => {
+    const dog = new Watchdog(0, 5000, 60_000, 2000);
+    dog.beat(200, p(1, 1));
+    for (let t = 500; t <= 3000; t += 500) expect(dog.check(t)).toBeNull();
+    // the page was held for 6 s: the worker's messages wait in its queue; the late check fires nothing
+    expect(dog.check(9000)).toBeNull();
+    // of the 8.8 s since the last beat, 4 s (the 6 s held, past the 2 s a check may take) are not counted
+    expect(dog.check(9199)).toBeNull();
+    expect(dog.check(9200)).toEqual({ kind: 'silent', forMs: 5000, last: p(1, 1) });
+  });
+
+  it('hears the messages that waited behind a late check as beats that just came', () => {
+    const dog = new Watchdog(0, 5000, 60_000, 2000);
+    dog.beat(200, p(1, 1));
+    expect(dog.check(500)).toBeNull();
+    expect(dog.check(9000)).toBeNull(); // held 8.5 s
+    dog.beat(9001, p(2, 2)); // a snapshot that waited in the queue
+    // the gap it closes is the worker's as far as the page can tell: 8.8 s less the 6.5 s held past 2 s
+    expect(dog.silentLimit).toBe(3 * 2301);
+    for (let t = 9500; t < 9001 + 6903; t += 500) expect(dog.check(t)).toBeNull();
+    expect(dog.check(9001 + 6903)?.kind).toBe('silent');
+  });
+
+  it('counts every gap when checks may come late (no checkLateMs)', () => {
+    const dog = new Watchdog(0, 5000, 60_000);
+    dog.beat(200, p(1, 1));
+    expect(dog.check(9000)).toEqual({ kind: 'silent', forMs: 8800, last: p(1, 1) });
+  });
+
   it('rejects limits that are not positive', () => {
     expect(() => new Watchdog(0, 0, 1)).toThrow(/positive/);
     expect(() => new Watchdog(0, 1, Number.NaN)).toThrow(/positive/);
+    expect(() => new Watchdog(0, 1, 1, 0)).toThrow(/positive/);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { LogRecord } from '../types.ts';
 import type { LineFormat, ParseContext, RecordDraft } from '../formats/types.ts';
 import { utf8Boundary, type LineInfo, type LineSink, type SkippingSink } from './lines.ts';
-import { decodeSpan, hasHighBytes, nextHighByte } from './utf8.ts';
+import { asciiText, hasHighBytes, nextHighByte } from './utf8.ts';
 import { RecordBuilder } from './records.ts';
 
 /**
@@ -168,8 +168,6 @@ function tables(w: Uint8Array): { skip: Int32Array; shift: number } {
 
 /** the bytes of a piece decoded at once for the lines of hits' records that follow */
 const WINDOW_BYTES = 64 * 1024;
-/** ASCII bytes decode to one character each: a line's text is its window's slice at the same offsets */
-const ascii = new TextDecoder('utf-8');
 
 const TRUNCATED = 1;
 const ASCII = 2;
@@ -226,6 +224,8 @@ export class TextViewSink implements LineSink, SkippingSink {
   private hitStart = -1;
   /** the next line is known to start a record (a skip ended on it) */
   private nextStart = false;
+  /** the offset (in the stream) of the line a text window's end was found to start a record, or -1 */
+  private startAhead = -1;
   /** bytes [winStart, winEnd) of winBuf decoded one byte a character (withText) */
   private win = '';
   private winBuf: Uint8Array | null = null;
@@ -239,6 +239,16 @@ export class TextViewSink implements LineSink, SkippingSink {
     fields: null,
     partial: false,
     badTime: null,
+  };
+  private readonly probeInfo: LineInfo = {
+    offset: 0,
+    rawLength: 0,
+    padding: 0,
+    lineNo: 0,
+    truncated: false,
+    ascii: false,
+    text: null,
+    textBase: 0,
   };
   private readonly info: LineInfo = {
     offset: 0,
@@ -374,7 +384,8 @@ export class TextViewSink implements LineSink, SkippingSink {
     if (nl === -1) return false; // the line goes on in the next piece: not known here
     let end = nl;
     if (end > q && chunk[end - 1] === 13) end--;
-    const info = this.info;
+    // not this.info: a probe ahead (recordEnd) runs while the line being fed holds it
+    const info = this.probeInfo;
     info.offset = this.base + ls;
     info.rawLength = nl + 1 - ls;
     info.padding = q - ls;
@@ -415,6 +426,10 @@ export class TextViewSink implements LineSink, SkippingSink {
       this.nextStart = false;
       known = START;
     }
+    if (info.offset === this.startAhead) {
+      this.startAhead = -1;
+      known = START;
+    }
     if (!this.started) {
       if (this.parses(buf, start, end, info)) {
         this.started = true;
@@ -451,7 +466,9 @@ export class TextViewSink implements LineSink, SkippingSink {
     }
     const k = this.hold(buf, start, end, info, known | (hit ? HIT : 0));
     if (this.builder !== null) {
-      this.feed(k);
+      // a line without the word that starts a record ends the hit record being built, and its own record is
+      // dropped with the builder: its text is never read, so none is decoded
+      this.feed(k, !(known === START && !hit && this.pendingHit && this.started));
       // a new record began with a line without the word: the builder is not needed until the next hit
       if (this.emitted && !hit && this.started) {
         this.builder = null;
@@ -499,16 +516,37 @@ export class TextViewSink implements LineSink, SkippingSink {
     info.textBase = 0;
     if (!info.ascii || buf !== this.buf) return;
     if (this.winBuf !== buf || start < this.winStart || end > this.winEnd) {
-      // the piece's ASCII stretch from this line on, up to a window's size: the lines after it are read
-      // from the same string (a TextDecoder call costs microseconds in a browser's worker, whatever its size)
-      const stop = nextHighByte(buf, end, Math.min(buf.length, Math.max(end, start + WINDOW_BYTES)));
-      this.win = decodeSpan(ascii, buf, start, stop);
+      // the piece's ASCII stretch from this line to the end of its record (the next line that starts one), up
+      // to a window's size: the record's lines are read from the same string (a TextDecoder call costs
+      // microseconds in a browser's worker, whatever its size), and no byte past the record is decoded (the
+      // records between hits are most of a file: decoding them was most of a view's time, measured)
+      // (the record's end first: a high byte looked for up to a window's size ahead cost more than the decoding)
+      const limit = this.recordEnd(buf, end, Math.min(buf.length, Math.max(end, start + WINDOW_BYTES)));
+      const stop = nextHighByte(buf, end, limit);
+      this.win = asciiText(buf, start, stop);
       this.winBuf = buf;
       this.winStart = start;
       this.winEnd = stop;
     }
     info.text = this.win;
     info.textBase = this.winStart;
+  }
+
+  /**
+   * Where the record of the line ending at `end` (its newline, or the piece's end) ends, at most `limit`: the
+   * start of the next line of the piece that starts a record, which is remembered (startAhead) so that line is
+   * not decoded for nothing when it is fed.
+   */
+  private recordEnd(buf: Uint8Array, end: number, limit: number): number {
+    let q = buf.indexOf(10, end) + 1;
+    while (q > 0 && q < limit) {
+      if (this.startsAt(buf, q)) {
+        this.startAhead = this.base + q;
+        return q;
+      }
+      q = buf.indexOf(10, q) + 1;
+    }
+    return limit;
   }
 
   private isStart(i: number): boolean {
@@ -521,9 +559,19 @@ export class TextViewSink implements LineSink, SkippingSink {
     return yes;
   }
 
-  private feed(i: number): void {
+  /** `text`: false for a line whose text is never read (ctx.probing: the parser decodes nothing) */
+  private feed(i: number, text = true): void {
     this.emitted = false;
-    this.builder!.line(this.bytesOf(i), this.st[i]!, this.en[i]!, this.lineInfo(i));
+    const b = this.builder!;
+    if (text) b.line(this.bytesOf(i), this.st[i]!, this.en[i]!, this.lineInfo(i));
+    else {
+      this.ctx.probing = true;
+      try {
+        b.line(this.bytesOf(i), this.st[i]!, this.en[i]!, this.lineInfo(i, false));
+      } finally {
+        this.ctx.probing = false;
+      }
+    }
     if (this.fl[i]! & HIT) this.pendingHit = true;
   }
 

@@ -33,6 +33,22 @@ export function decodeSpan(d: TextDecoder, buf: Uint8Array, start: number, end: 
   return d.decode(s.subarray(0, n));
 }
 
+/**
+ * The text of bytes [start, end) of buf, which must all be ASCII (< 0x80): a byte is a code unit. Without a
+ * TextDecoder: in a browser's busy worker a TextDecoder call on a short span measured tens of µs (its cost
+ * grows with more than the span: docs/performance.md, "Search"), String.fromCharCode a few.
+ */
+export function asciiText(buf: Uint8Array, start: number, end: number): string {
+  if (end - start <= ASCII_CHUNK)
+    return String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+  let s = '';
+  for (let p = start; p < end; p += ASCII_CHUNK)
+    s += String.fromCharCode.apply(null, buf.subarray(p, Math.min(end, p + ASCII_CHUNK)) as unknown as number[]);
+  return s;
+}
+/** bytes an apply() call takes (its arguments go on the stack) */
+const ASCII_CHUNK = 4096;
+
 /** Index of the first byte >= 0x80 in buf[from, to) (`to` when none): four bytes at a time. */
 export function nextHighByte(buf: Uint8Array, from: number, to = buf.length): number {
   const len = to;
