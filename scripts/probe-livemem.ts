@@ -240,6 +240,41 @@ try {
           .catch(() => '?')
       )?.trim(),
     );
+    if (pg !== undefined) {
+      // at the end only (a DevTools session from now on): how much of the renderer is the JS heaps, and how much
+      // a full collection of each (the page's, each worker's) gives back
+      const renderers = (): string =>
+        chromiumRss()
+          .filter((p) => p.type === 'renderer')
+          .map((p) => (p.rss / 1024).toFixed(0))
+          .join(' ');
+      const cdp = await pg.context().newCDPSession(pg);
+      const workers = new Workers(cdp);
+      await cdp.send('Target.setAutoAttach', {
+        autoAttach: true,
+        waitForDebuggerOnStart: false,
+        flatten: false,
+      });
+      await new Promise((r) => setTimeout(r, 1000));
+      const heaps = async (): Promise<string> => {
+        const mb = (x: number): string => (x / 1048576).toFixed(1);
+        const h = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
+        const out = [`page ${mb(h.usedSize)}/${mb(h.totalSize)}`];
+        for (const [, w] of workers.targets) {
+          const u = (await workers.send(w.sessionId, 'Runtime.getHeapUsage')) as
+            { usedSize: number; totalSize: number } | undefined;
+          out.push(
+            `${w.url.split('/').pop()?.slice(0, 14)} ${mb(u?.usedSize ?? 0)}/${mb(u?.totalSize ?? 0)}`,
+          );
+        }
+        return out.join(', ');
+      };
+      console.log(`renderers ${renderers()} MB; JS heaps used/total MB: ${await heaps()}`);
+      await cdp.send('HeapProfiler.collectGarbage');
+      for (const [, w] of workers.targets) await workers.send(w.sessionId, 'HeapProfiler.collectGarbage');
+      await new Promise((r) => setTimeout(r, 3000));
+      console.log(`after a full GC of each: renderers ${renderers()} MB; JS heaps: ${await heaps()}`);
+    }
     throw DONE;
   }
   browser = await chromium.launch({
