@@ -1,8 +1,9 @@
 /**
  * `npm run bench:follow -- [--minutes 10] [--rate 2000] [--no-page] [--port 4392]`: memory over time while a
  * log is followed (docs/live.md, "Memory"). A file in a temporary directory is appended to every 100 ms at
- * `--rate` records a second (the log's clock is the wall clock; a 20 s burst of errors every 3 minutes makes
- * incidents open and close), for `--minutes`, while
+ * `--rate` records a second (the log's clock is the wall clock; a 20 s burst of errors every 3 minutes: one
+ * incident, as the detectors merge findings one quiet bucket apart, announced open again at each burst:
+ * docs/live.md, "Incidents"), for `--minutes`, while
  * - the command line follows it: `node dist-cli/loglens.js --follow FILE --json` (the compiled bin, built
  *   first), its resident memory (VmRSS) sampled, and the records it last reported;
  * - unless --no-page, `loglens serve FILE` streams it into the built page in headless Chromium: the server's and

@@ -2,9 +2,16 @@
  * Diagnostic (not a benchmark): while `loglens serve FILE` streams a growing file into the built page, prints
  * every `--every` seconds the renderer's RSS, the page's and each worker's JS heap (CDP Runtime.getHeapUsage),
  * the page's DOM counters; `--snap DIR` writes heap snapshots of the page and workers at the first and last row.
+ * `--raw`: Chromium started without any DevTools session (as a user's browser): each Chromium process' resident
+ * memory only (the renderer's split into anonymous, file-backed and shared memory), and `loglens serve`'s.
+ * `--no-logview`: the page is served through a proxy (in this script) whose `/live/info` says that the server
+ * keeps none of the stream's start, so the page shows no log view (docs/live.md: "none of those read can be read
+ * again now") and fetches no `/live/bytes`: the dashboard alone follows the stream. Without it the same proxy
+ * passes everything through unchanged, so that both runs have the same path.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +24,9 @@ const { values } = parseArgs({
     every: { type: 'string', default: '20' },
     rate: { type: 'string', default: '2000' },
     port: { type: 'string', default: '4382' },
+    /** the remote debugging port of --raw's Chromium (default: --port + 1); the proxy's is --port + 2 */
+    'cdp-port': { type: 'string' },
+    'no-logview': { type: 'boolean', default: false },
     snap: { type: 'string' },
     hide: { type: 'boolean', default: false },
     raw: { type: 'boolean', default: false },
@@ -25,6 +35,53 @@ const { values } = parseArgs({
 const minutes = Number(values.minutes);
 const rate = Number(values.rate);
 const every = Number(values.every) * 1000;
+const cdpPort = Number(values['cdp-port'] ?? Number(values.port) + 1);
+const proxyPort = Number(values.port) + 2;
+
+/** A process' resident memory (KiB) by kind, from /proc/PID/status. */
+function rssParts(pid: number): { anon: number; file: number; shmem: number } {
+  try {
+    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const k = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? 0);
+    return { anon: k('RssAnon'), file: k('RssFile'), shmem: k('RssShmem') };
+  } catch {
+    return { anon: 0, file: 0, shmem: 0 };
+  }
+}
+
+/**
+ * The page's way to `loglens serve` (at `target`): everything passed through, but with `hideLog` its
+ * `/live/info` says the server keeps nothing before 2^52 (the page then shows no log view).
+ */
+function proxy(target: URL, hideLog: boolean): Promise<Server> {
+  const server = createServer((req, res) => {
+    const headers = { ...req.headers, host: target.host };
+    if (headers.origin !== undefined) headers.origin = target.origin;
+    const up = request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers },
+      (r) => {
+        const path = new URL(req.url ?? '/', 'http://x').pathname;
+        if (hideLog && path === '/live/info' && r.statusCode === 200) {
+          let body = '';
+          r.setEncoding('utf8').on('data', (c: string) => (body += c));
+          r.on('end', () => {
+            const info = JSON.parse(body) as Record<string, unknown>;
+            const text = JSON.stringify({ ...info, from: 2 ** 52 });
+            const h = { ...r.headers, 'content-length': String(Buffer.byteLength(text)) };
+            res.writeHead(200, h).end(text);
+          });
+          return;
+        }
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        if (path === '/live') res.flushHeaders();
+        r.pipe(res);
+      },
+    );
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  return new Promise((resolve) => server.listen(proxyPort, '127.0.0.1', () => resolve(server)));
+}
 
 const SERVICES = ['order-service', 'payment-service', 'auth', 'gateway', 'inventory', 'search', 'mailer'];
 const PATHS = ['/api/orders', '/api/cart', '/api/login', '/api/search', '/health'];
@@ -46,6 +103,7 @@ const file = join(dir, 'app.log');
 writeFileSync(file, '');
 const children: ChildProcess[] = [];
 let browser: Browser | null = null;
+let proxied: Server | null = null;
 const DONE = new Error('done');
 
 /** Workers reached through the page's session (Target.sendMessageToTarget, not flattened). */
@@ -110,6 +168,9 @@ try {
     });
     serve.on('exit', (code) => fail(new Error(`serve exited (${code})`)));
   });
+  const serveUrl = new URL(url);
+  proxied = await proxy(serveUrl, values['no-logview']);
+  const pageUrl = `http://127.0.0.1:${proxyPort}/`;
   if (values.raw) {
     // no DevTools session at all (a user's browser): the renderer's RSS only, and the page's records at the end
     const profile = mkdtempSync(join(tmpdir(), 'loglens-probe-profile-'));
@@ -119,9 +180,9 @@ try {
         '--headless=new',
         ...CHROMIUM_ARGS,
         `--user-data-dir=${profile}`,
-        '--remote-debugging-port=4383',
+        `--remote-debugging-port=${cdpPort}`,
         '--window-size=1280,900',
-        url,
+        pageUrl,
       ],
       { stdio: 'ignore' },
     );
@@ -140,16 +201,26 @@ try {
       written += due;
       if (now >= nextRow) {
         nextRow += every;
-        const rs = chromiumRss()
+        const mb = (kib: number): string => (kib / 1024).toFixed(0);
+        const procs = chromiumRss();
+        const rs = procs
           .filter((p) => p.type === 'renderer')
-          .map((p) => (p.rss / 1024).toFixed(0));
+          .map((p) => {
+            const x = rssParts(p.pid);
+            return `${mb(p.rss)} (anon ${mb(x.anon)} file ${mb(x.file)} shmem ${mb(x.shmem)})`;
+          });
+        const others = procs
+          .filter((p) => p.type !== 'renderer')
+          .map((p) => `${p.type} ${mb(p.rss)}`)
+          .join(', ');
+        const serveRss = rssParts(serve.pid!);
         console.log(
-          `${((now - t0) / 60000).toFixed(1)} min  written ${written}  renderers ${rs.join(' ')} MB`,
+          `${((now - t0) / 60000).toFixed(1)} min  written ${written}  renderers ${rs.join(' ')} MB  others ${others}  serve ${mb(serveRss.anon + serveRss.file + serveRss.shmem)}`,
         );
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    browser = await chromium.connectOverCDP('http://127.0.0.1:4383');
+    browser = await chromium.connectOverCDP(`http://127.0.0.1:${cdpPort}`);
     const pg = browser.contexts()[0]?.pages()[0];
     console.log(
       'page:',
@@ -169,6 +240,41 @@ try {
           .catch(() => '?')
       )?.trim(),
     );
+    if (pg !== undefined) {
+      // at the end only (a DevTools session from now on): how much of the renderer is the JS heaps, and how much
+      // a full collection of each (the page's, each worker's) gives back
+      const renderers = (): string =>
+        chromiumRss()
+          .filter((p) => p.type === 'renderer')
+          .map((p) => (p.rss / 1024).toFixed(0))
+          .join(' ');
+      const cdp = await pg.context().newCDPSession(pg);
+      const workers = new Workers(cdp);
+      await cdp.send('Target.setAutoAttach', {
+        autoAttach: true,
+        waitForDebuggerOnStart: false,
+        flatten: false,
+      });
+      await new Promise((r) => setTimeout(r, 1000));
+      const heaps = async (): Promise<string> => {
+        const mb = (x: number): string => (x / 1048576).toFixed(1);
+        const h = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
+        const out = [`page ${mb(h.usedSize)}/${mb(h.totalSize)}`];
+        for (const [, w] of workers.targets) {
+          const u = (await workers.send(w.sessionId, 'Runtime.getHeapUsage')) as
+            { usedSize: number; totalSize: number } | undefined;
+          out.push(
+            `${w.url.split('/').pop()?.slice(0, 14)} ${mb(u?.usedSize ?? 0)}/${mb(u?.totalSize ?? 0)}`,
+          );
+        }
+        return out.join(', ');
+      };
+      console.log(`renderers ${renderers()} MB; JS heaps used/total MB: ${await heaps()}`);
+      await cdp.send('HeapProfiler.collectGarbage');
+      for (const [, w] of workers.targets) await workers.send(w.sessionId, 'HeapProfiler.collectGarbage');
+      await new Promise((r) => setTimeout(r, 3000));
+      console.log(`after a full GC of each: renderers ${renderers()} MB; JS heaps: ${await heaps()}`);
+    }
     throw DONE;
   }
   browser = await chromium.launch({
@@ -179,7 +285,7 @@ try {
   const cdp = await page.context().newCDPSession(page);
   const workers = new Workers(cdp);
   await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
-  await page.goto(url);
+  await page.goto(pageUrl);
   if (values.hide) {
     await page.waitForTimeout(3000);
     await page.addStyleTag({ content: '[aria-label="Log view"]{display:none !important}' });
@@ -265,6 +371,8 @@ try {
   if (e !== DONE) throw e;
 } finally {
   await browser?.close().catch(() => undefined);
+  proxied?.closeAllConnections();
+  proxied?.close();
   for (const c of children) c.kill('SIGINT');
   rmSync(dir, { recursive: true, force: true });
 }

@@ -90,14 +90,20 @@ interface Tracked {
  * Reads incidents' open and close events off successive snapshots of a live analysis. "Now" is the log's own
  * clock (the latest record time), so replaying a file gives the same events as watching it grow:
  * - open: an incident in a snapshot whose end is within `windowMs` of now (one long past is history);
- * - closed: an open incident that stopped growing for `windowMs` of log time, or that left the list.
- * An incident's id follows its start, which can move as it grows: an open incident overlapping a new id is the
- * same incident.
+ * - closed: an open incident that stopped growing for `windowMs` of log time, or that left the list;
+ * - open again: a closed incident that grows again (a new finding at most one quiet bucket after it is the same
+ *   incident: detectors' MERGE_GAP_BUCKETS), announced open once more, with its id.
+ * An incident's id follows its start, which can move as it grows: an incident overlapping a new id is the same
+ * incident.
  */
 export class IncidentTracker {
   private readonly open = new Map<string, Tracked>();
-  /** ids announced (open or closed), so an incident is not announced twice */
-  private readonly seen = new Set<string>();
+  /**
+   * incidents announced and closed since, by id: their span when closed. One that grows past that end opens
+   * again; one that does not is not announced twice. Forgotten once their end is a window behind now (seen
+   * then, unchanged, it is history; grown, it is news), so hours of following keep few.
+   */
+  private readonly closed = new Map<string, { start: number; end: number }>();
 
   constructor(private readonly windowMs: number) {
     if (!(windowMs > 0)) throw new Error('the window must be positive');
@@ -130,12 +136,15 @@ export class IncidentTracker {
         if (inc.end > same.incident.end) same.grewAt = now;
         same.incident = inc;
         this.open.set(inc.id, same);
-        this.seen.add(inc.id);
         matched.add(inc.id);
         continue;
       }
-      if (this.seen.has(inc.id) || inc.end < now - this.windowMs) continue;
-      this.seen.add(inc.id);
+      if (inc.end < now - this.windowMs) continue; // history, or closed and not grown since
+      const was = this.closed.get(inc.id) !== undefined ? inc.id : this.closedOverlapping(inc);
+      if (was !== null) {
+        if (inc.end <= this.closed.get(was)!.end) continue; // closed, and not grown since
+        this.closed.delete(was);
+      }
       this.open.set(inc.id, { incident: inc, grewAt: now });
       matched.add(inc.id);
       opened.push(incidentEvent(inc, 'open'));
@@ -143,9 +152,17 @@ export class IncidentTracker {
     for (const [id, t] of this.open) {
       if (matched.has(id) && now - t.grewAt < this.windowMs) continue;
       this.open.delete(id);
+      this.closed.set(id, { start: t.incident.start, end: t.incident.end });
       closed.push(incidentEvent(t.incident, 'closed'));
     }
+    for (const [id, c] of this.closed) if (c.end < now - this.windowMs) this.closed.delete(id);
     return [...closed, ...opened];
+  }
+
+  /** The id of a closed incident that overlaps `inc` in time, or null. */
+  private closedOverlapping(inc: Incident): string | null {
+    for (const [id, c] of this.closed) if (c.start < inc.end && inc.start < c.end) return id;
+    return null;
   }
 
   /** At the end of a live analysis: every incident still open, as closed events. */

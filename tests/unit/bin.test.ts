@@ -11,6 +11,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +97,46 @@ describe('the loglens bin', () => {
     expect(s.status).toBe(2);
     expect(String(s.stderr)).toContain('serve: no built page in empty (index.html)');
   });
+
+  it('loglens serve FILE ends on Ctrl-C (SIGINT) while a page streams /live and holds an idle connection', async () => {
+    const dist = join(dir, 'page');
+    mkdirSync(dist, { recursive: true });
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>page</title>\n');
+    const child = spawn(process.execPath, [BIN, 'serve', 'app.log', '--dist', dist, '--quiet'], { cwd: dir });
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    try {
+      const url = await new Promise<string>((done, fail) => {
+        let out = '';
+        child.stdout.setEncoding('utf8').on('data', (s: string) => {
+          out += s;
+          if (out.includes('\n')) done(out.trim());
+        });
+        child.on('exit', (code) => fail(new Error(`serve exited (${code})`)));
+      });
+      const port = Number(new URL(url).port);
+      // what a page holds: the stream of /live (which never ends while the file is followed), and a kept-alive
+      // connection its last request left idle
+      let streamed = '';
+      const streamEnded = new Promise<void>((done, fail) => {
+        const req = request({ host: '127.0.0.1', port, path: '/live' }, (res) => {
+          res.setEncoding('utf8').on('data', (s: string) => (streamed += s));
+          res.on('close', () => done());
+        });
+        req.on('error', fail);
+        req.end();
+      });
+      const idle = await fetch(`${url}live/info`, { headers: { Connection: 'keep-alive' } });
+      expect(((await idle.json()) as { name: string }).name).toBe('app.log');
+      await expect.poll(() => streamed.length).toBe(baseLog().length);
+      expect(streamed).toBe(baseLog());
+      child.kill('SIGINT');
+      // it exits (0), and the stream it was sending ends: no connection keeps it alive
+      expect(await exited).toBe(0);
+      await streamEnded;
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
 
   it('loglens serve in a checkout with no built page builds it once, then serves it', async () => {
     // a checkout after npm ci: the sources, the dependencies, the compiled bin; no dist/

@@ -78,6 +78,48 @@ describe('IncidentTracker', () => {
     expect(tracker.update(snaps[2]!)).toEqual([]);
   });
 
+  it('a closed incident that grows again (a burst one quiet bucket after it joins it) is announced open again', async () => {
+    // the burst at 09:40 (incident 09:39–09:42), quiet minutes 09:41–09:43, a second burst at 09:44: the
+    // detectors merge findings one quiet bucket apart, so the incident keeps its id and grows to 09:46
+    const at = (m: number, s: number): string => new Date(Date.UTC(2025, 2, 14, 9, m, s)).toISOString();
+    const steady = (from: number, to: number): string => {
+      let s = '';
+      for (let m = from; m < to; m++)
+        for (let k = 0; k < 20; k++) s += `${at(m, k * 3)} INFO api-gateway GET /x/${k} 200 in 4 ms\n`;
+      return s;
+    };
+    let second = '';
+    for (let k = 0; k < 120; k++)
+      second += `${at(44, Math.floor(k / 2))} ERROR order-service Timeout calling db after ${4000 + k} ms\n`;
+    const { final, snaps } = await live([
+      baseLog(),
+      burstLog(),
+      steady(41, 42),
+      steady(42, 44),
+      second + steady(44, 45),
+      steady(45, 47),
+      steady(47, 55),
+    ]);
+    const tracker = new IncidentTracker(60_000);
+    const said = snaps.map((s) =>
+      tracker.update(s).map((e) => `${e.state} ${e.id} ${e.start}–${e.end} ${e.errors} errors`),
+    );
+    const id = `incident:${Date.UTC(2025, 2, 14, 9, 39)}`;
+    expect(said).toEqual([
+      [],
+      [`open ${id} 2025-03-14T09:39:00.000Z–2025-03-14T09:42:00.000Z 120 errors`],
+      [],
+      [`closed ${id} 2025-03-14T09:39:00.000Z–2025-03-14T09:42:00.000Z 120 errors`],
+      [`open ${id} 2025-03-14T09:39:00.000Z–2025-03-14T09:46:00.000Z 240 errors`],
+      [`closed ${id} 2025-03-14T09:39:00.000Z–2025-03-14T09:46:00.000Z 240 errors`],
+      [],
+    ]);
+    // one incident in the report, as in a finished file of these bytes
+    expect(final.detectors.incidents.map((i) => [i.id, i.errors])).toEqual([[id, 240]]);
+    expect(tracker.openCount).toBe(0);
+    expect(tracker.update(snaps[6]!)).toEqual([]);
+  });
+
   it('an incident already over when first seen (a file read from its start) is history, not opened', async () => {
     const { snaps } = await live([baseLog() + burstLog() + afterLog()]);
     expect(snaps[0]!.detectors.incidents.length).toBeGreaterThan(0);
