@@ -153,21 +153,25 @@ async function runOnce(url: string, path: string, withFloor: boolean): Promise<R
     await page.evaluate(PROBES);
     const memory = rssPeaks();
     await page.getByLabel('Open file').setInputFiles(path);
-    await page.waitForFunction(
-      () => {
-        const b = (window as unknown as { __bench: Probes }).__bench;
-        return b.done > 0 || document.querySelector('[data-testid="analysis-error"]') !== null;
-      },
-      null,
-      // BENCH_STALL_MS: give up sooner, with a screenshot and the probes of the page as it was
-      { timeout: Number(process.env.BENCH_STALL_MS ?? 3_600_000), polling: 500 },
-    ).catch(async (e: unknown) => {
-      const shot = join(tmpdir(), 'bench-browser-stall.png');
-      await page.screenshot({ path: shot });
-      console.error(`stalled: ${shot}`);
-      console.error(JSON.stringify(await page.evaluate(() => (window as unknown as { __bench: Probes }).__bench)));
-      throw e;
-    });
+    await page
+      .waitForFunction(
+        () => {
+          const b = (window as unknown as { __bench: Probes }).__bench;
+          return b.done > 0 || document.querySelector('[data-testid="analysis-error"]') !== null;
+        },
+        null,
+        // BENCH_STALL_MS: give up sooner, with a screenshot and the probes of the page as it was
+        { timeout: Number(process.env.BENCH_STALL_MS ?? 3_600_000), polling: 500 },
+      )
+      .catch(async (e: unknown) => {
+        const shot = join(tmpdir(), 'bench-browser-stall.png');
+        await page.screenshot({ path: shot });
+        console.error(`stalled: ${shot}`);
+        console.error(
+          JSON.stringify(await page.evaluate(() => (window as unknown as { __bench: Probes }).__bench)),
+        );
+        throw e;
+      });
     const rss = memory.stop();
     step('final report shown');
     const probes = await page.evaluate(() => (window as unknown as { __bench: Probes }).__bench);

@@ -217,6 +217,12 @@ describe('asciiText: the text of ASCII bytes, one code unit a byte', () => {
       [3, 20_000],
     ] as const)
       expect(asciiText(big, start, end)).toBe(dec.decode(big.subarray(start, end)));
-    expect(asciiText(Uint8Array.from('GET /x 200', (c) => c.charCodeAt(0)), 4, 6)).toBe('/x');
+    expect(
+      asciiText(
+        Uint8Array.from('GET /x 200', (c) => c.charCodeAt(0)),
+        4,
+        6,
+      ),
+    ).toBe('/x');
   });
 });

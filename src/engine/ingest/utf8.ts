@@ -43,7 +43,10 @@ export function asciiText(buf: Uint8Array, start: number, end: number): string {
     return String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
   let s = '';
   for (let p = start; p < end; p += ASCII_CHUNK)
-    s += String.fromCharCode.apply(null, buf.subarray(p, Math.min(end, p + ASCII_CHUNK)) as unknown as number[]);
+    s += String.fromCharCode.apply(
+      null,
+      buf.subarray(p, Math.min(end, p + ASCII_CHUNK)) as unknown as number[],
+    );
   return s;
 }
 /** bytes an apply() call takes (its arguments go on the stack) */
