@@ -85,10 +85,11 @@ const VIEW_PROBES = `(() => {
   }).observe(document, { childList: true, subtree: true });
   document.addEventListener('click', (e) => {
     const button = e.target instanceof Element ? e.target.closest('button') : null;
-    if (button && button.textContent.trim() === 'Apply') { v.apply = e.timeStamp; v.off = false; v.done = 0; }
+    if (button && button.textContent.replace(/\\s+/g, ' ').trim() === 'Apply') { v.apply = e.timeStamp; v.off = false; v.done = 0; }
   }, true);
   const exportOn = () => [...document.querySelectorAll('button')].some(
-    (x) => x.textContent.includes('Export report (JSON)') && !x.disabled);
+    // the label's spaces may be no-break ones (U+00A0: the button does not wrap); \\s matches both
+    (x) => /Export\\s+report\\s+\\(JSON\\)/.test(x.textContent) && !x.disabled);
   const tick = (t) => {
     if (v.apply && !v.done) {
       if (!exportOn()) v.off = true;
@@ -273,6 +274,8 @@ async function uiOnce(url: string, path: string): Promise<Probes['ui'] & { late?
       { timeout: 60_000, polling: 50 },
     );
     if ((await bench()).done > 0) return { ...(await bench()).ui, late: 'the analysis ended before Cancel' };
+    // Settings opens in a drawer over the page (Escape closes it): Cancel is clicked as a user would, after
+    await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
     await page.waitForFunction(
       () => (window as unknown as { __bench: Probes }).__bench.ui.cancel !== undefined,
@@ -357,7 +360,8 @@ async function main(): Promise<void> {
       process.stdout.write(`run ${i + 1}/${runs} done\n`);
     }
   } finally {
-    if (server.pid) process.kill(-server.pid, 'SIGTERM');
+    // the server may be gone already (its port was taken: a page served by another one was measured)
+    if (server.pid && server.exitCode === null) process.kill(-server.pid, 'SIGTERM');
   }
   const report = plain[0]!.report;
   const mb = report.totals.bytes / 1e6;

@@ -33,17 +33,24 @@ export const PROBES = `(() => {
   let pending = null;
   document.addEventListener('click', (e) => {
     const button = e.target instanceof Element ? e.target.closest('button') : null;
-    const name = button && button.textContent.trim() === 'Settings' ? 'settings'
-      : button && button.textContent.trim() === 'Cancel' ? 'cancel' : null;
+    const name = button && button.textContent.replace(/\\s+/g, ' ').trim() === 'Settings' ? 'settings'
+      : button && button.textContent.replace(/\\s+/g, ' ').trim() === 'Cancel' ? 'cancel' : null;
     if (name) pending = b.uiAt = { name, t: e.timeStamp };
   }, true);
   document.addEventListener('change', (e) => {
     if (!b.t0 && e.target instanceof HTMLInputElement && e.target.type === 'file') b.t0 = performance.now();
   }, true);
   const exportOn = () => [...document.querySelectorAll('button')].some(
-    (x) => x.textContent.includes('Export report (JSON)') && !x.disabled);
+    // the label's spaces may be no-break ones (U+00A0: the button does not wrap); \\s matches both
+    (x) => /Export\\s+report\\s+\\(JSON\\)/.test(x.textContent) && !x.disabled);
   let last = 0;
   const tick = (t) => {
+    // scheduled first: a probe that throws must not end the probing (the error is kept in b.err)
+    requestAnimationFrame(tick);
+    b.ticks = (b.ticks || 0) + 1;
+    try { probe(t); } catch (e) { b.err = String(e && e.stack || e); }
+  };
+  const probe = (t) => {
     if (b.t0 && !b.done) {
       if (last > b.t0) b.gap = Math.max(b.gap, t - last);
       if (!b.first) {
@@ -60,7 +67,6 @@ export const PROBES = `(() => {
       setTimeout(() => { if (b.ui[p.name] === undefined) b.ui[p.name] = performance.now() - p.t; }, 0);
     }
     last = t;
-    requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
   new PerformanceObserver((l) => { for (const e of l.getEntries()) b.long.push([e.startTime, e.duration]); })
