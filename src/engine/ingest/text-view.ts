@@ -1,6 +1,6 @@
 import type { LogRecord } from '../types.ts';
 import type { LineFormat, ParseContext, RecordDraft } from '../formats/types.ts';
-import { utf8Boundary, type LineInfo, type LineSink, type SkippingSink } from './lines.ts';
+import { newLineInfo, utf8Boundary, type LineInfo, type LineSink, type SkippingSink } from './lines.ts';
 import { asciiText, hasHighBytes, nextHighByte } from './utf8.ts';
 import { RecordBuilder } from './records.ts';
 
@@ -240,26 +240,8 @@ export class TextViewSink implements LineSink, SkippingSink {
     partial: false,
     badTime: null,
   };
-  private readonly probeInfo: LineInfo = {
-    offset: 0,
-    rawLength: 0,
-    padding: 0,
-    lineNo: 0,
-    truncated: false,
-    ascii: false,
-    text: null,
-    textBase: 0,
-  };
-  private readonly info: LineInfo = {
-    offset: 0,
-    rawLength: 0,
-    padding: 0,
-    lineNo: 0,
-    truncated: false,
-    ascii: false,
-    text: null,
-    textBase: 0,
-  };
+  private readonly probeInfo: LineInfo = newLineInfo();
+  private readonly info: LineInfo = newLineInfo();
 
   constructor(
     private readonly format: LineFormat,
