@@ -30,7 +30,14 @@ import {
   startPreview,
   type ProcessRss,
 } from './bench-lib.ts';
-import { FLOOR_IN_PAGE, PROBES, type Probes } from './bench-page.ts';
+import {
+  floorInput,
+  FLOOR_IN_PAGE,
+  PROBES,
+  VIEW_PROBES,
+  type Probes,
+  type ViewProbes,
+} from './bench-page.ts';
 
 const { values } = parseArgs({
   options: {
@@ -67,44 +74,6 @@ interface Run {
   logView?: number;
   /** the query applied: Apply clicked → the view's final report (Export on again), ms; its records */
   search?: { ms: number; records: number };
-}
-
-/**
- * Installed before the page loads: when the log view mounts and its first row is painted (as
- * bench-logview.ts --browser), and Apply's click → the first frame where the view's banner is shown and
- * Export report (JSON) is on again after having been off (the view read).
- */
-const VIEW_PROBES = `(() => {
-  const v = (window.__view = { mount: 0, rows: 0, apply: 0, off: false, done: 0 });
-  new MutationObserver(() => {
-    if (v.mount === 0 && document.querySelector('section[aria-label="Log view"]')) v.mount = performance.now();
-    if (v.mount > 0 && v.rows === 0 && document.querySelector('[data-record]')) {
-      v.rows = -1;
-      requestAnimationFrame(() => (v.rows = performance.now()));
-    }
-  }).observe(document, { childList: true, subtree: true });
-  document.addEventListener('click', (e) => {
-    const button = e.target instanceof Element ? e.target.closest('button') : null;
-    if (button && button.textContent.replace(/\\s+/g, ' ').trim() === 'Apply') { v.apply = e.timeStamp; v.off = false; v.done = 0; }
-  }, true);
-  const exportOn = () => [...document.querySelectorAll('button')].some(
-    // the label's spaces may be no-break ones (U+00A0: the button does not wrap); \\s matches both
-    (x) => /Export\\s+report\\s+\\(JSON\\)/.test(x.textContent) && !x.disabled);
-  const tick = (t) => {
-    if (v.apply && !v.done) {
-      if (!exportOn()) v.off = true;
-      else if (v.off && document.querySelector('[data-testid="view-banner"]')) v.done = t;
-    }
-    requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
-})()`;
-
-interface ViewProbes {
-  mount: number;
-  rows: number;
-  apply: number;
-  done: number;
 }
 
 /** grep/awk's view of the file: records are lines that start with a timestamp; fields 2 and 3 are level and service. */
@@ -220,13 +189,7 @@ async function runOnce(url: string, path: string, withFloor: boolean): Promise<R
     let floor: Run['floor'];
     let floorRss: number | undefined;
     if (withFloor) {
-      await page.evaluate(() => {
-        const input = document.createElement('input');
-        input.type = 'file';
-        input.id = 'bench-floor';
-        document.body.append(input);
-      });
-      await page.setInputFiles('#bench-floor', path);
+      await floorInput(page, path);
       const floorMemory = rssPeaks();
       floor = (await page.evaluate(FLOOR_IN_PAGE)) as { ms: number; newlines: number };
       floorRss = floorMemory.stop().find((p) => p.type === 'renderer')?.rss;

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type CDPSession } from '@playwright/test';
 import { benchFile, CHROMIUM_ARGS, CHROMIUM_PATH, chromiumRss, startPreview } from './bench-lib.ts';
-import { floorVariant, PROBES, type Probes } from './bench-page.ts';
+import { floorInput, floorVariant, PROBES, type Probes } from './bench-page.ts';
 
 const { values } = parseArgs({
   options: {
@@ -329,13 +329,7 @@ async function phase(url: string, path: string, which: string): Promise<void> {
     if (which === 'empty') {
       await page.waitForTimeout(4000);
     } else if (which.startsWith('floor')) {
-      await page.evaluate(() => {
-        const input = document.createElement('input');
-        input.type = 'file';
-        input.id = 'bench-floor';
-        document.body.append(input);
-      });
-      await page.setInputFiles('#bench-floor', path);
+      await floorInput(page, path);
       const floor = (await page.evaluate(floorVariant(which.includes('byob'), which.includes('decode')))) as {
         ms: number;
         chunks: number;

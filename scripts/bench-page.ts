@@ -1,6 +1,56 @@
 /**
  * What bench-browser runs inside the page, as strings (tsx's helpers such as __name do not exist there).
  */
+import type { Page } from '@playwright/test';
+
+/** Adds the hidden file input #bench-floor that FLOOR_IN_PAGE and floorVariant read, holding `path`. */
+export async function floorInput(page: Page, path: string): Promise<void> {
+  await page.evaluate(() => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.id = 'bench-floor';
+    document.body.append(input);
+  });
+  await page.setInputFiles('#bench-floor', path);
+}
+
+/**
+ * Installed before the page loads: when the log view mounts and its first row is painted (as
+ * bench-logview.ts --browser), and Apply's click → the first frame where the view's banner is shown and
+ * Export report (JSON) is on again after having been off (the view read).
+ */
+export const VIEW_PROBES = `(() => {
+  const v = (window.__view = { mount: 0, rows: 0, apply: 0, off: false, done: 0 });
+  new MutationObserver(() => {
+    if (v.mount === 0 && document.querySelector('section[aria-label="Log view"]')) v.mount = performance.now();
+    if (v.mount > 0 && v.rows === 0 && document.querySelector('[data-record]')) {
+      v.rows = -1;
+      requestAnimationFrame(() => (v.rows = performance.now()));
+    }
+  }).observe(document, { childList: true, subtree: true });
+  document.addEventListener('click', (e) => {
+    const button = e.target instanceof Element ? e.target.closest('button') : null;
+    if (button && button.textContent.replace(/\\s+/g, ' ').trim() === 'Apply') { v.apply = e.timeStamp; v.off = false; v.done = 0; }
+  }, true);
+  const exportOn = () => [...document.querySelectorAll('button')].some(
+    // the label's spaces may be no-break ones (U+00A0: the button does not wrap); \\s matches both
+    (x) => /Export\\s+report\\s+\\(JSON\\)/.test(x.textContent) && !x.disabled);
+  const tick = (t) => {
+    if (v.apply && !v.done) {
+      if (!exportOn()) v.off = true;
+      else if (v.off && document.querySelector('[data-testid="view-banner"]')) v.done = t;
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})()`;
+
+export interface ViewProbes {
+  mount: number;
+  rows: number;
+  apply: number;
+  done: number;
+}
 
 /** window.__bench, filled by PROBES; times are the page's performance.now(), ms. */
 export interface Probes {

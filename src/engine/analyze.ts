@@ -14,7 +14,7 @@ import { NotTextError, TextGate } from './ingest/text-check.ts';
 import { ingestFacts, ingestNotes, isIngestNote, mergeIngestFacts } from './ingest/notes.ts';
 import { IsoTimeParser } from './time/iso.ts';
 import type { LineInfo, LineSink } from './ingest/lines.ts';
-import { parseQuery, requiredWords } from './query/index.ts';
+import { conjunctWords, parseQuery, requiredWords } from './query/index.ts';
 import { NeedleScan, textSearchWords } from './query/needle.ts';
 import { ZoneResolver } from './time/zone.ts';
 import { FAST_FORMATS, fastWords, Needles, TextViewSink } from './ingest/text-view.ts';
@@ -245,6 +245,11 @@ export async function analyze(
       : null;
   const needles = fastWordsList === null ? null : new Needles(fastWordsList);
   if (needles !== null) analysis.useMiner(whole!.miner);
+  // records handed out (onRecord) keep all their text; a view's analyzers read none of it but the query's
+  const decideWords =
+    needles !== null && onRecord === undefined && parsedWhere?.ok === true
+      ? conjunctWords(parsedWhere.query)
+      : null;
   let fast: TextViewSink | null = null;
   const emitFast = (r: LogRecord): void => {
     if (analysis.pushMatched(r) && onRecord) onRecord(r);
@@ -350,6 +355,7 @@ export async function analyze(
             emitFast,
             range ? { start: range.start, stopAt: range.end } : null,
             config.maxLineBytes,
+            decideWords,
           );
           // the lines no record with a hit spans are passed over by the splitter
           splitter.skipper = fast;
@@ -611,6 +617,7 @@ function sliceInput(blob: ByteInput & Blob, from: number, size: number): ByteInp
     lastModified: blob.lastModified,
     streamBytes: part.size,
     stream: () => part.stream(),
+    streamFrom: (at) => part.slice(at).stream(),
   };
 }
 

@@ -8,6 +8,7 @@ import {
   queryAst,
   queryTimeRange,
   requiredWords,
+  conjunctWords,
   type Query,
 } from '../../src/engine/query/index.ts';
 import type { LogRecord } from '../../src/engine/types.ts';
@@ -168,6 +169,22 @@ describe('query helpers', () => {
     expect(requiredWords(q('a OR level:ERROR'))).toBeNull();
     expect(requiredWords(q('-a'))).toBeNull();
     expect(requiredWords(q('(a OR b) c'))).toEqual(['c']);
+  });
+
+  it('conjunctWords: the words of a conjunction of words and text-free terms, or null', () => {
+    expect(conjunctWords(q('timeout'))).toEqual(['timeout']);
+    expect(conjunctWords(q('level:ERROR "timed out" service:api* (status:5* OR -file:a.log) db'))).toEqual([
+      'timed out',
+      'db',
+    ]);
+    expect(conjunctWords(q('(a b) c'))).toEqual(['a', 'b', 'c']);
+    expect(conjunctWords(q('a OR b'))).toBeNull();
+    expect(conjunctWords(q('a -b'))).toBeNull();
+    expect(conjunctWords(q('a NOT (level:ERROR OR b)'))).toBeNull();
+    expect(conjunctWords(q('a /b+/'))).toBeNull();
+    expect(conjunctWords(q('a (level:ERROR OR /b/)'))).toBeNull();
+    expect(conjunctWords(q('level:ERROR'))).toBeNull();
+    expect(conjunctWords(q(''))).toBeNull();
   });
 
   it('prints a canonical text', () => {

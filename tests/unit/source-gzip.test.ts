@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
-import { FEED_BYTES, openBytes, streamInput } from '../../src/engine/ingest/source.ts';
+import { FEED_BYTES, openBytes, streamInput, type ByteInput } from '../../src/engine/ingest/source.ts';
 import { analyze } from '../../src/engine/analyze.ts';
 import { DEFAULT_CONFIG } from '../../src/engine/config-defaults.ts';
 
@@ -81,5 +81,77 @@ describe('openBytes: a byte stream that never says done after its last byte', ()
     const snap = await analyze([input], DEFAULT_CONFIG);
     expect(snap.totals.records).toBe(50);
     expect(snap.totals.bytes).toBe(text.length);
+  });
+});
+
+describe('openBytes: a read that never settles is given up and the bytes read again from a new stream', () => {
+  const bytes = new TextEncoder().encode(
+    Array.from({ length: 400 }, (_, i) => `2025-03-14T10:00:00Z INFO api line ${i}`).join('\n') + '\n',
+  );
+  /** A byte stream of bytes[from..] that goes silent for ever once it has given `silentAfter` bytes. */
+  function silentAfter(from: number, silentAfter: number): ReadableStream<Uint8Array> {
+    let at = from;
+    return new ReadableStream({
+      type: 'bytes',
+      pull(c): Promise<void> | undefined {
+        if (at - from >= silentAfter) return new Promise<void>(() => undefined);
+        const n = Math.min(1000, bytes.length - at);
+        if (n <= 0) {
+          c.close();
+          return undefined;
+        }
+        c.enqueue(bytes.slice(at, at + n));
+        at += n;
+        return undefined;
+      },
+    });
+  }
+  /** An input whose first stream goes silent after 3,000 bytes; streams opened again are whole. */
+  function stalling(): { input: ByteInput; opened: number[] } {
+    const opened: number[] = [];
+    const input: ByteInput = {
+      name: 'x.log',
+      size: bytes.length,
+      streamBytes: bytes.length,
+      stream: () => silentAfter(0, 3000),
+      streamFrom: (from) => {
+        opened.push(from);
+        return silentAfter(from, Infinity);
+      },
+    };
+    return { input, opened };
+  }
+
+  it('every byte once, in order; the new stream starts where the last read left off', async () => {
+    const { input, opened } = stalling();
+    const got = await openBytes(input, () => undefined, 20);
+    const parts: Uint8Array[] = [];
+    for await (const c of got.chunks) parts.push(c.slice());
+    expect(Buffer.concat(parts).equals(Buffer.from(bytes))).toBe(true);
+    expect(opened).toEqual([3000]);
+  });
+
+  it('analyze() of such an input counts every record', async () => {
+    const snap = await analyze([stalling().input], DEFAULT_CONFIG);
+    expect(snap.totals.records).toBe(400);
+    expect(snap.totals.bytes).toBe(bytes.length);
+  });
+
+  it('a source that never gives its bytes again ends the read with an error saying where', async () => {
+    const input: ByteInput = {
+      name: 'x.log',
+      size: bytes.length,
+      streamBytes: bytes.length,
+      stream: () => silentAfter(0, 3000),
+      streamFrom: (from) => silentAfter(from, 0),
+    };
+    const got = await openBytes(input, () => undefined, 2);
+    let n = 0;
+    await expect(
+      (async () => {
+        for await (const c of got.chunks) n += c.length;
+      })(),
+    ).rejects.toThrow('the browser gave no bytes of the file after byte 3000');
+    expect(n).toBe(3000);
   });
 });

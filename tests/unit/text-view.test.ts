@@ -25,20 +25,32 @@ function chunked(bytes: Uint8Array, name: string, seed: number, most = 97): Byte
   return { name, size: bytes.length, lastModified: 0, stream: () => chunkedStream(bytes, sizes) };
 }
 
-/** The slow path's view and the fast one's, with the records each gave to onRecord. */
+/**
+ * The slow path's view and the fast one's, with the records each gave to onRecord; `records` false: without
+ * onRecord, as the page asks for a view (the fast path then stops building a record's text once the query's
+ * words are found in it).
+ */
 async function both(
   inputs: ByteInput[],
   where: string,
   whole?: WholeFile,
   cfg = CONFIG,
+  records = true,
 ): Promise<{ slow: unknown; fast: unknown; used: boolean }> {
   const w = whole ?? (await wholeOf(inputs, cfg));
   const q = parseQuery(where);
   const used = q.ok && fastTextView(q.query, w.snapshot) !== null;
   const slowRecs: LogRecord[] = [];
   const fastRecs: LogRecord[] = [];
-  const slow = await analyze(inputs, cfg, { where, onRecord: (r) => slowRecs.push(r) });
-  const fast = await analyze(inputs, cfg, { where, wholeFile: w, onRecord: (r) => fastRecs.push(r) });
+  const slow = await analyze(inputs, cfg, {
+    where,
+    ...(records ? { onRecord: (r) => slowRecs.push(r) } : {}),
+  });
+  const fast = await analyze(inputs, cfg, {
+    where,
+    wholeFile: w,
+    ...(records ? { onRecord: (r) => fastRecs.push(r) } : {}),
+  });
   const strip = (s: Snapshot): unknown => ({ ...s, progress: { ...s.progress, elapsedMs: 0 } });
   return { slow: [strip(slow), slowRecs], fast: [strip(fast), fastRecs], used };
 }
@@ -60,6 +72,8 @@ const ISO = [
   '2025-03-14T00:00:06Z INFO pay İstanbul ıi',
   '2025-03-14T00:00:07Z ERROR pay exception',
   '\tat only.in.the.trace(Timeout.java:9)',
+  '2025-03-14T00:00:07Z WARN timeout-svc the word in the service name, then in the trace',
+  '\tat in.the.trace(Timeout.java:9)',
   '2025-03-14T00:00:08Z INFO pay last line without newline timeout',
 ].join('\n');
 
@@ -80,16 +94,44 @@ const QUERIES = [
   'service:pay timeout',
   'trace',
   'x-y OR timeout',
+  'timeout db',
+  'db timeout',
+  'exception timeout',
 ];
 
 describe('the fast read path of a text view equals the slow one', () => {
   it.each(QUERIES)('%s, one input, whole and in small chunks', async (where) => {
     const bytes = utf8(ISO);
-    const r = await both([fileOf(bytes, 'app.log')], where);
-    expect(r.used).toBe(true);
-    expect(r.fast).toEqual(r.slow);
-    const c = await both([chunked(bytes, 'app.log', 3)], where);
-    expect(c.fast).toEqual(c.slow);
+    for (const records of [true, false]) {
+      const r = await both([fileOf(bytes, 'app.log')], where, undefined, CONFIG, records);
+      expect(r.used).toBe(true);
+      expect(r.fast).toEqual(r.slow);
+      const c = await both([chunked(bytes, 'app.log', 3)], where, undefined, CONFIG, records);
+      expect(c.fast).toEqual(c.slow);
+    }
+  });
+
+  it('a trace past the text kept of continuation lines: a word only past it is not in the text', async () => {
+    const trace = Array.from({ length: 3000 }, (_, i) => `\tat a.b.C${i}(C.java:${i})`).join('\n');
+    const text = [
+      '2025-03-14T00:00:00Z ERROR pay failed',
+      trace,
+      '\tat past.the.Cap(Timeout.java:1)',
+      '2025-03-14T00:00:01Z ERROR pay timeout',
+      trace,
+      '\tat past.the.Cap(Timeout.java:1)',
+      '2025-03-14T00:00:02Z INFO timeout-svc here',
+      trace,
+      '\tat past.the.Cap(Timeout.java:1)',
+      '2025-03-14T00:00:03Z INFO pay done',
+    ].join('\n');
+    for (const records of [true, false]) {
+      const r = await both([fileOf(utf8(text))], 'timeout', undefined, CONFIG, records);
+      expect(r.used).toBe(true);
+      expect(r.fast).toEqual(r.slow);
+      // the first and third records hold the word only past the cap: the second alone matches
+      expect((r.fast as [Snapshot])[0].totals.records).toBe(1);
+    }
   });
 
   it('several files (a word in each, records across their ends)', async () => {
@@ -112,12 +154,15 @@ describe('the fast read path of a text view equals the slow one', () => {
       'declined OR sku',
       'level:ERROR timeout',
       'at',
+      'timeout exception',
     ]) {
-      const r = await both([fileOf(bytes)], where, whole);
-      expect(r.used).toBe(true);
-      expect(r.fast).toEqual(r.slow);
-      const c = await both([chunked(bytes, 'x.log', 5)], where, whole);
-      expect(c.fast).toEqual(c.slow);
+      for (const records of [true, false]) {
+        const r = await both([fileOf(bytes)], where, whole, CONFIG, records);
+        expect(r.used).toBe(true);
+        expect(r.fast).toEqual(r.slow);
+        const c = await both([chunked(bytes, 'x.log', 5)], where, whole, CONFIG, records);
+        expect(c.fast).toEqual(c.slow);
+      }
     }
   });
 
@@ -149,14 +194,23 @@ describe('property: fast equals slow on random small logs and words', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(line, { minLength: 1, maxLength: 30 }),
-        fc.constantFrom(...WORDS.filter((w) => w !== 'a b'), '"a b"', 'timeout level:ERROR', 'é', 'o'),
+        fc.constantFrom(
+          ...WORDS.filter((w) => w !== 'a b'),
+          '"a b"',
+          'timeout level:ERROR',
+          'é',
+          'o',
+          'timeout pay',
+          'a timeout',
+        ),
         fc.boolean(),
         fc.integer({ min: 1, max: 1000 }),
-        async (lines, where, newline, seed) => {
+        fc.boolean(),
+        async (lines, where, newline, seed, records) => {
           // the first line a record, so the file is read as ISO
           const text = ['2025-03-14T00:00:00Z INFO pay start', ...lines].join('\n') + (newline ? '\n' : '');
           const bytes = utf8(text);
-          const r = await both([chunked(bytes, 'p.log', seed)], where);
+          const r = await both([chunked(bytes, 'p.log', seed)], where, undefined, CONFIG, records);
           if (!r.used) return;
           expect(r.fast).toEqual(r.slow);
         },
@@ -201,9 +255,10 @@ describe('lines passed over: the splitter skips what no record with a hit spans'
     await fc.assert(
       fc.asyncProperty(
         fc.array(line, { minLength: 1, maxLength: 40 }),
-        fc.constantFrom(...WORDS, 'timeout level:ERROR', 'ok -db', 'i', 'k'),
+        fc.constantFrom(...WORDS, 'timeout level:ERROR', 'ok -db', 'i', 'k', 'timeout caused', 'db ok'),
         fc.integer({ min: 1, max: 1000 }),
-        async (lines, where, seed) => {
+        fc.boolean(),
+        async (lines, where, seed, records) => {
           const text = [...FILLER, ...lines].join('\n') + '\n';
           const bytes = utf8(text);
           const whole = await wholeOf([fileOf(bytes)], CAPPED);
@@ -212,7 +267,7 @@ describe('lines passed over: the splitter skips what no record with a hit spans'
             chunked(bytes, 'x.log', seed, 5000),
             chunked(bytes, 'x.log', seed),
           ]) {
-            const r = await both([input], where, whole, CAPPED);
+            const r = await both([input], where, whole, CAPPED, records);
             if (!r.used) return;
             used++;
             expect(r.fast).toEqual(r.slow);

@@ -71,6 +71,15 @@ export class RecordBuilder implements LineSink {
   private pPartial = false;
   /** the message's template shape hash (maskHashBytes), NaN when not hashed from bytes */
   private pShape = NaN;
+  /** the rest of the pending record's continuation lines are joined and counted, their text not kept */
+  private pContOff = false;
+  /**
+   * Where the text the last line gave its record starts in the line's bytes (the message of a line that began
+   * a record and whose format says where it is, or the whole line; a continuation line whose text was kept),
+   * else -1; and the records begun so far. For the fast text view, which finds a query's words on bytes.
+   */
+  textFrom = -1;
+  begun = 0;
   /** CRI partial records of one stream waiting for their completing line while the other stream's pass */
   private stashed: Map<FieldValue, Pending> | null = null;
   // For a slice of a file read in parallel (see analyze()'s `range`): lines to drop (the partial first line),
@@ -120,6 +129,7 @@ export class RecordBuilder implements LineSink {
       return;
     }
     const c = this.counts;
+    this.textFrom = -1;
     const blank = isBlank(buf, start, end);
     const d = this.draft;
     d.partial = false;
@@ -201,6 +211,7 @@ export class RecordBuilder implements LineSink {
       this.pPartial = d.partial;
       // an ASCII line's bytes are its message's code units: mining reads no string
       const at = this.ctx.messageAt;
+      this.textFrom = at;
       if (this.shapes && info.ascii && at >= 0) this.pShape = maskHashBytes(buf, at, end);
       return;
     }
@@ -216,7 +227,12 @@ export class RecordBuilder implements LineSink {
       this.pLineEnd = info.lineNo - this.lineBase;
       this.pLength = info.offset + info.rawLength - this.pOffset;
       const prev = this.pCont;
-      if (this.keepContinuation && (prev === null || prev.length < MAX_CONTINUATION_CHARS)) {
+      if (
+        this.keepContinuation &&
+        !this.pContOff &&
+        (prev === null || prev.length < MAX_CONTINUATION_CHARS)
+      ) {
+        this.textFrom = start;
         const text = this.ctx.text(buf, start, end, info);
         this.pCont = prev === null ? text : prev + '\n' + text;
       }
@@ -224,6 +240,7 @@ export class RecordBuilder implements LineSink {
     }
     this.flush();
     this.begin(info, false);
+    this.textFrom = start;
     this.pMessage = this.ctx.text(buf, start, end, info);
     if (this.shapes && info.ascii) this.pShape = maskHashBytes(buf, start, end);
   }
@@ -268,8 +285,18 @@ export class RecordBuilder implements LineSink {
     return sortShares(mix);
   }
 
+  /**
+   * The pending record's text is known to hold what its reader looks for (the fast text view, a query of words
+   * that are all found): its further continuation lines are joined and counted, their text is not built.
+   */
+  dropContinuationText(): void {
+    this.pContOff = true;
+  }
+
   private begin(info: LineInfo, parsed: boolean): void {
     this.has = true;
+    this.begun++;
+    this.pContOff = false;
     this.pParsed = parsed;
     this.pLine = info.lineNo - this.lineBase;
     this.pLineEnd = info.lineNo - this.lineBase;
@@ -307,6 +334,8 @@ export class RecordBuilder implements LineSink {
 
   private restore(s: Pending): void {
     this.has = true;
+    this.begun++;
+    this.pContOff = false;
     this.pTime = s.time;
     this.pLevel = s.level;
     this.pService = s.service;

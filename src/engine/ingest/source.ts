@@ -17,6 +17,18 @@ export interface ByteInput {
    */
   readonly streamBytes?: number;
   stream(): ReadableStream<Uint8Array>;
+  /**
+   * The same bytes again from byte `from` of stream()'s (a Blob's slice): a read that never settles is given
+   * up and the bytes are read again from a new stream (see rest). Blobs get it without asking.
+   */
+  streamFrom?(from: number): ReadableStream<Uint8Array>;
+}
+
+/** How to read an input again from a byte of its stream, when it can be (a Blob, or it says: streamFrom). */
+function reopener(input: ByteInput): ((from: number) => ReadableStream<Uint8Array>) | null {
+  if (input.streamFrom !== undefined) return (from) => input.streamFrom!(from);
+  if (typeof Blob !== 'undefined' && input instanceof Blob) return (from) => input.slice(from).stream();
+  return null;
 }
 
 /** The bytes `input.stream()` gives, NaN when not known exactly. */
@@ -52,6 +64,24 @@ export interface OpenedBytes {
 export const READ_BYTES = 1024 * 1024;
 
 /**
+ * How long a read of a Blob's stream may be out before it is given up and the bytes are read again from a new
+ * stream (then twice as long, and so on, READ_TRIES times in all). Chromium sometimes never settles such a read
+ * in a worker: a view's later slice stopped mid-file in about one run in four on 1 GB (the worker idle, no read
+ * settled, no error; the watchdog stopped the view after 15 s): docs/performance.md, "A read that never came
+ * back". A read of a local file takes milliseconds.
+ */
+export const READ_STALL_MS = 2000;
+const READ_TRIES = 5;
+const STALLED = Symbol('stalled');
+
+/** The read's result, or STALLED when it has not settled within `ms` (the read is left to settle or not). */
+function within<T>(read: Promise<T>, ms: number): Promise<T | typeof STALLED> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<typeof STALLED>((resolve) => (timer = setTimeout(() => resolve(STALLED), ms)));
+  return Promise.race([read, late]).finally(() => clearTimeout(timer));
+}
+
+/**
  * The rest of a plain input's stream after its first chunk: through a BYOB reader into one reused buffer when the
  * stream is a byte stream (File.stream() is), else the default reader. Chromium's default reader hands out a fresh
  * ArrayBuffer per chunk (up to 2 MB) and little collects them soon: two workers counting the newlines of 1 GB peak
@@ -67,22 +97,47 @@ async function* rest(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   onRaw: (n: number) => void,
   left: number,
+  /** the input again from a byte of its stream (null: it cannot be: a read is waited for however long) */
+  reopen: ((from: number) => ReadableStream<Uint8Array>) | null,
+  /** bytes of the stream already read (the first chunk) */
+  at: number,
+  stallMs = READ_STALL_MS,
 ): AsyncGenerator<Uint8Array> {
   let byob: ReadableStreamBYOBReader | null = null;
   let other = reader;
   reader.releaseLock();
-  try {
-    byob = stream.getReader({ mode: 'byob' });
-  } catch {
-    other = stream.getReader(); // not a byte stream
-  }
+  const open = (s: ReadableStream<Uint8Array>): void => {
+    try {
+      byob = s.getReader({ mode: 'byob' });
+    } catch {
+      byob = null;
+      other = s.getReader(); // not a byte stream
+    }
+  };
+  open(stream);
+  let tries = 0;
   try {
     let buf = new ArrayBuffer(byob ? READ_BYTES : 0);
     for (;;) {
       if (byob && left <= 0) return;
       const want = Number.isFinite(left) ? Math.min(buf.byteLength, left) : buf.byteLength;
-      const r = byob ? await byob.read(new Uint8Array(buf, 0, want)) : await other.read();
+      const b = byob as ReadableStreamBYOBReader | null;
+      const read = b ? b.read(new Uint8Array(buf, 0, want)) : other.read();
+      const r = reopen === null ? await read : await within(read, stallMs << tries);
+      if (r === STALLED) {
+        // given up: the stream is dropped (its read may still settle: nobody waits for it) and read again
+        if (++tries >= READ_TRIES)
+          throw new Error(
+            `the browser gave no bytes of the file after byte ${at} for ${(stallMs * 31) / 1000} s`,
+          );
+        void (b ?? other).cancel().catch(() => undefined);
+        open(reopen!(at));
+        buf = new ArrayBuffer(byob ? READ_BYTES : 0); // the dropped read holds the old one
+        continue;
+      }
+      tries = 0;
       if (r.done) return;
+      at += r.value.length;
       left -= r.value.length;
       onRaw(r.value.length);
       yield r.value;
@@ -90,7 +145,7 @@ async function* rest(
     }
   } finally {
     // a slice stops reading before the end: cancelling lets the source close its file now, not at GC
-    await (byob ?? other).cancel().catch(() => undefined);
+    await ((byob as ReadableStreamBYOBReader | null) ?? other).cancel().catch(() => undefined);
   }
 }
 
@@ -98,7 +153,12 @@ async function* rest(
  * Opens the input. `onRaw` is called with the size of each chunk of the input as stored (compressed bytes
  * for gzip), which is what progress is measured against.
  */
-export async function openBytes(input: ByteInput, onRaw: (n: number) => void): Promise<OpenedBytes> {
+export async function openBytes(
+  input: ByteInput,
+  onRaw: (n: number) => void,
+  /** how long a read may be out before it is read again from a new stream (tests make it short) */
+  stallMs = READ_STALL_MS,
+): Promise<OpenedBytes> {
   const stream = input.stream();
   const reader = stream.getReader();
   let first: Uint8Array = new Uint8Array(0);
@@ -118,7 +178,16 @@ export async function openBytes(input: ByteInput, onRaw: (n: number) => void): P
           onRaw(first.length);
           yield first;
         }
-        if (!done) yield* rest(stream, reader, onRaw, streamBytes(input) - first.length);
+        if (!done)
+          yield* rest(
+            stream,
+            reader,
+            onRaw,
+            streamBytes(input) - first.length,
+            reopener(input),
+            first.length,
+            stallMs,
+          );
       })(),
     };
   }

@@ -7,11 +7,14 @@ import { RecordBuilder } from './records.ts';
 /**
  * The fast read path of a view whose query requires a word (docs/performance.md, "Search"): no record is
  * built, parsed past its first line or mined unless one of its lines holds the word. The needle is searched
- * over whole pieces of bytes (TypedArray.indexOf on its rarest byte, then an ASCII case-insensitive compare);
- * a line without a hit costs a few stores. For a line with a hit, the record around it is rebuilt: back to the
+ * over whole pieces of bytes (Horspool's search on ASCII-folded bytes: nextWord); a line without a hit costs a
+ * few stores. For a line with a hit, the record around it is rebuilt: back to the
  * last line that parses in the file's format (the record's start: every other line is a continuation of it),
  * then forward with a RecordBuilder of its own until the next record starts. Records come out exactly as the
- * whole read's builder makes them (line numbers, offsets, continuation text), and only those with a hit.
+ * whole read's builder makes them (line numbers, offsets, continuation text), and only those with a hit. When
+ * no one reads the records but the view's analyzers and the query is a conjunction of words and terms that
+ * read no text, a record's text is built only until all its words are found in it (`words`): the rest of a
+ * stack trace is joined and counted, not decoded.
  *
  * A non-ASCII line always counts as a hit (Unicode case folding is left to the query's matcher), and a needle
  * that is not ASCII once lowercased can only be in such lines. Only for formats whose record text is the line's
@@ -109,10 +112,7 @@ export function fastWords(words: readonly string[] | null): string[] | null {
 /** ASCII lowercase of every byte (others unchanged). */
 const FOLD = Uint8Array.from({ length: 256 }, (_, c) => (c >= 65 && c <= 90 ? c | 32 : c));
 
-/**
- * Every place of `w` (lowercase ASCII) in buf[from, to), ASCII case-insensitively: Horspool's search on folded
- * bytes (a shift table of the word's bytes; a window is skipped whole when its last byte is not in the word).
- */
+/** Every place of `w` (lowercase ASCII) in buf[from, to), ASCII case-insensitively (nextWord). */
 function findWord(
   buf: Uint8Array,
   from: number,
@@ -121,8 +121,20 @@ function findWord(
   starts: number[],
   ends: number[],
 ): void {
+  for (let at = nextWord(buf, from, to, w); at >= 0; at = nextWord(buf, at + 1, to, w)) {
+    starts.push(at);
+    ends.push(at + w.length);
+  }
+}
+
+/**
+ * The first place of `w` (lowercase ASCII) in buf[from, to), ASCII case-insensitively, or -1: Horspool's search
+ * on folded bytes (a shift table of the word's bytes; a window is skipped whole when its last byte is not in
+ * the word).
+ */
+export function nextWord(buf: Uint8Array, from: number, to: number, w: Uint8Array): number {
   const n = w.length;
-  if (n === 0) return;
+  if (n === 0) return -1;
   const { skip, shift } = tables(w);
   let i = from + n - 1;
   while (i < to) {
@@ -130,7 +142,7 @@ function findWord(
     let d = skip[buf[i]!]!;
     while (d !== 0) {
       i += d;
-      if (i >= to) return;
+      if (i >= to) return -1;
       d = skip[buf[i]!]!;
     }
     let k = n - 2;
@@ -139,12 +151,10 @@ function findWord(
       k--;
       j--;
     }
-    if (k < 0) {
-      starts.push(i - n + 1);
-      ends.push(i + 1);
-    }
+    if (k < 0) return i - n + 1;
     i += shift;
   }
+  return -1;
 }
 
 const shifts = new WeakMap<Uint8Array, { skip: Int32Array; shift: number }>();
@@ -242,6 +252,21 @@ export class TextViewSink implements LineSink, SkippingSink {
   };
   private readonly probeInfo: LineInfo = newLineInfo();
   private readonly info: LineInfo = newLineInfo();
+  /**
+   * The query's words when it is a conjunction of words and terms that read no text (conjunctWords), lowercase
+   * bytes, or null. Once all are found on the bytes of a record's text (its message, the continuation lines
+   * whose text the builder keeps), no more of that text can change the query's answer: the builder is told to
+   * build no more of it (dropContinuationText), and its lines are fed undecoded. Found on bytes means in the
+   * text: an ASCII match, case folded, is one in the lowercased text (the other way round is not needed).
+   */
+  private readonly words: Uint8Array[] | null;
+  /** every word is a needle: a line without a hit holds none */
+  private readonly wordsAreNeedles: boolean;
+  /** the words found in the text of the record being built (bits), and whether all are */
+  private found = 0;
+  private decided = false;
+  /** the builder's `begun` when `found` was last reset */
+  private begun = -1;
 
   constructor(
     private readonly format: LineFormat,
@@ -254,7 +279,17 @@ export class TextViewSink implements LineSink, SkippingSink {
     private readonly slice: { start: number; stopAt: number } | null,
     /** the splitter's line cap (config.maxLineBytes): a line parsed here is cut as the splitter cuts it */
     private readonly maxLineBytes: number,
+    /** the query's words when they decide its text terms (conjunctWords); null when the records' text is read */
+    words: readonly string[] | null = null,
   ) {
+    const low = words?.map((w) => w.toLowerCase()) ?? [];
+    const usable =
+      low.length > 0 &&
+      low.length <= 30 &&
+      low.every((w) => w !== '' && ![...w].some((c) => c.charCodeAt(0) > 127));
+    this.words = usable ? low.map((w) => Uint8Array.from(w, (c) => c.charCodeAt(0))) : null;
+    this.wordsAreNeedles =
+      usable && low.every((w) => needles.ascii.some((n) => String.fromCharCode(...n) === w));
     this.started = false;
     this.waiting = slice !== null && slice.start > 0;
     this.drop = this.waiting;
@@ -271,6 +306,7 @@ export class TextViewSink implements LineSink, SkippingSink {
    */
   private newBuilder(): RecordBuilder {
     this.pendingHit = false;
+    this.decided = false;
     return (this.spare ??= this.makeBuilder());
   }
   private spare: RecordBuilder | null = null;
@@ -497,6 +533,12 @@ export class TextViewSink implements LineSink, SkippingSink {
     info.text = null;
     info.textBase = 0;
     if (!info.ascii || buf !== this.buf) return;
+    if (this.words !== null) {
+      // the line alone: its record's words are most often found in its first line, and the rest then not read
+      info.text = asciiText(buf, start, end);
+      info.textBase = start;
+      return;
+    }
     if (this.winBuf !== buf || start < this.winStart || end > this.winEnd) {
       // the piece's ASCII stretch from this line to the end of its record (the next line that starts one), up
       // to a window's size: the record's lines are read from the same string (a TextDecoder call costs
@@ -545,6 +587,8 @@ export class TextViewSink implements LineSink, SkippingSink {
   private feed(i: number, text = true): void {
     this.emitted = false;
     const b = this.builder!;
+    // the record's words are all found: only a line with a hit that starts the next record needs its text
+    if (text && this.decided && !((this.fl[i]! & HIT) !== 0 && this.isStart(i))) text = false;
     if (text) b.line(this.bytesOf(i), this.st[i]!, this.en[i]!, this.lineInfo(i));
     else {
       this.ctx.probing = true;
@@ -554,7 +598,30 @@ export class TextViewSink implements LineSink, SkippingSink {
         this.ctx.probing = false;
       }
     }
+    if (this.words !== null) this.track(i, b);
     if (this.fl[i]! & HIT) this.pendingHit = true;
+  }
+
+  /** After line i was fed: the words found in the text it gave its record (see `words`). */
+  private track(i: number, b: RecordBuilder): void {
+    if (b.begun !== this.begun) {
+      this.begun = b.begun;
+      this.found = 0;
+      this.decided = false;
+    }
+    const from = b.textFrom;
+    if (this.decided || from < 0 || (this.wordsAreNeedles && (this.fl[i]! & HIT) === 0)) return;
+    const words = this.words!;
+    const buf = this.bytesOf(i);
+    const end = this.en[i]!;
+    let found = this.found;
+    for (let w = 0; w < words.length; w++)
+      if ((found & (1 << w)) === 0 && nextWord(buf, from, end, words[w]!) >= 0) found |= 1 << w;
+    this.found = found;
+    if (found === (1 << words.length) - 1) {
+      this.decided = true;
+      b.dropContinuationText();
+    }
   }
 
   private hold(buf: Uint8Array, start: number, end: number, info: LineInfo, flags: number): number {

@@ -154,3 +154,26 @@ export function requiredWords(q: Query): string[] | null {
   const ast = impl(q).ast;
   return ast === null ? null : need(ast);
 }
+
+/**
+ * The words of a query that is a conjunction of words and terms that read no text (`timeout level:ERROR`,
+ * `"connection reset" service:api*`): once each is known to be in a record's text, no more of its text can
+ * change whether the record matches (the engine's fast text view then stops building it). null when a word or
+ * a regex stands anywhere else (under OR or NOT, a regex), or when the query has no word.
+ */
+export function conjunctWords(q: Query): string[] | null {
+  const readsText = (n: QueryNode): boolean =>
+    n.type === 'text' ||
+    n.type === 'regex' ||
+    (n.type === 'not' && readsText(n.child)) ||
+    ((n.type === 'and' || n.type === 'or') && n.children.some(readsText));
+  const words: string[] = [];
+  const visit = (n: QueryNode): boolean => {
+    if (n.type === 'text') words.push(n.value);
+    else if (n.type === 'and') return n.children.every(visit);
+    else if (readsText(n)) return false;
+    return true;
+  };
+  const ast = impl(q).ast;
+  return ast !== null && visit(ast) && words.length > 0 ? words : null;
+}
