@@ -20,7 +20,9 @@ export async function floorInput(page: Page, path: string): Promise<void> {
  * Export report (JSON) is on again after having been off (the view read).
  */
 export const VIEW_PROBES = `(() => {
-  const v = (window.__view = { mount: 0, rows: 0, apply: 0, off: false, done: 0 });
+  const v = (window.__view = { mount: 0, rows: 0, apply: 0, off: false, done: 0, long: [] });
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) v.long.push([e.startTime, e.duration]); })
+    .observe({ type: 'longtask', buffered: true });
   new MutationObserver(() => {
     if (v.mount === 0 && document.querySelector('section[aria-label="Log view"]')) v.mount = performance.now();
     if (v.mount > 0 && v.rows === 0 && document.querySelector('[data-record]')) {
@@ -50,6 +52,14 @@ export interface ViewProbes {
   rows: number;
   apply: number;
   done: number;
+  /** [startTime, duration] of every long task (> 50 ms) on the main thread */
+  long: [number, number][];
+}
+
+/** The main thread's long tasks that started while the view was read (Apply → done): how many, ms in all. */
+export function viewLongTasks(v: ViewProbes): { count: number; ms: number } {
+  const during = v.long.filter(([t]) => t >= v.apply && t <= v.done);
+  return { count: during.length, ms: Math.round(during.reduce((n, [, d]) => n + d, 0)) };
 }
 
 /** window.__bench, filled by PROBES; times are the page's performance.now(), ms. */

@@ -11,7 +11,7 @@
 import { statSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, startPreview } from './bench-lib.ts';
-import { floorInput, FLOOR_IN_PAGE, VIEW_PROBES, type ViewProbes } from './bench-page.ts';
+import { floorInput, FLOOR_IN_PAGE, VIEW_PROBES, viewLongTasks, type ViewProbes } from './bench-page.ts';
 
 const path = process.argv[2];
 if (!path) throw new Error('usage: bench-search.ts FILE [RUNS] [QUERY]');
@@ -58,6 +58,8 @@ try {
           wholeMs,
           viewMs,
           inPageMs: Math.round(v.done - v.apply),
+          // the page's own work while the view was read: on 2 cores it takes from the slices' time
+          longTasks: viewLongTasks(v),
           pauseMs,
           floorMs: Math.round(floor.ms),
           floorMBs: Math.round(mb / (floor.ms / 1000)),
