@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import type { Analysis } from '../engine/analysis.ts';
 import { analyze } from '../engine/analyze.ts';
 import type { Config } from '../engine/config.ts';
-import { errorCount, IncidentTracker, RateMeter, withIdleTicks } from '../engine/live.ts';
+import { errorCount, IncidentTracker, incidentWindowMs, RateMeter, withIdleTicks } from '../engine/live.ts';
 import type { IncidentEvent, LiveStatus } from '../engine/live.ts';
 import { streamInput, type ByteInput } from '../engine/ingest/source.ts';
 import type { Snapshot } from '../engine/types.ts';
@@ -35,7 +35,7 @@ export async function runLive(path: string, config: Config, opts: LiveOptions): 
   const onSigint = (): void => stop();
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
-  const windowMs = Math.max(config.spikes.windowSec, config.anomalies.bucketSec) * 1000;
+  const windowMs = incidentWindowMs(config);
   try {
     for (;;) {
       let input: ByteInput;

@@ -5,6 +5,7 @@
  * open and close events, read off successive snapshots.
  */
 import type { Incident, Snapshot } from './types.ts';
+import type { Config } from './config.ts';
 import type { RecordIndexSnapshot } from './analyzers/record-index.ts';
 import type { ByteInput } from './ingest/source.ts';
 
@@ -84,6 +85,11 @@ interface Tracked {
   incident: Incident;
   /** the latest log time seen when its end last grew */
   grewAt: number;
+}
+
+/** How long an incident may stop growing before it is closed: the longer of a spike window and a bucket. */
+export function incidentWindowMs(config: Pick<Config, 'spikes' | 'anomalies'>): number {
+  return Math.max(config.spikes.windowSec, config.anomalies.bucketSec) * 1000;
 }
 
 /**
