@@ -35,9 +35,8 @@ export class Needles {
     this.ascii = [];
     let all = words.length > 0;
     for (const w of words) {
-      const low = w.toLowerCase();
-      if (![...low].some((c) => c.charCodeAt(0) > 127))
-        this.ascii.push(Uint8Array.from(low, (c) => c.charCodeAt(0)));
+      const bytes = asciiWord(w);
+      if (bytes !== null) this.ascii.push(bytes);
       else all = false;
     }
     this.allAscii = all;
@@ -63,6 +62,12 @@ export class Needles {
       ends.splice(0, ends.length, ...e);
     }
   }
+}
+
+/** A word lowercased as the query's matcher does, as bytes, when that is all ASCII; else null. */
+function asciiWord(w: string): Uint8Array | null {
+  const low = w.toLowerCase();
+  return [...low].some((c) => c.charCodeAt(0) > 127) ? null : Uint8Array.from(low, (c) => c.charCodeAt(0));
 }
 
 /**
@@ -282,14 +287,12 @@ export class TextViewSink implements LineSink, SkippingSink {
     /** the query's words when they decide its text terms (conjunctWords); null when the records' text is read */
     words: readonly string[] | null = null,
   ) {
-    const low = words?.map((w) => w.toLowerCase()) ?? [];
-    const usable =
-      low.length > 0 &&
-      low.length <= 30 &&
-      low.every((w) => w !== '' && ![...w].some((c) => c.charCodeAt(0) > 127));
-    this.words = usable ? low.map((w) => Uint8Array.from(w, (c) => c.charCodeAt(0))) : null;
-    this.wordsAreNeedles =
-      usable && low.every((w) => needles.ascii.some((n) => String.fromCharCode(...n) === w));
+    const bytes = (words ?? []).map(asciiWord);
+    const usable = bytes.length > 0 && bytes.length <= 30 && bytes.every((b) => b !== null && b.length > 0);
+    this.words = usable ? (bytes as Uint8Array[]) : null;
+    const same = (a: Uint8Array, b: Uint8Array): boolean =>
+      a.length === b.length && a.every((x, i) => x === b[i]);
+    this.wordsAreNeedles = usable && this.words!.every((w) => needles.ascii.some((n) => same(n, w)));
     this.started = false;
     this.waiting = slice !== null && slice.start > 0;
     this.drop = this.waiting;
