@@ -30,6 +30,8 @@ const { values } = parseArgs({
     snap: { type: 'string' },
     hide: { type: 'boolean', default: false },
     raw: { type: 'boolean', default: false },
+    /** the built page to serve (`loglens serve --dist`): a copy keeps a long run apart from builds meanwhile */
+    dist: { type: 'string' },
   },
 });
 const minutes = Number(values.minutes);
@@ -154,7 +156,15 @@ try {
   execFileSync('npm', ['run', '--silent', 'build:cli'], { stdio: 'inherit' });
   const serve = spawn(
     process.execPath,
-    ['dist-cli/loglens.js', 'serve', file, '--port', values.port, '--quiet'],
+    [
+      'dist-cli/loglens.js',
+      'serve',
+      file,
+      '--port',
+      values.port,
+      '--quiet',
+      ...(values.dist !== undefined ? ['--dist', values.dist] : []),
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
