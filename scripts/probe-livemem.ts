@@ -329,8 +329,13 @@ try {
         .getByTestId('live')
         .textContent()
         .catch(() => '')) ?? '';
+    const view =
+      (await page
+        .getByTestId('logview-status')
+        .textContent()
+        .catch(() => '')) ?? '';
     console.log(
-      `${((Date.now() - t0) / 60000).toFixed(1)} min  written ${written}  page "${/([\d,]+) records/.exec(text)?.[1] ?? '?'}"  rss ${rss.toFixed(0)} MB  pageHeap ${(pageHeap.usedSize / 1048576).toFixed(1)}/${(pageHeap.totalSize / 1048576).toFixed(1)}  dom nodes ${dom.nodes} listeners ${dom.jsEventListeners}  workers ${ws.join(' ')}`,
+      `${((Date.now() - t0) / 60000).toFixed(1)} min  written ${written}  page "${/([\d,]+) records/.exec(text)?.[1] ?? '?'}"  log view "${view.trim().replace(/\s+/g, ' ')}"  rss ${rss.toFixed(0)} MB  pageHeap ${(pageHeap.usedSize / 1048576).toFixed(1)}/${(pageHeap.totalSize / 1048576).toFixed(1)}  dom nodes ${dom.nodes} listeners ${dom.jsEventListeners}  workers ${ws.join(' ')}`,
     );
     if (snapTag !== null && values.snap) {
       await cdp.send('HeapProfiler.enable');

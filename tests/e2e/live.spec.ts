@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { resolve } from 'node:path';
@@ -133,10 +133,11 @@ test('Follow a file: the log view shows the records read so far and grows with a
   await expect(view.getByTestId('logview-status')).toContainText(`of ${BASE_RECORDS + 1 + BURST_RECORDS}`);
 });
 
-test('Notify me while following: nothing for what the file already held when following started, then the new incident', async ({
-  page,
-  context,
-}) => {
+/**
+ * Notifications shown, recorded: `Notification` replaced by a fake (granted) before the page loads. Returns a
+ * reader of what was shown ("title: body").
+ */
+async function fakeNotifications(page: Page, context: BrowserContext): Promise<() => Promise<string[]>> {
   await context.grantPermissions(['notifications']);
   await page.addInitScript(() => {
     const shown: string[] = [];
@@ -152,16 +153,28 @@ test('Notify me while following: nothing for what the file already held when fol
     }
     (window as unknown as { Notification: unknown }).Notification = FakeNotification;
   });
-  await pickOpfs(page);
-  await page.goto('./');
-  // Notify me is turned on first (on a dropped file's dashboard), then a file with history is followed
+  return () => page.evaluate(() => (window as unknown as { __shown: string[] }).__shown.slice());
+}
+
+/** Notify me turned on (on a dropped file's dashboard), before following: nothing notified yet. */
+async function notifyMe(page: Page, shown: () => Promise<string[]>): Promise<void> {
   await dropFiles(page, [{ name: 'quiet.log', text: baseLog() }]);
   await waitDone(page);
   await page.getByRole('button', { name: 'Notify me' }).click();
   await expect(page.getByText('You will be notified when an alert fires.')).toBeVisible();
-  const shown = (): Promise<string[]> =>
-    page.evaluate(() => (window as unknown as { __shown: string[] }).__shown.slice());
   expect(await shown()).toEqual([]);
+}
+
+const at = (m: number, s: number): string => new Date(Date.UTC(2025, 2, 14, 9, m, s)).toISOString();
+
+test('Notify me while following: nothing for what the file already held when following started, then the new incident', async ({
+  page,
+  context,
+}) => {
+  const shown = await fakeNotifications(page, context);
+  await pickOpfs(page);
+  await page.goto('./');
+  await notifyMe(page, shown);
 
   // its history ends in the db burst, still open when following starts: shown, not notified
   await writeOpfs(page, baseLog() + burstLog(), false);
@@ -173,7 +186,6 @@ test('Notify me while following: nothing for what the file already held when fol
   expect(await shown()).toEqual([]);
 
   // appended: quiet traffic, then a new burst at 10:10: notified
-  const at = (m: number, s: number): string => new Date(Date.UTC(2025, 2, 14, 9, m, s)).toISOString();
   let more = '';
   for (let m = 41; m < 70; m++)
     for (let k = 0; k < 20; k++) more += `${at(m, k * 3)} INFO api-gateway GET /x/${m}/${k} 200 in 4 ms\n`;
@@ -182,6 +194,48 @@ test('Notify me while following: nothing for what the file already held when fol
   await writeOpfs(page, more, true);
   await expect.poll(async () => (await shown()).join('\n')).toContain('Disk full on <*>');
   expect((await shown()).some((s) => s.includes('Timeout calling db'))).toBe(false);
+});
+
+test('Notify me while following: an incident that closed and grew again notifies once more, "(again)"', async ({
+  page,
+  context,
+}) => {
+  // the sequence of tests/unit/live.test.ts' reopening, appended part by part: the db burst at 09:40 (incident
+  // 09:39–09:42), quiet minutes to 09:44 (it closes: a window of log time without growing), a second db burst at
+  // 09:44, one quiet bucket after it (the detectors merge it into the same incident, which grows: open again)
+  const shown = await fakeNotifications(page, context);
+  await pickOpfs(page);
+  await page.goto('./');
+  await notifyMe(page, shown);
+  await writeOpfs(page, baseLog() + burstLog(), false);
+  await page.getByRole('button', { name: 'Follow a file' }).click();
+  const live = page.getByTestId('live');
+  let records = BASE_RECORDS + BURST_RECORDS;
+  await expect(live).toContainText(`Following live.log: ${records} records`);
+  await expect(page.getByTestId('incident-title').first()).toContainText('Timeout calling db after <*> ms');
+  const steady = (from: number, to: number): string => {
+    let s = '';
+    for (let m = from; m < to; m++)
+      for (let k = 0; k < 20; k++) s += `${at(m, k * 3)} INFO api-gateway GET /x/${k} 200 in 4 ms\n`;
+    return s;
+  };
+  let second = '';
+  for (let k = 0; k < 120; k++)
+    second += `${at(44, Math.floor(k / 2))} ERROR order-service Timeout calling db after ${4000 + k} ms\n`;
+  // each part read (its records counted on the page) before the next is written: one snapshot each
+  for (const part of [steady(41, 42), steady(42, 44), second + steady(44, 45)]) {
+    await writeOpfs(page, part, true);
+    records += part.split('\n').length - 1;
+    await expect(live).toContainText(`Following live.log: ${records.toLocaleString('en-US')} records`);
+  }
+  // once, with the incident's title as it is now (grown to 240 errors)
+  await expect.poll(async () => (await shown()).length).toBe(1);
+  expect((await shown())[0]).toMatch(
+    /^Loglens: incident: order-service: "Timeout calling db after <\*> ms" ×240 — errors \d+× the baseline \(again\)$/,
+  );
+  // one incident, grown: 120 + 120 errors
+  await expect(page.getByTestId('incident-title')).toHaveCount(1);
+  await expect(page.getByTestId('incident-title').first()).toContainText('×240');
 });
 
 /** `loglens serve -` on a free port, fed by the test's pipe; the address it prints. */
