@@ -8,20 +8,7 @@ import { mkdir, rename } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 
-export function parseSize(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)?$/i.exec(s.trim());
-  if (!m) throw new Error(`--size: expected a size such as 200MB or 1GB, got "${s}"`);
-  const units: Record<string, number> = {
-    b: 1,
-    kb: 1e3,
-    mb: 1e6,
-    gb: 1e9,
-    kib: 1024,
-    mib: 1024 ** 2,
-    gib: 1024 ** 3,
-  };
-  return Math.round(Number(m[1]) * units[(m[2] ?? 'B').toLowerCase()]!);
-}
+export { parseSize } from '../src/cli/size.ts';
 
 /** realistic: issue 9's log (stack traces, 0.1 % non-ASCII names, many templates); ascii: its twin; sample: `npm run gen`'s. */
 export type Kind = 'realistic' | 'ascii' | 'sample';

@@ -1,7 +1,8 @@
 /**
  * `loglens serve [file|-] [--port N] [--open]`: the built page (dist/) on 127.0.0.1, and the file (followed as
  * `tail -F`) or standard input streamed to it from the same origin (docs/live.md):
- *   GET /live/info  {"name", "generation", "ended"}: the page asks it first, and shows the live dashboard when it answers
+ *   GET /live/info  {"name", "generation", "ended", "from", "to", "keep"}: the page asks it first, and shows the
+ *                   live dashboard when it answers; from–to: the stream's bytes kept now (at most `keep`)
  *   GET /live       the bytes from the start, then as they come; it ends when the file is truncated or replaced
  *                   (the generation goes up: the page follows it anew) or standard input ends ("ended")
  *   GET /live/bytes?generation=G&start=A&end=B   bytes A to B of the stream, while they are kept: what the
@@ -18,14 +19,17 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { followFile, type FollowedInput } from './follow.ts';
+import { parseSize } from './size.ts';
 import { safe, warn } from './terminal-text.ts';
 
-const USAGE = safe`usage: loglens serve [file|-] [--port N] [--open] [--quiet]
+const USAGE = safe`usage: loglens serve [file|-] [--port N] [--open] [--keep SIZE] [--quiet]
 
   file      followed as it grows (tail -F) and streamed to the page; - streams standard input
             (journalctl -f | loglens serve -); none: the page alone
   --port N  the port on 127.0.0.1 (default: a free one, printed)
   --open    open the page in the browser
+  --keep S  how much of the stream the server keeps, for a page that connects late and for the log view's
+            reads (default 256MiB; units KB, MB, GB, KiB, MiB, GiB)
   --dist D  the built page (default: the dist/ folder beside the command; in a checkout, built on first use)`;
 
 const TYPES: Record<string, string> = {
@@ -43,11 +47,14 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-/** History kept for a page that connects late (or reloads): past this, a new page starts from later bytes. */
-const MAX_HISTORY = 256 * 1024 * 1024;
+/**
+ * History kept for a page that connects late (or reloads) and for its log view's reads (`--keep`): past this, a
+ * new page starts from later bytes, and the log view lists the later records only.
+ */
+export const DEFAULT_KEEP = 256 * 1024 * 1024;
 
 /**
- * The source read once, its bytes kept (up to MAX_HISTORY) and sent to every page connected: a page that
+ * The source read once, its last `keep` bytes kept and sent to every page connected: a page that
  * connects late gets them from the start. A truncated or replaced file starts a new generation.
  */
 class Broadcast {
@@ -65,6 +72,8 @@ class Broadcast {
   constructor(
     readonly name: string,
     private readonly open: () => { stream: ReadableStream<Uint8Array>; followed: FollowedInput | null },
+    /** bytes kept (at least the last chunk's) */
+    readonly keep = DEFAULT_KEEP,
   ) {
     void this.run();
   }
@@ -77,7 +86,7 @@ class Broadcast {
         const copy = chunk.slice();
         this.history.push(copy);
         this.historyBytes += copy.length;
-        while (this.historyBytes > MAX_HISTORY && this.history.length > 1) {
+        while (this.historyBytes > this.keep && this.history.length > 1) {
           const n = this.history.shift()!.length;
           this.historyBytes -= n;
           this.from += n;
@@ -140,6 +149,7 @@ async function serve(argv: string[]): Promise<number> {
         open: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         dist: { type: 'string' },
+        keep: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -155,6 +165,15 @@ async function serve(argv: string[]): Promise<number> {
   }
   const port = Number(values.port);
   if (positionals.length > 1 || !Number.isInteger(port) || port < 0 || port > 65535) {
+    warn(USAGE);
+    return 2;
+  }
+  let keep = DEFAULT_KEEP;
+  try {
+    if (values.keep !== undefined) keep = parseSize(values.keep, '--keep');
+    if (!(keep >= 1)) throw new Error(`--keep: at least 1 byte, got "${values.keep}"`);
+  } catch (e) {
+    warn(safe`serve: ${(e as Error).message}\n`);
     warn(USAGE);
     return 2;
   }
@@ -174,14 +193,18 @@ async function serve(argv: string[]): Promise<number> {
   const live =
     source === null
       ? null
-      : new Broadcast(source === '-' ? 'stdin' : basename(source), () => {
-          if (source === '-') {
-            const stdin = Readable.toWeb(process.stdin) as unknown as ReadableStream<Uint8Array>;
-            return { stream: stdin, followed: null };
-          }
-          const followed = followFile(source);
-          return { stream: followed.stream(), followed };
-        });
+      : new Broadcast(
+          source === '-' ? 'stdin' : basename(source),
+          () => {
+            if (source === '-') {
+              const stdin = Readable.toWeb(process.stdin) as unknown as ReadableStream<Uint8Array>;
+              return { stream: stdin, followed: null };
+            }
+            const followed = followFile(source);
+            return { stream: followed.stream(), followed };
+          },
+          keep,
+        );
 
   const server = createServer((req, res) => handle(req, res, dist, live, server.address() as AddressInfo));
   await new Promise<void>((resolve, reject) => {
@@ -266,6 +289,7 @@ function handle(
           ended: live.ended,
           from: live.from,
           to: live.to,
+          keep: live.keep,
         }),
       );
     return;

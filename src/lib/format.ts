@@ -13,6 +13,17 @@ export function bytes(n: number): string {
   return `${(n / 1e9).toFixed(2)} GB`;
 }
 
+/** A size in powers of 1024, as `--keep` takes it: 256 MiB, 64 KiB, 1.5 GiB; under 1 KiB, bytes. */
+export function binaryBytes(n: number): string {
+  for (const [unit, size] of [
+    ['GiB', 1024 ** 3],
+    ['MiB', 1024 ** 2],
+    ['KiB', 1024],
+  ] as const)
+    if (n >= size) return `${Number((n / size).toFixed(1))} ${unit}`;
+  return `${n} B`;
+}
+
 export function percent(x: number, digits = 1): string {
   return `${(x * 100).toFixed(digits)} %`;
 }

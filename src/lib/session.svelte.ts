@@ -16,6 +16,7 @@ import type { TimeWindow, WhatChanged } from '../engine/what-changed.ts';
 import { buildReport, type Report, type StoppedEarly } from '../engine/report.ts';
 import type { Config } from '../engine/config.ts';
 import { Watchdog, stallMessage } from './watchdog.ts';
+import { binaryBytes } from './format.ts';
 
 /**
  * An analysis that sends nothing for this long (or 3× its longest gap so far) is stuck: snapshots come every
@@ -136,24 +137,26 @@ export class AnalysisSession {
       this.liveLog = { files: [source.handle], index, first: 0 };
       return;
     }
-    // the stream: its bytes as loglens serve keeps them (the first may be gone: the server keeps 256 MiB); the
-    // answers can come out of order: only the latest call's is taken
+    // the stream: its bytes as loglens serve keeps them (the first may be gone: the server keeps its last
+    // `keep` bytes, 256 MiB unless told otherwise); the answers can come out of order: only the latest call's
+    // is taken
     const job = this.jobId;
     const call = ++this.liveLogCall;
     const read = await this.api?.liveStream().catch(() => null);
     const info = await fetch(`${source.url}/info`, { cache: 'no-store' })
-      .then((r) => r.json() as Promise<{ generation: number; from: number; to: number }>)
+      .then((r) => r.json() as Promise<{ generation: number; from: number; to: number; keep?: number }>)
       .catch(() => null);
     if (job !== this.jobId || !this.live || call !== this.liveLogCall) return;
     // the analysis read from stream offset `read.from` (the history kept when it connected) of that generation
     if (info && read && info.generation !== read.generation) return; // replaced: followed anew at once
     const name = this.live.name;
+    const kept = `its last ${binaryBytes(info?.keep ?? 256 * 1024 * 1024)}`;
     const base = read && Number.isFinite(read.from) ? read.from : 0;
     const rel = info === null ? 0 : Math.max(0, info.from - base);
     const trimmed = info === null ? null : keptIndex(index, rel);
     if (info === null || trimmed === null || (base + rel > 0 && s.files[0]?.gzip === true)) {
       this.liveLog = null;
-      this.liveLogNote = `The log view reads the stream's records from loglens serve, which keeps its last 256 MiB: none of those read can be read again now.`;
+      this.liveLogNote = `The log view reads the stream's records from loglens serve, which keeps ${kept}: none of those read can be read again now.`;
       return;
     }
     const start = base + rel + trimmed.skip;
@@ -165,7 +168,7 @@ export class AnalysisSession {
     };
     this.liveLogNote =
       trimmed.first > 0
-        ? `The log view of ${name} lists what loglens serve still keeps of it, its last 256 MiB: the records from line ${trimmed.index.files[0]?.line[0] ?? '?'} on. The dashboard counts all of them.`
+        ? `The log view of ${name} lists what loglens serve still keeps of it, ${kept}: the records from line ${trimmed.index.files[0]?.line[0] ?? '?'} on. The dashboard counts all of them.`
         : null;
   }
 

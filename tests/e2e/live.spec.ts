@@ -238,8 +238,8 @@ test('Notify me while following: an incident that closed and grew again notifies
   await expect(page.getByTestId('incident-title').first()).toContainText('×240');
 });
 
-/** `loglens serve -` on a free port, fed by the test's pipe; the address it prints. */
-async function startServe(): Promise<{
+/** `loglens serve - [args]` on a free port, fed by the test's pipe; the address it prints. */
+async function startServe(args: readonly string[] = []): Promise<{
   url: string;
   port: number;
   write: (s: string) => void;
@@ -247,7 +247,7 @@ async function startServe(): Promise<{
   stop: () => Promise<void>;
 }> {
   const root = resolve(import.meta.dirname, '../..');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/serve.ts', '-', '--quiet'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/serve.ts', '-', '--quiet', ...args], {
     cwd: root,
   });
   const url = await new Promise<string>((done, fail) => {
@@ -315,6 +315,57 @@ test('loglens serve -: the piped input streams into the page, which shows it liv
     await waitDone(page);
     const report = (await exportReport(page)) as { totals: { records: number } };
     expect(report.totals.records).toBe(BASE_RECORDS + BURST_RECORDS);
+  } finally {
+    await serve.stop();
+  }
+});
+
+test("loglens serve --keep: once the stream's start is dropped, the log view lists the records kept, numbered as the dashboard counts them", async ({
+  page,
+}) => {
+  // 69,606 bytes piped, the server keeps the last 16 KiB: the log view lists from the first record the page's
+  // index can seek to in what is kept, the first starting at or after 64 KiB (INDEX_STEP), counted here
+  const serve = await startServe(['--keep', '16KiB']);
+  try {
+    const all = baseLog() + burstLog();
+    let offset = 0;
+    let firstKept = 0;
+    for (const [i, l] of all.split('\n').entries()) {
+      if (offset >= 64 * 1024) {
+        firstKept = i + 1;
+        break;
+      }
+      offset += Buffer.byteLength(l) + 1;
+    }
+    expect(firstKept).toBe(888);
+    serve.write(baseLog());
+    await page.goto(serve.url);
+    const live = page.getByTestId('live');
+    await expect(live).toContainText(`Following stdin: ${BASE_RECORDS} records`);
+    serve.write(burstLog());
+    const total = BASE_RECORDS + BURST_RECORDS;
+    await expect(live).toContainText(`${total} records`);
+    await expect(page.getByTestId('card-records').locator('.value')).toHaveText(String(total));
+    await expect(page.getByTestId('live-log-note')).toHaveText(
+      `The log view of stdin lists what loglens serve still keeps of it, its last 16 KiB: the records from line ${firstKept} on. The dashboard counts all of them.`,
+    );
+    // at the end, as tail: the last record, numbered as the dashboard counts (not from the first one kept)
+    const view = page.getByRole('region', { name: 'Log view' });
+    const records = view.getByRole('list', { name: 'Records' });
+    await expect(records).toContainText('GET /api/items/19 200 in 5 ms');
+    await expect(view.getByTestId('logview-status')).toHaveText(/^record [\d,]+ of 940$/);
+    const shown = Number(
+      /record ([\d,]+)/
+        .exec((await view.getByTestId('logview-status').textContent()) ?? '')![1]!
+        .replace(/,/g, ''),
+    );
+    expect(shown).toBeGreaterThan(firstKept);
+    expect(shown).toBeLessThanOrEqual(total);
+    // its first record: line 888, the burst's 88th db timeout
+    await records.click();
+    await page.keyboard.press('Home');
+    await expect(view.getByTestId('logview-status')).toHaveText(`record ${firstKept} of ${total}`);
+    await expect(records.getByRole('listitem').first()).toContainText('Timeout calling db after 3087 ms');
   } finally {
     await serve.stop();
   }

@@ -98,6 +98,18 @@ describe('the loglens bin', () => {
     expect(String(s.stderr)).toContain('serve: no built page in empty (index.html)');
   });
 
+  it('loglens serve --keep with no size it can read, or nothing to keep, says so', () => {
+    for (const [keep, said] of [
+      ['lots', 'serve: --keep: expected a size such as 200MB or 1GB, got "lots"'],
+      ['0', 'serve: --keep: at least 1 byte, got "0"'],
+    ]) {
+      const s = run(['serve', '--keep', keep!]);
+      expect(s.status).toBe(2);
+      expect(String(s.stderr)).toContain(said);
+      expect(String(s.stderr)).toContain('--keep S');
+    }
+  });
+
   it('loglens serve FILE ends on Ctrl-C (SIGINT) while a page streams /live and holds an idle connection', async () => {
     const dist = join(dir, 'page');
     mkdirSync(dist, { recursive: true });
