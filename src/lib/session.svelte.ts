@@ -16,7 +16,7 @@ import type { TimeWindow, WhatChanged } from '../engine/what-changed.ts';
 import { buildReport, type Report, type StoppedEarly } from '../engine/report.ts';
 import type { Config } from '../engine/config.ts';
 import { Watchdog, stallMessage } from './watchdog.ts';
-import { binaryBytes } from './format.ts';
+import { binaryBytes, num } from './format.ts';
 
 /**
  * An analysis that sends nothing for this long (or 3× its longest gap so far) is stuck: snapshots come every
@@ -90,7 +90,13 @@ export class AnalysisSession {
    * A live analysis (docs/live.md): what is followed, whether it still is, and what happened to it (a file
    * that shrank and is followed anew, a stream that ended). null: the analysis is of files.
    */
-  live = $state<{ name: string; following: boolean; note: string | null } | null>(null);
+  /**
+   * What is followed. `note`: what happened to it (followed anew, ended); `joined`: a stream this page joined
+   * after loglens serve had dropped its start (what the dashboard counts from).
+   */
+  live = $state<{ name: string; following: boolean; note: string | null; joined?: string | null } | null>(
+    null,
+  );
   /**
    * What the log view reads while following, and after: the followed file's handle (the worker reads the file as
    * it is now) or the stream's bytes that loglens serve keeps (read by range), with the record index for
@@ -154,6 +160,11 @@ export class AnalysisSession {
     const base = read && Number.isFinite(read.from) ? read.from : 0;
     const rel = info === null ? 0 : Math.max(0, info.from - base);
     const trimmed = info === null ? null : keptIndex(index, rel);
+    if (base > 0 && !this.live.joined)
+      this.live = {
+        ...this.live,
+        joined: `This page joined ${name} at byte ${num(base)}: loglens serve keeps ${kept}, and had dropped what came before. The dashboard counts the records from there, and numbers their lines from there.`,
+      };
     if (info === null || trimmed === null || (base + rel > 0 && s.files[0]?.gzip === true)) {
       this.liveLog = null;
       this.liveLogNote = `The log view reads the stream's records from loglens serve, which keeps ${kept}: none of those read can be read again now.`;
@@ -776,6 +787,7 @@ export class AnalysisSession {
         name,
         following: false,
         note: result.ended === 'ended' ? `The stream of ${name} ended.` : (this.live?.note ?? null),
+        joined: this.live?.joined ?? null,
       };
       return;
     }

@@ -101,15 +101,40 @@ test('Follow a file: the log view shows the records read so far and grows with a
   await expect(view.getByRole('list', { name: 'Records' })).toContainText(
     'Card processor slow: answered in 4812 ms',
   );
+  // held at the bottom, as tail -f: the last row fully in sight, not a row or two short of it
+  const list = view.getByRole('list', { name: 'Records' });
+  const gap = (): Promise<number> => list.evaluate((e) => e.scrollHeight - e.clientHeight - e.scrollTop);
+  await expect.poll(gap).toBeLessThanOrEqual(1);
+  // scrolled up by the user: it stays where it is as the log grows
+  await list.hover();
+  await page.mouse.wheel(0, -300);
+  await expect.poll(gap).toBeGreaterThan(200);
+  const status = view.getByTestId('logview-status');
+  const before = await status.textContent();
+  await writeOpfs(page, APPENDED.replace('4812', '4813'), true);
+  await expect(live).toContainText(`${BASE_RECORDS + 2} records`);
+  await expect(status).toContainText(`of ${BASE_RECORDS + 2}`);
+  expect((await status.textContent())?.replace(`of ${BASE_RECORDS + 2}`, '')).toBe(
+    before?.replace(`of ${BASE_RECORDS + 1}`, ''),
+  );
+  expect(await gap()).toBeGreaterThan(200);
+  // End: at the bottom again, and held there as the log grows
+  await list.focus();
+  await page.keyboard.press('End');
+  await expect.poll(gap).toBeLessThanOrEqual(1);
+  await writeOpfs(page, APPENDED.replace('4812', '4814'), true);
+  await expect(status).toContainText(`of ${BASE_RECORDS + 3}`);
+  await expect(list).toContainText('answered in 4814 ms');
+  await expect.poll(gap).toBeLessThanOrEqual(1);
 
   // a query while following: the bytes read so far analyzed again with it, and following goes on
-  const read = baseLog() + APPENDED;
+  const read = baseLog() + APPENDED + APPENDED.replace('4812', '4813') + APPENDED.replace('4812', '4814');
   await page.getByRole('searchbox', { name: 'Query' }).fill('level:ERROR');
   await page.getByRole('button', { name: 'Apply' }).click();
   const banner = page.getByTestId('view-banner');
   const errors = atLevel(read, 'ERROR');
   expect(errors).toBe(6);
-  await expect(banner).toContainText(`${errors} of ${BASE_RECORDS + 1} records`);
+  await expect(banner).toContainText(`${errors} of ${BASE_RECORDS + 3} records`);
   await expect(view.getByTestId('logview-status')).toHaveText(`${errors} matching records`);
   await expect(live).toContainText('Following live.log');
   // appended while the view is shown: the view counts the new matching records, the log view lists them
@@ -117,20 +142,20 @@ test('Follow a file: the log view shows the records read so far and grows with a
   const all = read + burstLog();
   const moreErrors = atLevel(all, 'ERROR');
   expect(moreErrors).toBe(126);
-  await expect(banner).toContainText(`${moreErrors} of ${BASE_RECORDS + 1 + BURST_RECORDS} records`);
+  await expect(banner).toContainText(`${moreErrors} of ${BASE_RECORDS + 3 + BURST_RECORDS} records`);
   await expect(view.getByTestId('logview-status')).toHaveText(`${moreErrors} matching records`);
   await expect(view.getByRole('list', { name: 'Records' })).toContainText('Timeout calling db after');
 
   // Clear: the whole log again, still followed
   await page.getByRole('button', { name: 'Clear' }).click();
   await expect(banner).toHaveCount(0);
-  await expect(view.getByTestId('logview-status')).toContainText(`of ${BASE_RECORDS + 1 + BURST_RECORDS}`);
-  await expect(live).toContainText(`Following live.log: ${BASE_RECORDS + 1 + BURST_RECORDS} records`);
+  await expect(view.getByTestId('logview-status')).toContainText(`of ${BASE_RECORDS + 3 + BURST_RECORDS}`);
+  await expect(live).toContainText(`Following live.log: ${BASE_RECORDS + 3 + BURST_RECORDS} records`);
 
   // stopped: the log view keeps reading what was read
   await page.getByRole('button', { name: 'Stop following' }).click();
   await expect(live).toContainText('Stopped following live.log');
-  await expect(view.getByTestId('logview-status')).toContainText(`of ${BASE_RECORDS + 1 + BURST_RECORDS}`);
+  await expect(view.getByTestId('logview-status')).toContainText(`of ${BASE_RECORDS + 3 + BURST_RECORDS}`);
 });
 
 /**
@@ -366,6 +391,25 @@ test("loglens serve --keep: once the stream's start is dropped, the log view lis
     await page.keyboard.press('Home');
     await expect(view.getByTestId('logview-status')).toHaveText(`record ${firstKept} of ${total}`);
     await expect(records.getByRole('listitem').first()).toContainText('Timeout calling db after 3087 ms');
+
+    // a page that joins now reads what is kept, from the start of a line: it says where it joined, and counts
+    // the lines from there
+    const late = await page.context().newPage();
+    await late.goto(serve.url);
+    const joined = late.getByTestId('live-joined');
+    await expect(joined).toContainText('This page joined stdin at byte ');
+    const at = Number(/at byte ([\d,]+):/.exec((await joined.textContent()) ?? '')![1]!.replace(/,/g, ''));
+    const bytes = Buffer.from(all);
+    // at most 16 KiB kept (the last piece read is 10,790 bytes at most: always kept whole)
+    expect(at).toBeGreaterThanOrEqual(bytes.length - 16 * 1024);
+    expect(at).toBeLessThan(bytes.length);
+    expect(bytes[at - 1]).toBe(0x0a);
+    await expect(joined).toHaveText(
+      `This page joined stdin at byte ${at.toLocaleString('en-US')}: loglens serve keeps its last 16 KiB, and had dropped what came before. The dashboard counts the records from there, and numbers their lines from there.`,
+    );
+    const rest = bytes.subarray(at).toString('utf8').split('\n').length - 1;
+    await expect(late.getByTestId('live')).toContainText(`Following stdin: ${rest} records`);
+    await expect(late.getByTestId('card-records').locator('.value')).toHaveText(String(rest));
   } finally {
     await serve.stop();
   }
