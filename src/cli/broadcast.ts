@@ -1,14 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import type { FollowedInput } from './follow.ts';
+import { SERVE_KEEP } from '../engine/live.ts';
 import { safe, warn } from './terminal-text.ts';
 
 const NL = 0x0a;
 
-/**
- * History kept for a page that connects late (or reloads) and for its log view's reads (`--keep`): past this, a
- * new page starts from later bytes, and the log view lists the later records only.
- */
-export const DEFAULT_KEEP = 256 * 1024 * 1024;
+export { SERVE_KEEP as DEFAULT_KEEP } from '../engine/live.ts';
 
 /**
  * The source read once, its last `keep` bytes kept and sent to every page connected: a page that
@@ -32,7 +29,7 @@ export class Broadcast {
     readonly name: string,
     private readonly open: () => { stream: ReadableStream<Uint8Array>; followed: FollowedInput | null },
     /** bytes kept (at least the last chunk's) */
-    readonly keep = DEFAULT_KEEP,
+    readonly keep = SERVE_KEEP,
   ) {
     void this.run();
   }

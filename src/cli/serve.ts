@@ -1,9 +1,9 @@
 /**
- * `loglens serve [file|-] [--port N] [--open]`: the built page (dist/) on 127.0.0.1, and the file (followed as
+ * `loglens serve [file|-] [--port N] [--open] [--keep SIZE] [--dist DIR]`: the built page (dist/) on 127.0.0.1, and the file (followed as
  * `tail -F`) or standard input streamed to it from the same origin (docs/live.md):
  *   GET /live/info  {"name", "generation", "ended", "from", "to", "keep"}: the page asks it first, and shows the
  *                   live dashboard when it answers; from–to: the stream's bytes kept now (at most `keep`)
- *   GET /live       the bytes from the start, then as they come; it ends when the file is truncated or replaced
+ *   GET /live       the bytes kept (from the start, or from the first whole line of the last `keep`), then as they come; it ends when the file is truncated or replaced
  *                   (the generation goes up: the page follows it anew) or standard input ends ("ended")
  *   GET /live/bytes?generation=G&start=A&end=B   bytes A to B of the stream, while they are kept: what the
  *                   page's log view reads records from (the page keeps none of the stream)

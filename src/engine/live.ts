@@ -87,6 +87,13 @@ interface Tracked {
   grewAt: number;
 }
 
+/**
+ * What `loglens serve` keeps of a stream unless `--keep` says otherwise, for a page that connects late (or
+ * reloads) and for its log view's reads: past this, a new page starts from later bytes, and the log view lists
+ * the later records only. (The page says it when the server's /live/info does not.)
+ */
+export const SERVE_KEEP = 256 * 1024 * 1024;
+
 /** How long an incident may stop growing before it is closed: the longer of a spike window and a bucket. */
 export function incidentWindowMs(config: Pick<Config, 'spikes' | 'anomalies'>): number {
   return Math.max(config.spikes.windowSec, config.anomalies.bucketSec) * 1000;

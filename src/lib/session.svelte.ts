@@ -7,7 +7,7 @@ import type {
   LiveSource,
   RecordInput,
 } from '../worker/engine.worker.ts';
-import { keptIndex } from '../engine/live.ts';
+import { keptIndex, SERVE_KEEP } from '../engine/live.ts';
 import type { Progress, Snapshot } from '../engine/types.ts';
 import type { LineAt } from '../engine/lines-around.ts';
 import type { RecordIndexSnapshot } from '../engine/analyzers/record-index.ts';
@@ -156,7 +156,7 @@ export class AnalysisSession {
     // the analysis read from stream offset `read.from` (the history kept when it connected) of that generation
     if (info && read && info.generation !== read.generation) return; // replaced: followed anew at once
     const name = this.live.name;
-    const kept = `its last ${binaryBytes(info?.keep ?? 256 * 1024 * 1024)}`;
+    const kept = `its last ${binaryBytes(info?.keep ?? SERVE_KEEP)}`;
     const base = read && Number.isFinite(read.from) ? read.from : 0;
     const rel = info === null ? 0 : Math.max(0, info.from - base);
     const trimmed = info === null ? null : keptIndex(index, rel);

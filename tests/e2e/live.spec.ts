@@ -2,7 +2,7 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { resolve } from 'node:path';
-import { BASE_RECORDS, BURST_RECORDS, baseLog, burstLog } from '../unit/live-fixture.ts';
+import { BASE_RECORDS, BURST_RECORDS, baseLog, burstLog, reopenParts } from '../unit/live-fixture.ts';
 import { dropFiles, exportReport, waitDone } from './helpers.ts';
 
 /**
@@ -109,6 +109,9 @@ test('Follow a file: the log view shows the records read so far and grows with a
   await list.hover();
   await page.mouse.wheel(0, -300);
   await expect.poll(gap).toBeGreaterThan(200);
+  // settled (a wheel's scroll can be animated): the same twice
+  let settled = -1;
+  await expect.poll(async () => settled === (settled = await gap())).toBe(true);
   const status = view.getByTestId('logview-status');
   const before = await status.textContent();
   await writeOpfs(page, APPENDED.replace('4812', '4813'), true);
@@ -190,18 +193,15 @@ async function notifyMe(page: Page, shown: () => Promise<string[]>): Promise<voi
   expect(await shown()).toEqual([]);
 }
 
-const at = (m: number, s: number): string => new Date(Date.UTC(2025, 2, 14, 9, m, s)).toISOString();
-
-test('Notify me while following: nothing for what the file already held when following started, then the new incident', async ({
-  page,
-  context,
-}) => {
+/**
+ * Notify me on, then live.log followed, its history ending in the db burst (still open when following starts):
+ * shown, not notified. Returns the reader of what was notified.
+ */
+async function followWithHistory(page: Page, context: BrowserContext): Promise<() => Promise<string[]>> {
   const shown = await fakeNotifications(page, context);
   await pickOpfs(page);
   await page.goto('./');
   await notifyMe(page, shown);
-
-  // its history ends in the db burst, still open when following starts: shown, not notified
   await writeOpfs(page, baseLog() + burstLog(), false);
   await page.getByRole('button', { name: 'Follow a file' }).click();
   await expect(page.getByTestId('live')).toContainText(
@@ -209,8 +209,16 @@ test('Notify me while following: nothing for what the file already held when fol
   );
   await expect(page.getByTestId('incident-title').first()).toContainText('Timeout calling db after <*> ms');
   expect(await shown()).toEqual([]);
+  return shown;
+}
 
+test('Notify me while following: nothing for what the file already held when following started, then the new incident', async ({
+  page,
+  context,
+}) => {
+  const shown = await followWithHistory(page, context);
   // appended: quiet traffic, then a new burst at 10:10: notified
+  const at = (m: number, s: number): string => new Date(Date.UTC(2025, 2, 14, 9, m, s)).toISOString();
   let more = '';
   for (let m = 41; m < 70; m++)
     for (let k = 0; k < 20; k++) more += `${at(m, k * 3)} INFO api-gateway GET /x/${m}/${k} 200 in 4 ms\n`;
@@ -225,34 +233,20 @@ test('Notify me while following: an incident that closed and grew again notifies
   page,
   context,
 }) => {
-  // the sequence of tests/unit/live.test.ts' reopening, appended part by part: the db burst at 09:40 (incident
-  // 09:39–09:42), quiet minutes to 09:44 (it closes: a window of log time without growing), a second db burst at
-  // 09:44, one quiet bucket after it (the detectors merge it into the same incident, which grows: open again)
-  const shown = await fakeNotifications(page, context);
-  await pickOpfs(page);
-  await page.goto('./');
-  await notifyMe(page, shown);
-  await writeOpfs(page, baseLog() + burstLog(), false);
-  await page.getByRole('button', { name: 'Follow a file' }).click();
+  // tests/unit/live.test.ts' reopening, appended part by part: the db burst at 09:40 (incident 09:39–09:42), quiet
+  // minutes to 09:44 (it closes: a window of log time without growing), a second db burst at 09:44, one quiet
+  // bucket after it (the detectors merge it into the same incident, which grows: open again), quiet again
+  const shown = await followWithHistory(page, context);
   const live = page.getByTestId('live');
   let records = BASE_RECORDS + BURST_RECORDS;
-  await expect(live).toContainText(`Following live.log: ${records} records`);
-  await expect(page.getByTestId('incident-title').first()).toContainText('Timeout calling db after <*> ms');
-  const steady = (from: number, to: number): string => {
-    let s = '';
-    for (let m = from; m < to; m++)
-      for (let k = 0; k < 20; k++) s += `${at(m, k * 3)} INFO api-gateway GET /x/${k} 200 in 4 ms\n`;
-    return s;
-  };
-  let second = '';
-  for (let k = 0; k < 120; k++)
-    second += `${at(44, Math.floor(k / 2))} ERROR order-service Timeout calling db after ${4000 + k} ms\n`;
+  const parts = reopenParts();
   // each part read (its records counted on the page) before the next is written: one snapshot each
-  for (const part of [steady(41, 42), steady(42, 44), second + steady(44, 45)]) {
+  const append = async (part: string): Promise<void> => {
     await writeOpfs(page, part, true);
     records += part.split('\n').length - 1;
     await expect(live).toContainText(`Following live.log: ${records.toLocaleString('en-US')} records`);
-  }
+  };
+  for (const part of parts.slice(0, 3)) await append(part);
   // once, with the incident's title as it is now (grown to 240 errors)
   await expect.poll(async () => (await shown()).length).toBe(1);
   expect((await shown())[0]).toMatch(
@@ -261,6 +255,9 @@ test('Notify me while following: an incident that closed and grew again notifies
   // one incident, grown: 120 + 120 errors
   await expect(page.getByTestId('incident-title')).toHaveCount(1);
   await expect(page.getByTestId('incident-title').first()).toContainText('×240');
+  // quiet again (it closes), and later: nothing more to notify
+  for (const part of parts.slice(3)) await append(part);
+  expect(await shown()).toHaveLength(1);
 });
 
 /** `loglens serve - [args]` on a free port, fed by the test's pipe; the address it prints. */
@@ -387,7 +384,10 @@ test("loglens serve --keep: once the stream's start is dropped, the log view lis
     expect(shown).toBeGreaterThan(firstKept);
     expect(shown).toBeLessThanOrEqual(total);
     // its first record: line 888, the burst's 88th db timeout
-    await records.click();
+    await expect
+      .poll(() => records.evaluate((e) => e.scrollHeight - e.clientHeight - e.scrollTop))
+      .toBeLessThanOrEqual(1);
+    await records.focus();
     await page.keyboard.press('Home');
     await expect(view.getByTestId('logview-status')).toHaveText(`record ${firstKept} of ${total}`);
     await expect(records.getByRole('listitem').first()).toContainText('Timeout calling db after 3087 ms');
@@ -410,6 +410,81 @@ test("loglens serve --keep: once the stream's start is dropped, the log view lis
     const rest = bytes.subarray(at).toString('utf8').split('\n').length - 1;
     await expect(late.getByTestId('live')).toContainText(`Following stdin: ${rest} records`);
     await expect(late.getByTestId('card-records').locator('.value')).toHaveText(String(rest));
+  } finally {
+    await serve.stop();
+  }
+});
+
+test("loglens serve --keep: while the server drops the stream's start, the records shown stay on screen", async ({
+  page,
+}) => {
+  // lines of about 60 bytes, written a hundred at a time (the server keeps whole pieces as read: small ones)
+  const serve = await startServe(['--keep', '100KiB']);
+  const T = Date.UTC(2025, 2, 14, 9, 0, 0);
+  const lines = (from: number, to: number): string[] => {
+    const out: string[] = [];
+    for (let i = from; i <= to; i++)
+      out.push(`${new Date(T + i * 1000).toISOString()} INFO api-gateway GET /p/${i} 200 in 5 ms\n`);
+    return out;
+  };
+  const all = lines(1, 3000);
+  /** the first line starting at or after `offset` bytes (an index checkpoint: INDEX_STEP is 64 KiB) */
+  const lineAt = (offset: number): number => {
+    let at = 0;
+    for (const [i, l] of all.entries()) {
+      if (at >= offset) return i + 1;
+      at += Buffer.byteLength(l);
+    }
+    return -1;
+  };
+  const write = async (from: number, to: number): Promise<void> => {
+    for (let i = from; i <= to; i += 100) {
+      serve.write(all.slice(i - 1, Math.min(to, i + 99)).join(''));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  try {
+    await page.goto(serve.url);
+    const live = page.getByTestId('live');
+    // the page reads the stream from its start (its first 100 lines counted), then 2,400 lines more: about
+    // 150 KB in all, of which the server keeps the last 100 KiB
+    await write(1, 100);
+    await expect(live).toContainText('Following stdin: 100 records');
+    await write(101, 2500);
+    await expect(live).toContainText('Following stdin: 2,500 records');
+    const note = page.getByTestId('live-log-note');
+    const l1 = lineAt(64 * 1024);
+    await expect(note).toContainText(`its last 100 KiB: the records from line ${l1} on`);
+    // the user goes to line 2,300 (the position slider: records from the first listed)
+    const view = page.getByRole('region', { name: 'Log view' });
+    const status = view.getByTestId('logview-status');
+    const r = 2300;
+    await view.getByRole('slider', { name: 'Position' }).evaluate((e, v) => {
+      (e as HTMLInputElement).value = String(v);
+      e.dispatchEvent(new Event('change', { bubbles: true }));
+    }, r - l1);
+    await expect(status).toHaveText(`record ${r.toLocaleString('en-US')} of 2,500`);
+    const records = view.getByRole('list', { name: 'Records' });
+    const firstRow = async (): Promise<string> =>
+      records.evaluate((e) => {
+        const top = e.getBoundingClientRect().top;
+        const row = [...e.querySelectorAll('[role="listitem"]')].find(
+          (x) => x.getBoundingClientRect().bottom > top + 2,
+        );
+        return row?.textContent ?? '';
+      });
+    expect(await firstRow()).toContain(`GET /p/${r} 200`);
+
+    // 500 more lines: the server drops more of the start, the log view lists from a later line, and line 2,300
+    // stays where it was, numbered as before
+    await write(2501, 3000);
+    await expect(live).toContainText('Following stdin: 3,000 records');
+    const l2 = lineAt(128 * 1024);
+    expect(l2).toBeGreaterThan(l1);
+    expect(l2).toBeLessThan(r);
+    await expect(note).toContainText(`its last 100 KiB: the records from line ${l2} on`);
+    await expect(status).toHaveText(`record ${r.toLocaleString('en-US')} of 3,000`);
+    expect(await firstRow()).toContain(`GET /p/${r} 200`);
   } finally {
     await serve.stop();
   }

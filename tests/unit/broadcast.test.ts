@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
 import { Broadcast } from '../../src/cli/broadcast.ts';
+import type { FollowedInput } from '../../src/cli/follow.ts';
 import { utf8 } from './helpers.ts';
 
 /** A source the test pushes chunks into; `settled()` waits until the Broadcast has taken what was pushed. */
@@ -58,5 +60,50 @@ describe('Broadcast (loglens serve: the stream kept for late pages and the log v
     await settled();
     expect([b.from, b.to]).toEqual([14, 16]);
     expect(text(b.range(1, 14, 16))).toBe('m\n');
+  });
+
+  it('a page that connects gets the bytes kept, then what comes; a truncated file starts a new generation from 0', async () => {
+    // two generations: the first ends "truncated" (its file shrank), the second is the file read anew
+    const gens = [source(), source()];
+    let opened = 0;
+    const why: (string | null)[] = [null, null];
+    const b = new Broadcast(
+      'app.log',
+      () => {
+        const g = opened++;
+        const followed = {
+          get ended() {
+            return why[g];
+          },
+        } as unknown as FollowedInput;
+        return { stream: gens[g]!.open().stream, followed };
+      },
+      10,
+    );
+    gens[0]!.push('one\ntw');
+    gens[0]!.push('o\nthree\n');
+    await settled();
+    const got: string[] = [];
+    let ended = false;
+    const res = {
+      write: (c: Uint8Array) => got.push(new TextDecoder().decode(c)),
+      end: () => (ended = true),
+      on: () => res,
+    } as unknown as ServerResponse;
+    b.attach(res); // late: from the first whole line kept
+    expect(got.join('')).toBe('three\n');
+    gens[0]!.push('four\n');
+    await settled();
+    expect(got.join('')).toBe('three\nfour\n');
+    why[0] = 'truncated';
+    gens[0]!.end();
+    await settled();
+    expect(ended).toBe(true); // the page follows it anew
+    expect([b.generation, b.from, b.to]).toEqual([2, 0, 0]);
+    gens[1]!.push('new\n');
+    await settled();
+    expect([b.generation, b.from, b.to]).toEqual([2, 0, 4]);
+    expect(text(b.range(2, 0, 4))).toBe('new\n');
+    expect(b.range(1, 0, 4)).toBeNull(); // the old generation's bytes are gone
   });
 });

@@ -41,3 +41,32 @@ export const BURST_INCIDENT = {
   end: '2025-03-14T09:42:00.000Z',
   errors: 120,
 };
+
+const at = (m: number, s: number): string => iso(T0 + m * 60_000 + s * 1000);
+
+/** Quiet traffic, minutes `from` to `to` (09:MM), 20 requests a minute. */
+export function steadyLog(from: number, to: number): string {
+  let s = '';
+  for (let m = from; m < to; m++)
+    for (let k = 0; k < 20; k++) s += `${at(m, k * 3)} INFO api-gateway GET /x/${k} 200 in 4 ms\n`;
+  return s;
+}
+
+/**
+ * After the burst, parts to read one at a time for a reopening: quiet minutes 09:41–09:43 (the incident closes:
+ * it stops growing for a window of log time), a second db burst at 09:44 with its minute of traffic (one quiet
+ * bucket after the incident: the detectors merge it, the incident grows to 09:46 and 240 errors: open again),
+ * then quiet again (it closes again).
+ */
+export function reopenParts(): string[] {
+  let second = '';
+  for (let k = 0; k < 120; k++)
+    second += `${at(44, Math.floor(k / 2))} ERROR order-service Timeout calling db after ${4000 + k} ms\n`;
+  return [
+    steadyLog(41, 42),
+    steadyLog(42, 44),
+    second + steadyLog(44, 45),
+    steadyLog(45, 47),
+    steadyLog(47, 55),
+  ];
+}

@@ -5,7 +5,7 @@ import { streamInput } from '../../src/engine/ingest/source.ts';
 import { followBlob, IncidentTracker, withIdleTicks, type IncidentEvent } from '../../src/engine/live.ts';
 import type { Snapshot } from '../../src/engine/types.ts';
 import { fileOf, utf8 } from './helpers.ts';
-import { BASE_RECORDS, BURST_ERRORS, BURST_RECORDS, baseLog, burstLog } from './live-fixture.ts';
+import { BASE_RECORDS, BURST_ERRORS, BURST_RECORDS, baseLog, burstLog, reopenParts } from './live-fixture.ts';
 
 const cfg: Config = { ...DEFAULT_CONFIG, timeZone: 'UTC' };
 
@@ -81,25 +81,7 @@ describe('IncidentTracker', () => {
   it('a closed incident that grows again (a burst one quiet bucket after it joins it) is announced open again', async () => {
     // the burst at 09:40 (incident 09:39–09:42), quiet minutes 09:41–09:43, a second burst at 09:44: the
     // detectors merge findings one quiet bucket apart, so the incident keeps its id and grows to 09:46
-    const at = (m: number, s: number): string => new Date(Date.UTC(2025, 2, 14, 9, m, s)).toISOString();
-    const steady = (from: number, to: number): string => {
-      let s = '';
-      for (let m = from; m < to; m++)
-        for (let k = 0; k < 20; k++) s += `${at(m, k * 3)} INFO api-gateway GET /x/${k} 200 in 4 ms\n`;
-      return s;
-    };
-    let second = '';
-    for (let k = 0; k < 120; k++)
-      second += `${at(44, Math.floor(k / 2))} ERROR order-service Timeout calling db after ${4000 + k} ms\n`;
-    const { final, snaps } = await live([
-      baseLog(),
-      burstLog(),
-      steady(41, 42),
-      steady(42, 44),
-      second + steady(44, 45),
-      steady(45, 47),
-      steady(47, 55),
-    ]);
+    const { final, snaps } = await live([baseLog(), burstLog(), ...reopenParts()]);
     const tracker = new IncidentTracker(60_000);
     const said = snaps.map((s) =>
       tracker.update(s).map((e) => `${e.state} ${e.id} ${e.start}–${e.end} ${e.errors} errors`),
