@@ -32,6 +32,8 @@ const { values } = parseArgs({
     raw: { type: 'boolean', default: false },
     /** the built page to serve (`loglens serve --dist`): a copy keeps a long run apart from builds meanwhile */
     dist: { type: 'string' },
+    /** what `loglens serve` keeps of the stream (`--keep`): small, its start is dropped within minutes */
+    keep: { type: 'string' },
   },
 });
 const minutes = Number(values.minutes);
@@ -164,6 +166,7 @@ try {
       values.port,
       '--quiet',
       ...(values.dist !== undefined ? ['--dist', values.dist] : []),
+      ...(values.keep !== undefined ? ['--keep', values.keep] : []),
     ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
