@@ -214,6 +214,8 @@ export async function analyze(
   const baseInterval = opts.intervalMs ?? 200;
   let interval = baseInterval;
   const analysis = new Analysis(config, opts.detectors ?? true, opts.templates ?? true, opts.where ?? '');
+  // a live analysis is one pass, followed for hours: the sequence matcher drops the events it has replayed
+  if (opts.live === true) analysis.sequences.live();
   if (opts.live === true) analysis.indexAll = true;
   /** live: the source has been read to the end of what was there (an idle tick came) */
   let caughtUp = false;

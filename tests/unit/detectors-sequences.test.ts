@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import {
+  COMPACT_EVENTS,
   MAX_EXAMPLES,
   SequenceMatcher,
   type PatternSpec,
@@ -567,5 +568,41 @@ describe('SequenceMatcher against the naive definition', () => {
     const snap = live.snapshot()[0]!;
     expect(snap.examples.map((m) => m.start)).toEqual([at(1), at(4)]);
     expect(snap).toEqual(naiveSequences([...rs, late, early], [ABC])[0]);
+  });
+
+  it('a live matcher drops the events it replayed, past COMPACT_EVENTS, and snapshots as one pass does', () => {
+    // 3 × COMPACT_EVENTS events in time order: alpha bravo charlie a second apart, a 40 s gap (past maxGapSec)
+    // every 37th record, an unrelated record every 5th; snapshots every 997 records
+    const words = ['alpha', 'bravo', 'charlie'];
+    const rs: LogRecord[] = [];
+    let t = 0;
+    for (let i = 0; rs.length < 3 * COMPACT_EVENTS; i++) {
+      t += i % 37 === 0 ? 40 : 1;
+      rs.push(ev(t, i % 5 === 4 ? 'unrelated' : words[i % 3]!));
+    }
+    const live = new SequenceMatcher([ABC]);
+    live.live();
+    const kept = (): number => (live as unknown as { events: { time: number[] }[] }).events[0]!.time.length;
+    let most = 0;
+    for (let i = 0; i < rs.length; i++) {
+      live.push(rs[i]!);
+      if (i % 997 === 0) {
+        expect(live.snapshot()).toEqual(match([ABC], rs.slice(0, i + 1)));
+        most = Math.max(most, kept());
+      }
+    }
+    const snap = live.snapshot();
+    expect(snap).toEqual(match([ABC], rs));
+    expect(snap).toEqual(naiveSequences(rs, [ABC]));
+    expect(snap[0]!.events).toBe(rs.filter((r) => r.message !== 'unrelated').length);
+    expect(snap[0]!.matches).toBeGreaterThan(1000);
+    // what it keeps stays below the threshold plus a snapshot's worth; one pass keeps all
+    expect(most).toBeLessThan(COMPACT_EVENTS + 997);
+    const whole = new SequenceMatcher([ABC]);
+    rs.forEach((r) => whole.push(r));
+    whole.snapshot();
+    expect((whole as unknown as { events: { time: number[] }[] }).events[0]!.time.length).toBe(
+      snap[0]!.events,
+    );
   });
 });

@@ -52,6 +52,8 @@ export interface SequenceResult {
 }
 
 export const MAX_EXAMPLES = 20;
+/** A live analysis' events replayed are dropped once this many are kept (docs/live.md, "Over hours"). */
+export const COMPACT_EVENTS = 10_000;
 
 /** A step compiled once: lower-cased needle, the regex on the engine it may safely use (user-regex.ts). */
 interface CompiledStep {
@@ -171,6 +173,16 @@ export class SequenceMatcher implements Analyzer<SequenceResult[]> {
   snapshot(): SequenceResult[] {
     return this.patterns.map((pat, p) => this.events[p]!.replay(pat));
   }
+
+  /**
+   * A live analysis: one pass, never merged, followed for hours. The events already replayed are dropped
+   * (past COMPACT_EVENTS) so that memory stays flat; the counts, the examples and the median go on as before.
+   * Once some are dropped, an event older than the last one is replayed where it arrives (the others' order
+   * cannot be replayed again).
+   */
+  live(): void {
+    for (const e of this.events) e.bounded = true;
+  }
 }
 
 function keyOf(r: LogRecord, key: string): string | null {
@@ -255,6 +267,10 @@ class PatternEvents {
   mask: number[] = [];
   key: (string | null)[] = [];
   private sorted = true;
+  /** a live analysis' events: those replayed are dropped (SequenceMatcher.live) */
+  bounded = false;
+  /** events dropped after their replay */
+  private dropped = 0;
   // replay state, valid for events [0, done)
   private done = 0;
   private states = new Map<string | null, KeyState>();
@@ -275,9 +291,11 @@ class PatternEvents {
     length: number,
   ): void {
     const n = this.time.length;
+    // once replayed events were dropped (a live analysis), one out of order is replayed where it arrives
     if (
       n > 0 &&
       this.sorted &&
+      this.dropped === 0 &&
       compare(t, file, line, this.time[n - 1]!, this.file[n - 1]!, this.line[n - 1]!) < 0
     ) {
       this.sorted = false;
@@ -380,6 +398,18 @@ class PatternEvents {
       }
     }
     this.done = this.time.length;
+    if (this.bounded && this.sorted && this.done >= COMPACT_EVENTS) {
+      this.dropped += this.done;
+      this.done = 0;
+      this.time = [];
+      this.file = [];
+      this.line = [];
+      this.fileName = [];
+      this.offset = [];
+      this.length = [];
+      this.mask = [];
+      this.key = [];
+    }
     return {
       name: pat.spec.name,
       matches: this.matches,
@@ -387,7 +417,7 @@ class PatternEvents {
       lastMatch: this.lastMatch,
       medianDurationMs: median(this.durations),
       examples: this.examples.map((e) => ({ ...e, steps: e.steps.slice() })),
-      events: this.time.length,
+      events: this.time.length + this.dropped,
     };
   }
 }
