@@ -144,3 +144,32 @@ describe('incidents merge: slices give the incidents of one pass', () => {
     }
   });
 });
+
+describe('an incident of errors is titled by its errors, not by the traffic that rose with them', () => {
+  it('requests ×100 and db timeouts from none: the title names the timeouts', async () => {
+    const lines: string[] = [];
+    const at = (min: number, k: number, n: number): string =>
+      new Date(Date.UTC(2025, 2, 14, 9, min, (60 * k) / n)).toISOString();
+    for (let m = 0; m < 60; m++)
+      for (let k = 0; k < 20; k++)
+        lines.push(`${at(m, k, 20)} INFO gateway Request ${m * 20 + k} handled in 5 ms`);
+    for (let m = 60; m < 65; m++) {
+      for (let k = 0; k < 2000; k++)
+        lines.push(`${at(m, k, 2000)} INFO gateway Request ${m * 2000 + k} handled in 5 ms`);
+      for (let k = 0; k < 40; k++)
+        lines.push(`${at(m, k, 40)} ERROR gateway Timeout calling db after ${900 + k} ms`);
+    }
+    lines.sort();
+    const snap = await analyze([fileOf(lines.join('\n') + '\n', 'surge.log')], cfg);
+    const i = snap.detectors.incidents.find((x) => x.kind === 'errors')!;
+    // the requests rose most (What changed ranks them first); the title still names what went wrong
+    expect(i.changed.find((c) => c.kind === 'template')).toMatchObject({
+      kind: 'template',
+      label: 'Request <*> handled in <*> ms',
+      // the 10,000 of the surge and the 20 of the minute before it: the incident starts at 09:59
+      window: 10_020,
+    });
+    expect(new Date(i.start).toISOString()).toBe('2025-03-14T09:59:00.000Z');
+    expect(i.title).toMatch(/^gateway: "Timeout calling db after <\*> ms" ×200 — errors /);
+  });
+});

@@ -258,8 +258,11 @@ export interface IncidentInputs {
   history: number;
   /** a group is an incident when its severity is at least this */
   minSeverity: number;
-  /** the template id a counted id has now, and its text; null when templates are not mined */
-  templates: { resolve(id: number): number; template(id: number): string } | null;
+  /**
+   * The template id a counted id has now, its text and its records at an error level; null when templates are
+   * not mined.
+   */
+  templates: { resolve(id: number): number; template(id: number): string; errors(id: number): number } | null;
 }
 
 interface Group {
@@ -395,7 +398,7 @@ export function buildIncidents(p: IncidentInputs): IncidentsSnapshot {
       end,
       severity,
       // the title looks past the listed items: a burst inside an outage surges under the outage's many drops
-      title: titleOf(kind, all, g, errorsRatio, recordsRatio),
+      title: titleOf(kind, all, g, errorsRatio, recordsRatio, (id) => (resolve?.errors(id) ?? 0) > 0),
       records: vw,
       errors: ew,
       baseline:
@@ -506,7 +509,9 @@ function times(r: number): string {
 
 /**
  * `service: "template" ×count — errors N× the baseline`: the service and the template that rose most (by
- * What changed's score), the template's records in the incident, and the errors' (or records') rate ratio.
+ * What changed's score), the template's records in the incident, and the errors' (or records') rate ratio. An
+ * incident of errors is titled by the template of errors that rose most: traffic that rose with them (a
+ * template of requests ×11 M over a long incident) outscores them but is not what went wrong.
  */
 function titleOf(
   kind: IncidentKind,
@@ -514,6 +519,7 @@ function titleOf(
   g: Group,
   errorsRatio: number | null,
   recordsRatio: number | null,
+  hasErrors: (template: number) => boolean,
 ): string {
   const up = (k: ChangeItem['kind']): ChangeItem | undefined =>
     items.find((i) => i.kind === k && i.direction === 'up');
@@ -532,7 +538,10 @@ function titleOf(
   const how = ratio === null ? '' : `${series} ${times(ratio)} the baseline`;
   // a drop: what fell is the traffic, not one template
   if (falling) return `${who}${how}`;
-  const tpl = up('template');
+  const tpl =
+    (kind === 'errors'
+      ? items.find((i) => i.kind === 'template' && i.direction === 'up' && hasErrors(Number(i.name)))
+      : undefined) ?? up('template');
   const what = tpl ? `"${clip(tpl.label)}" ×${NUM.format(tpl.window)}` : series;
   // errors that surged inside a wider drop (a burst during an outage): all errors fell, the template did not
   if (kind === 'errors' && tpl && ratio !== null && ratio < 1)

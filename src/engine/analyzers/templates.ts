@@ -1155,6 +1155,12 @@ export class TemplateMiner implements Analyzer<TemplatesSnapshot> {
     return live(c).template;
   }
 
+  /** Records at an error level of a template id (as it is now). */
+  errors(id: number): number {
+    const c = this.clusters[id];
+    return c === undefined ? 0 : live(c).errors;
+  }
+
   /** Templates with records, by count (descending) then id; at most `limit` of them. */
   snapshot(limit = Infinity): TemplatesSnapshot {
     const live = this.clusters.filter((c) => c.count > 0);
