@@ -342,6 +342,19 @@ test('loglens serve -: the piped input streams into the page, which shows it liv
   }
 });
 
+/** INDEX_STEP (src/engine/analyzers/record-index.ts): the log view's index seeks to a record every 64 KiB */
+const INDEX_STEP = 64 * 1024;
+
+/** The 1-based number of the first line of `text` that starts at or after `offset` bytes (-1: none). */
+function lineFrom(text: string, offset: number): number {
+  let at = 0;
+  for (const [i, l] of text.split('\n').entries()) {
+    if (at >= offset) return i + 1;
+    at += Buffer.byteLength(l) + 1;
+  }
+  return -1;
+}
+
 test("loglens serve --keep: once the stream's start is dropped, the log view lists the records kept, numbered as the dashboard counts them", async ({
   page,
 }) => {
@@ -350,15 +363,7 @@ test("loglens serve --keep: once the stream's start is dropped, the log view lis
   const serve = await startServe(['--keep', '16KiB']);
   try {
     const all = baseLog() + burstLog();
-    let offset = 0;
-    let firstKept = 0;
-    for (const [i, l] of all.split('\n').entries()) {
-      if (offset >= 64 * 1024) {
-        firstKept = i + 1;
-        break;
-      }
-      offset += Buffer.byteLength(l) + 1;
-    }
+    const firstKept = lineFrom(all, INDEX_STEP);
     expect(firstKept).toBe(888);
     serve.write(baseLog());
     await page.goto(serve.url);
@@ -432,15 +437,6 @@ test("loglens serve --keep: while the server drops the stream's start, the recor
     return out;
   };
   const all = lines(1, 3600);
-  /** the first line starting at or after `offset` bytes (an index checkpoint: INDEX_STEP is 64 KiB) */
-  const lineAt = (offset: number): number => {
-    let at = 0;
-    for (const [i, l] of all.entries()) {
-      if (at >= offset) return i + 1;
-      at += Buffer.byteLength(l);
-    }
-    return -1;
-  };
   const write = async (from: number, to: number): Promise<void> => {
     for (let i = from; i <= to; i += 100) {
       serve.write(all.slice(i - 1, Math.min(to, i + 99)).join(''));
@@ -457,7 +453,7 @@ test("loglens serve --keep: while the server drops the stream's start, the recor
     await write(101, 2500);
     await expect(live).toContainText('Following stdin: 2,500 records');
     const note = page.getByTestId('live-log-note');
-    const l1 = lineAt(64 * 1024);
+    const l1 = lineFrom(all.join(''), INDEX_STEP);
     await expect(note).toContainText(`its last 100 KiB: the records from line ${l1} on`);
     // the user goes to line 2,300 (the position slider: records from the first listed)
     const view = page.getByRole('region', { name: 'Log view' });
@@ -483,7 +479,7 @@ test("loglens serve --keep: while the server drops the stream's start, the recor
     // stays where it was, numbered as before
     await write(2501, 3000);
     await expect(live).toContainText('Following stdin: 3,000 records');
-    const l2 = lineAt(128 * 1024);
+    const l2 = lineFrom(all.join(''), 2 * INDEX_STEP);
     expect(l2).toBeGreaterThan(l1);
     expect(l2).toBeLessThan(r);
     await expect(note).toContainText(`its last 100 KiB: the records from line ${l2} on`);
