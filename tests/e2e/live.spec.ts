@@ -502,6 +502,17 @@ test("loglens serve --keep: while the server drops the stream's start, the recor
     // the last match read (the list reads on as it is scrolled: scrolled to the end, then back)
     await expect(status).toHaveText(/^\d+\+? matching records$/);
     expect(await firstRow()).toBe(before);
+
+    // Context on a match that slid: the lines around it, read from where the server keeps them now, at their
+    // offsets in the stream
+    const n = Number(/GET \/p\/(\d+) 500/.exec(before)![1]);
+    const at = (i: number): number => Buffer.byteLength(all.slice(0, i - 1).join(''));
+    const row = records.getByRole('listitem').filter({ hasText: `GET /p/${n} 500` });
+    await row.getByRole('button', { name: 'Context' }).click();
+    const raw = view.getByTestId('raw-lines');
+    await expect(raw.locator('li.focus')).toHaveCount(1);
+    await expect(raw.locator('li.focus')).toHaveText(`${at(n)}${all[n - 1]!.trimEnd()}`);
+    await expect(raw.locator('li.focus + li')).toHaveText(`${at(n + 1)}${all[n]!.trimEnd()}`);
   } finally {
     await serve.stop();
   }
