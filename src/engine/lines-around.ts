@@ -1,4 +1,4 @@
-import { openBytes, type ByteInput } from './ingest/source.ts';
+import { inflatedOnly, openBytes, type ByteInput } from './ingest/source.ts';
 
 export interface LineAt {
   /** byte offset of the line in the (decompressed) file */
@@ -54,9 +54,8 @@ export async function linesAround(
 }
 
 async function readWindow(input: ByteInput & Partial<Blob>, from: number, to: number): Promise<Uint8Array> {
-  const head = input.slice ? new Uint8Array(await input.slice(0, 2).arrayBuffer()) : null;
-  const gzip = head !== null && head[0] === 0x1f && head[1] === 0x8b;
-  if (input.slice && !gzip) return new Uint8Array(await input.slice(from, to).arrayBuffer());
+  if (input.slice && !(await inflatedOnly(input)))
+    return new Uint8Array(await input.slice(from, to).arrayBuffer());
   // gzip (or a bare stream): decompress from the start, keep only the window
   const opened = await openBytes(input, () => undefined);
   const out = new Uint8Array(to - from);

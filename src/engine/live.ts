@@ -364,6 +364,8 @@ export interface RemoteBytes {
   readonly url: string;
   readonly start: number;
   readonly size: number;
+  /** the stream is gzip (as the analysis found): the log view's reads need not fetch its magic bytes */
+  readonly gzip?: boolean;
 }
 
 /**
@@ -374,12 +376,17 @@ export function remoteInput(r: RemoteBytes): ByteInput & Partial<Blob> {
   const get = async (a: number, b: number): Promise<Response> => {
     const clamp = (x: number): number => r.start + Math.max(0, Math.min(x, r.size));
     const res = await fetch(`${r.url}&start=${clamp(a)}&end=${clamp(b)}`, { cache: 'no-store' });
-    if (!res.ok || res.body === null)
+    if (!res.ok || res.body === null) {
+      // a body never read keeps the request alive in Chromium (its loader and buffers, about 16 KB each: a log
+      // view following a stream whose start the server drops asks such ranges every few seconds)
+      await res.body?.cancel().catch(() => undefined);
       throw new Error(`${r.name}: loglens serve no longer keeps those bytes of the stream (${res.status})`);
+    }
     return res;
   };
   const input = {
     name: r.name,
+    ...(r.gzip !== undefined ? { gzip: r.gzip } : {}),
     size: r.size,
     streamBytes: r.size,
     slice: (a = 0, b = r.size) => ({ arrayBuffer: async () => (await get(a, b)).arrayBuffer() }),

@@ -16,7 +16,7 @@ import { DETECT_MAX_BYTES } from './ingest/detect.ts';
 import { Interner } from './ingest/interner.ts';
 import { LineSplitter } from './ingest/lines.ts';
 import { RecordBuilder } from './ingest/records.ts';
-import { openBytes, type ByteInput } from './ingest/source.ts';
+import { inflatedOnly, openBytes, type ByteInput } from './ingest/source.ts';
 import { IsoTimeParser } from './time/iso.ts';
 import { ZoneResolver } from './time/zone.ts';
 
@@ -192,9 +192,7 @@ export async function scanFrom(
   });
   const splitter = new LineSplitter(builder, config.maxLineBytes);
   if (offset > 0) splitter.skip(offset); // offsets stay the file's
-  const head = input.slice ? new Uint8Array(await input.slice(0, 2).arrayBuffer()) : null;
-  const gzip = head === null || (head[0] === 0x1f && head[1] === 0x8b);
-  if (!gzip && input.slice) {
+  if (!(await inflatedOnly(input)) && input.slice) {
     // a plain file: read from the checkpoint in growing slices until the visitor has enough
     let pos = offset;
     let size = FIRST_READ;

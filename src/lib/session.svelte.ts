@@ -173,7 +173,7 @@ export class AnalysisSession {
     const start = base + rel + trimmed.skip;
     const url = `${source.url}/bytes?generation=${info.generation}`;
     this.liveLog = {
-      files: [{ name, url, start, size: Math.max(0, info.to - start) }],
+      files: [{ name, url, start, size: Math.max(0, info.to - start), gzip: s.files[0]?.gzip === true }],
       index: trimmed.index,
       first: trimmed.first,
     };

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { analyze } from '../../src/engine/analyze.ts';
 import { DEFAULT_CONFIG, type Config } from '../../src/engine/config.ts';
 import { streamInput } from '../../src/engine/ingest/source.ts';
@@ -156,6 +156,39 @@ describe('the log view of a live analysis', () => {
     expect(all.rows.length).toBe(BASE_ERRORS + 120);
   });
 
+  it('a range the server no longer keeps: its answer is let go at once (an unread body keeps a request alive)', async () => {
+    // the answer's body stays open, as a slow server's would: the reader must cancel it
+    const asked: string[] = [];
+    let cancelled = 0;
+    vi.stubGlobal('fetch', (url: string) => {
+      const q = new URL(url).searchParams;
+      asked.push(`${q.get('start')}-${q.get('end')}`);
+      const body = new ReadableStream<Uint8Array>({
+        start: (c) => c.enqueue(utf8('Not kept: those bytes are gone\n')),
+        cancel: () => void cancelled++,
+      });
+      return Promise.resolve(new Response(body, { status: 416 }));
+    });
+    try {
+      // gzip known (the analysis said): no request for the magic bytes, the range itself is asked
+      const input = remoteInput({
+        name: 'stdin',
+        url: 'http://127.0.0.1:1/live/bytes?generation=1',
+        start: 5000,
+        size: 100,
+        gzip: false,
+      });
+      expect(input.gzip).toBe(false);
+      await expect(input.slice!(10, 60).arrayBuffer()).rejects.toThrow(
+        'stdin: loglens serve no longer keeps those bytes of the stream (416)',
+      );
+      expect(asked).toEqual(['5010-5060']);
+      expect(cancelled).toBe(1);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it("a stream's bytes read again from loglens serve by range (remoteInput), from the first checkpoint kept", async () => {
     const text = baseLog() + burstLog();
     const bytes = utf8(text);
@@ -180,7 +213,7 @@ describe('the log view of a live analysis', () => {
       const trimmed = keptIndex(index.snapshot(), from)!;
       expect(trimmed.first).toBeGreaterThan(0);
       const start = from + trimmed.skip;
-      const input = remoteInput({ name: 'stdin', url, start, size: bytes.length - start });
+      const input = remoteInput({ name: 'stdin', url, start, size: bytes.length - start, gzip: false });
       const ctx = { index: trimmed.index, formats: whole.files.map((f) => f.format), config: cfg };
       const page = await readRecords([input], ctx, { fromRecord: 0, count: 3 });
       const direct = await readRecords(
@@ -194,6 +227,8 @@ describe('the log view of a live analysis', () => {
       expect(end.rows.length).toBe(BASE_RECORDS + BURST_RECORDS - trimmed.first);
       expect(end.rows[end.rows.length - 1]!.message).toBe('GET /api/items/19 200 in 5 ms');
       expect(asked.every((r) => Number(r.split('-')[0]) >= from)).toBe(true);
+      // the stream is known not to be gzip: no read of its first two bytes
+      expect(asked).not.toContain(`${start}-${start + 2}`);
       // bytes the server no longer keeps: said so
       const gone = remoteInput({ name: 'stdin', url, start: 0, size: 100 });
       await expect(

@@ -22,6 +22,22 @@ export interface ByteInput {
    * up and the bytes are read again from a new stream (see rest). Blobs get it without asking.
    */
   streamFrom?(from: number): ReadableStream<Uint8Array>;
+  /**
+   * Whether the bytes are gzip, when that is known already (a stream loglens serve keeps: the analysis said),
+   * so that a reader by slices need not read the magic bytes first.
+   */
+  readonly gzip?: boolean;
+}
+
+/**
+ * Whether a reader must inflate `input` from its start: gzip (as it says, else by its magic bytes 1f 8b), or an
+ * input with no slices (a bare stream).
+ */
+export async function inflatedOnly(input: ByteInput & Partial<Blob>): Promise<boolean> {
+  if (!input.slice) return true;
+  if (input.gzip !== undefined) return input.gzip;
+  const head = new Uint8Array(await input.slice(0, 2).arrayBuffer());
+  return head[0] === 0x1f && head[1] === 0x8b;
 }
 
 /** How to read an input again from a byte of its stream, when it can be (a Blob, or it says: streamFrom). */
