@@ -4,6 +4,8 @@
  * the page's DOM counters; `--snap DIR` writes heap snapshots of the page and workers at the first and last row.
  * `--raw`: Chromium started without any DevTools session (as a user's browser): each Chromium process' resident
  * memory only (the renderer's split into anonymous, file-backed and shared memory), and `loglens serve`'s.
+ * `--infra` (with `--raw`): each row also gives the largest renderer's memory by allocator, from Chromium's own
+ * memory-infra dump (scripts/memory-infra.ts; a DevTools connection for the moment of the dump).
  * `--no-logview`: the page is served through a proxy (in this script) whose `/live/info` says that the server
  * keeps none of the stream's start, so the page shows no log view (docs/live.md: "none of those read can be read
  * again now") and fetches no `/live/bytes`: the dashboard alone follows the stream. Without it the same proxy
@@ -17,6 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type CDPSession } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumRss } from './bench-lib.ts';
+import { allocatorLine, memoryInfra } from './memory-infra.ts';
 
 const { values } = parseArgs({
   options: {
@@ -30,6 +33,7 @@ const { values } = parseArgs({
     snap: { type: 'string' },
     hide: { type: 'boolean', default: false },
     raw: { type: 'boolean', default: false },
+    infra: { type: 'boolean', default: false },
     /** the built page to serve (`loglens serve --dist`): a copy keeps a long run apart from builds meanwhile */
     dist: { type: 'string' },
     /** what `loglens serve` keeps of the stream (`--keep`): small, its start is dropped within minutes */
@@ -230,6 +234,14 @@ try {
         console.log(
           `${((now - t0) / 60000).toFixed(1)} min  written ${written}  renderers ${rs.join(' ')} MB  others ${others}  serve ${mb(serveRss.anon + serveRss.file + serveRss.shmem)}`,
         );
+        if (values.infra) {
+          const dump = await memoryInfra(cdpPort).catch(() => []);
+          const big = dump.filter((p) => p.name === 'Renderer').sort((a, b) => b.footprint - a.footprint)[0];
+          if (big !== undefined)
+            console.log(
+              `  renderer by allocator (MiB): ${allocatorLine(big)}; footprint ${big.footprint.toFixed(0)}`,
+            );
+        }
       }
       await new Promise((r) => setTimeout(r, 100));
     }
