@@ -235,12 +235,15 @@ try {
           `${((now - t0) / 60000).toFixed(1)} min  written ${written}  renderers ${rs.join(' ')} MB  others ${others}  serve ${mb(serveRss.anon + serveRss.file + serveRss.shmem)}`,
         );
         if (values.infra) {
+          // the renderer with the largest RSS (the page's): a dump can miss a process that was busy
+          const page = procs.filter((p) => p.type === 'renderer').sort((a, b) => b.rss - a.rss)[0];
           const dump = await memoryInfra(cdpPort).catch(() => []);
-          const big = dump.filter((p) => p.name === 'Renderer').sort((a, b) => b.footprint - a.footprint)[0];
-          if (big !== undefined)
-            console.log(
-              `  renderer by allocator (MiB): ${allocatorLine(big)}; footprint ${big.footprint.toFixed(0)}`,
-            );
+          const big = dump.find((p) => p.pid === page?.pid);
+          console.log(
+            big === undefined
+              ? '  renderer by allocator: not in this dump'
+              : `  renderer by allocator (MiB): ${allocatorLine(big)}; footprint ${big.footprint.toFixed(0)}`,
+          );
         }
       }
       await new Promise((r) => setTimeout(r, 100));
