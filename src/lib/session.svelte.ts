@@ -8,6 +8,7 @@ import type {
   RecordInput,
 } from '../worker/engine.worker.ts';
 import { keptIndex, SERVE_KEEP } from '../engine/live.ts';
+import { isGzipMagic } from '../engine/ingest/source.ts';
 import type { Progress, Snapshot } from '../engine/types.ts';
 import type { LineAt } from '../engine/lines-around.ts';
 import type { RecordIndexSnapshot } from '../engine/analyzers/record-index.ts';
@@ -833,8 +834,7 @@ export class AnalysisSession {
 async function pipelinedGzip(file: File): Promise<boolean> {
   const workers = Math.min(MAX_SLICES, navigator.hardwareConcurrency || 1);
   if (!mayBeSliced(file.size, workers, PIPELINE_MIN_BYTES)) return false;
-  const magic = new Uint8Array(await file.slice(0, 2).arrayBuffer());
-  return magic[0] === 0x1f && magic[1] === 0x8b;
+  return isGzipMagic(new Uint8Array(await file.slice(0, 2).arrayBuffer()));
 }
 
 function makeWorker(): Worker {

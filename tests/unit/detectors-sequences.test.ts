@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import {
   COMPACT_EVENTS,
+  EXACT_DURATIONS,
   MAX_EXAMPLES,
   SequenceMatcher,
   type PatternSpec,
@@ -605,4 +606,78 @@ describe('SequenceMatcher against the naive definition', () => {
       snap[0]!.events,
     );
   });
+
+  it('a live matcher keyed by ids that never come back keeps the state of the keys still in progress only', () => {
+    // request r<i> at second i: alpha, then bravo a second later for 2 in 3 of them; every 5th never gets
+    // its charlie, the others do 2 s after alpha. A key's state, once matched or past maxGapSec, is not kept.
+    const spec = pattern(
+      'abc',
+      [{ contains: 'alpha' }, { contains: 'bravo' }, { contains: 'charlie' }],
+      5,
+      'req',
+    );
+    const rs: LogRecord[] = [];
+    for (let i = 0; rs.length < 3 * COMPACT_EVENTS; i++) {
+      const fields = { req: `r${i}` };
+      rs.push(ev(i, 'alpha', { fields }));
+      if (i % 3 !== 2) rs.push(ev(i + 0.5, 'bravo', { fields }));
+      if (i % 5 !== 4) rs.push(ev(i + 0.7, 'charlie', { fields }));
+    }
+    rs.sort((a, b) => a.time! - b.time!);
+    const live = new SequenceMatcher([spec]);
+    live.live();
+    const states = (): number =>
+      (live as unknown as { events: { states: Map<unknown, unknown> }[] }).events[0]!.states.size;
+    let most = 0;
+    for (let i = 0; i < rs.length; i++) {
+      live.push(rs[i]!);
+      if (i % 997 === 0) {
+        live.snapshot();
+        most = Math.max(most, states());
+      }
+    }
+    const snap = live.snapshot();
+    expect(snap).toEqual(naiveSequences(rs, [spec]));
+    expect(snap[0]!.matches).toBe(rs.filter((r) => r.message === 'charlie').length - countNoBravo(rs));
+    // 997 records span ~450 s: the keys kept are those since the last compaction, not the ~13,000 seen
+    expect(most).toBeLessThan(COMPACT_EVENTS / 2);
+    expect(states()).toBeLessThan(COMPACT_EVENTS / 2);
+  });
+
+  it(`a live matcher's median duration comes from a ±1 % sketch past EXACT_DURATIONS matches; one pass's stays exact`, () => {
+    // alpha then bravo after (i % 1000) ms + 1 s: every duration from 1,000 to 1,999 ms, the median 1,499.5 exactly
+    const rs: LogRecord[] = [];
+    for (let i = 0; i < EXACT_DURATIONS + 5000; i++) {
+      rs.push(ev(10 * i, 'alpha'), ev(10 * i + 1 + (i % 1000) / 1000, 'bravo'));
+    }
+    const exact = (n: number): number => {
+      const d = Array.from({ length: n }, (_, i) => 1000 + (i % 1000)).sort((a, b) => a - b);
+      return n % 2 === 1 ? d[n >> 1]! : (d[(n >> 1) - 1]! + d[n >> 1]!) / 2;
+    };
+    const live = new SequenceMatcher([AB]);
+    live.live();
+    const durations = (): number =>
+      (live as unknown as { events: { durations: number[] }[] }).events[0]!.durations.length;
+    for (let i = 0; i < rs.length; i++) {
+      live.push(rs[i]!);
+      if (i === 2 * 777 + 1) expect(live.snapshot()[0]!.medianDurationMs).toBe(exact(778));
+      if (i === 2 * EXACT_DURATIONS - 1) {
+        expect(live.snapshot()[0]!.medianDurationMs).toBe(exact(EXACT_DURATIONS));
+        expect(durations()).toBe(EXACT_DURATIONS);
+      }
+    }
+    const snap = live.snapshot()[0]!;
+    expect(snap.matches).toBe(EXACT_DURATIONS + 5000);
+    expect(durations()).toBe(0);
+    const median = exact(EXACT_DURATIONS + 5000);
+    expect(Math.abs(snap.medianDurationMs! - median) / median).toBeLessThanOrEqual(0.01);
+    expect(snap.medianDurationMs).not.toBe(median); // it is the sketch's
+    expect(match([AB], rs)[0]!.medianDurationMs).toBe(median);
+  });
 });
+
+/** Requests with a charlie but no bravo: their charlie matches nothing. */
+function countNoBravo(rs: readonly LogRecord[]): number {
+  const bravo = new Set(rs.filter((r) => r.message === 'bravo').map((r) => r.fields!['req']));
+  return rs.filter((r) => r.message === 'charlie' && !bravo.has(r.fields!['req'])).length;
+}

@@ -1,3 +1,4 @@
+import { DDSketch } from '@datadog/sketches-js';
 import { compileUserRegex, provenSafe, type UserRegex } from '../user-regex.ts';
 import type { Level, LogRecord } from '../types.ts';
 import type { Analyzer } from './analyzer.ts';
@@ -54,6 +55,13 @@ export interface SequenceResult {
 export const MAX_EXAMPLES = 20;
 /** A live analysis' events replayed are dropped once this many are kept (docs/live.md, "Over hours"). */
 export const COMPACT_EVENTS = 10_000;
+/**
+ * A live analysis keeps this many match durations for an exact median; past them, the durations go into a
+ * DDSketch and the median is within ±1 % (docs/live.md, "Over hours"). One pass keeps them all.
+ */
+export const EXACT_DURATIONS = 20_000;
+/** The DDSketch's relative accuracy for a live analysis' median duration past EXACT_DURATIONS. */
+const DURATION_ACCURACY = 0.01;
 
 /** A step compiled once: lower-cased needle, the regex on the engine it may safely use (user-regex.ts). */
 interface CompiledStep {
@@ -278,6 +286,10 @@ class PatternEvents {
   private firstMatch: number | null = null;
   private lastMatch: number | null = null;
   private durations: number[] = [];
+  /** a live analysis' durations past EXACT_DURATIONS (then `durations` is empty) */
+  private sketch: DDSketch | null = null;
+  /** the median of the durations, or undefined once one was added since */
+  private medianMs: number | null | undefined = null;
   private examples: SequenceMatch[] = [];
 
   add(
@@ -347,6 +359,8 @@ class PatternEvents {
     this.firstMatch = null;
     this.lastMatch = null;
     this.durations = [];
+    this.sketch = null;
+    this.medianMs = null;
     this.examples = [];
   }
 
@@ -384,7 +398,7 @@ class PatternEvents {
           this.matches++;
           this.firstMatch ??= t;
           this.lastMatch = t;
-          this.durations.push(t - start);
+          this.addDuration(t - start);
           if (this.examples.length < MAX_EXAMPLES) {
             this.examples.push({ key, start, end: t, durationMs: t - start, steps: st.hits });
           }
@@ -396,9 +410,14 @@ class PatternEvents {
         st.t = t;
         st.hits = [hit];
       }
+      // a key at step 0 is the same as a key never seen: not kept (keys such as request ids never come back)
+      if (st.k === 0) this.states.delete(key);
     }
     this.done = this.time.length;
     if (this.bounded && this.sorted && this.done >= COMPACT_EVENTS) {
+      // a key whose gap has run out is reset by its next event: the same as not kept
+      const last = this.time[this.done - 1]!;
+      for (const [key, st] of this.states) if ((last - st.t) / 1000 > pat.gapSec) this.states.delete(key);
       this.dropped += this.done;
       this.done = 0;
       this.time = [];
@@ -415,10 +434,36 @@ class PatternEvents {
       matches: this.matches,
       firstMatch: this.firstMatch,
       lastMatch: this.lastMatch,
-      medianDurationMs: median(this.durations),
+      medianDurationMs: this.median(),
       examples: this.examples.map((e) => ({ ...e, steps: e.steps.slice() })),
       events: this.time.length + this.dropped,
     };
+  }
+
+  private addDuration(ms: number): void {
+    this.medianMs = undefined;
+    if (this.sketch !== null) {
+      this.sketch.accept(ms);
+      return;
+    }
+    this.durations.push(ms);
+    if (this.bounded && this.durations.length > EXACT_DURATIONS) {
+      this.sketch = new DDSketch({ relativeAccuracy: DURATION_ACCURACY });
+      for (const d of this.durations) this.sketch.accept(d);
+      this.durations = [];
+    }
+  }
+
+  /** Exact from the durations; from the sketch (±1 %, rounded to the ms) past EXACT_DURATIONS. */
+  private median(): number | null {
+    if (this.medianMs === undefined)
+      this.medianMs =
+        this.sketch !== null
+          ? Math.round(
+              Math.min(this.sketch.max, Math.max(this.sketch.min, this.sketch.getValueAtQuantile(0.5))),
+            )
+          : median(this.durations);
+    return this.medianMs;
   }
 }
 

@@ -29,6 +29,11 @@ export interface ByteInput {
   readonly gzip?: boolean;
 }
 
+/** Whether bytes start with gzip's magic number (1f 8b). */
+export function isGzipMagic(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
 /**
  * Whether a reader must inflate `input` from its start: gzip (as it says, else by its magic bytes 1f 8b), or an
  * input with no slices (a bare stream).
@@ -36,8 +41,7 @@ export interface ByteInput {
 export async function inflatedOnly(input: ByteInput & Partial<Blob>): Promise<boolean> {
   if (!input.slice) return true;
   if (input.gzip !== undefined) return input.gzip;
-  const head = new Uint8Array(await input.slice(0, 2).arrayBuffer());
-  return head[0] === 0x1f && head[1] === 0x8b;
+  return isGzipMagic(new Uint8Array(await input.slice(0, 2).arrayBuffer()));
 }
 
 /** How to read an input again from a byte of its stream, when it can be (a Blob, or it says: streamFrom). */
@@ -185,7 +189,7 @@ export async function openBytes(
     if (r.done) done = true;
     else first = concat(first, r.value);
   }
-  const gzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
+  const gzip = isGzipMagic(first);
   if (!gzip) {
     return {
       gzip,
