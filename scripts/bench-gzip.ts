@@ -66,8 +66,9 @@ async function main(): Promise<void> {
       () => {
         const err = document.querySelector('[data-testid="analysis-error"]');
         if (err) return `error: ${err.textContent ?? ''}`;
-        const b = [...document.querySelectorAll('button')].find((x) =>
-          x.textContent?.includes('Export report (JSON)'),
+        // by its accessible name: its text is shortened on a narrow screen ("Report (JSON)")
+        const b = [...document.querySelectorAll('button')].find(
+          (x) => x.getAttribute('aria-label') === 'Export report (JSON)',
         );
         return b !== undefined && !b.disabled ? 'done' : false;
       },

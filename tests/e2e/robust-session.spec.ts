@@ -9,8 +9,15 @@ import { createGzip, constants } from 'node:zlib';
 import { bigSample, dropFiles, exportReport, waitDone } from './helpers.ts';
 
 const LINE = '2025-03-14T00:48:00.123Z INFO api-gateway GET /health 200 in 3ms\n';
-/** 256 MiB of one line, gzip -9: ~0.9 MB. Before the fix the page held ~500 MB for it (the 1 GiB file: 1.2 GB). */
-const GZ_LINES = Math.floor((256 << 20) / LINE.length);
+/**
+ * 1 GiB of one line, gzip -9: 3.6 MB. Before the bounded inflation the page held 1.2 GB for it. Since a .gz of
+ * 512 KiB or more is read by two workers (src/engine/pipeline.ts), the renderer takes more than one worker did
+ * (256 MiB of it: 377–404 MiB, over the 400 MB this test asked then; one worker: 316–320), but not more with
+ * the file's size: 403–440 MiB for 1 GiB (the empty page: about 220).
+ */
+const GZ_LINES = Math.floor((1 << 30) / LINE.length);
+/** The cap on the largest Chromium process: what it takes now and a margin, far under a growth with the file. */
+const CAP_MB = 500;
 
 /** The repeated-line .gz (made once per machine) and its line count, which `zcat | wc -l` would give. */
 async function repeatedGzip(): Promise<{ path: string; lines: number }> {
@@ -78,7 +85,7 @@ test.beforeEach(async ({ page }) => {
   await page.goto('./');
 });
 
-test('a highly compressible .gz is analyzed whole, with no browser process above 400 MB', async ({
+test(`a highly compressible .gz (1 GiB inflated) is analyzed whole, no browser process above ${CAP_MB} MB`, async ({
   page,
 }) => {
   test.setTimeout(120_000);
@@ -97,7 +104,7 @@ test('a highly compressible .gz is analyzed whole, with no browser process above
   expect(report.totals.lines).toBe(lines);
   expect(report.totals.bytes).toBe(lines * LINE.length);
   expect(report.analysis).toMatchObject({ complete: true, stopped: null });
-  expect(peakKiB / 1024).toBeLessThan(400);
+  expect(peakKiB / 1024).toBeLessThan(CAP_MB);
   expect(errors).toEqual([]);
 });
 
