@@ -473,7 +473,8 @@ test("loglens serve --keep: while the server drops the stream's start, the recor
         );
         return row?.textContent ?? '';
       });
-    expect(await firstRow()).toContain(`GET /p/${r} `);
+    // the status first, then the page of records it read ("Reading…" meanwhile)
+    await expect.poll(firstRow).toContain(`GET /p/${r} `);
 
     // 500 more lines: the server drops more of the start, the log view lists from a later line, and line 2,300
     // stays where it was, numbered as before

@@ -71,6 +71,8 @@ async function listedLines(page: Page, n: number): Promise<number[]> {
     n <= 200 ? `${fmt(n)} matching record${n === 1 ? '' : 's'}` : /^[\d,]+\+ matching records$/,
   );
   const rows = view.getByRole('list', { name: 'Records' }).locator('[data-record]');
+  // the status says the count first; the rows come with the page of records read after it
+  await expect(rows.first()).toBeVisible();
   return rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-line'))));
 }
 
